@@ -1,0 +1,3 @@
+from studyk8s import create_app
+
+app = create_app()

@@ -1,0 +1,32 @@
+"""studyk8s: Markdown notes about Kubernetes → flashcards and quizzes."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import cli, db
+from .config import Config
+
+
+def create_app(config: object | None = None) -> Flask:
+    """The app factory reads as a table of contents: config, extensions, blueprints, commands."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(config if config is not None else Config())
+    db.init_app(app)
+    register_extensions(app)
+    register_blueprints(app)
+    cli.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .web import auth
+
+    auth.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .web import auth, home
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(auth.bp)

@@ -1,0 +1,143 @@
+"""`flask notes …`, `flask db …`, `flask users …`, `flask srs …`: thin over the services."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .db import get_engine, get_session
+
+notes_cli = AppGroup("notes", help="Check, parse and import Markdown notes.")
+db_cli = AppGroup("db", help="Database migrations and safety.")
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def register(app: Flask) -> None:
+    for group in (notes_cli, db_cli, users_cli):
+        app.cli.add_command(group)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _paths(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or [current_app.config["NOTES_DIR"]]
+
+
+# --- notes -------------------------------------------------------------------------------
+
+
+@notes_cli.command("check")
+@click.argument("paths", nargs=-1, required=True)
+def notes_check(paths):
+    """Print every problem as `path:line: message`; exit 1 if any note has errors."""
+    from .notes import read_notes
+
+    noteset = read_notes(list(paths), max_bytes=current_app.config["MAX_NOTE_BYTES"])
+    for note in noteset.notes:
+        for warning in note.warnings:
+            click.echo(str(warning))
+    for error in noteset.errors:
+        click.echo(str(error), err=True)
+    facts = sum(len(n.facts) for n in noteset.notes)
+    warnings = sum(len(n.warnings) for n in noteset.notes)
+    click.echo(
+        f"{len(noteset.notes)} notes, {facts} facts, {warnings} warnings, "
+        f"{len(noteset.errors)} errors",
+        err=True,
+    )
+    sys.exit(1 if noteset.errors else 0)
+
+
+@notes_cli.command("parse")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+def notes_parse(paths, as_json):
+    """Print what the parser finds in the notes."""
+    from .notes import read_notes
+
+    noteset = read_notes(list(paths), max_bytes=current_app.config["MAX_NOTE_BYTES"])
+    for error in noteset.errors:
+        click.echo(str(error), err=True)
+    if as_json:
+        doc = {"notes": [n.to_dict() for n in noteset.notes]}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        for note in noteset.notes:
+            click.echo(f"# {note.path} — {note.title} [{note.lang}]")
+            for f in note.facts:
+                what = f.definition or ", ".join(f.items) or f"{len(f.edges)} edges"
+                click.echo(f"{f.source}\t{f.kind}\t{f.group or '-'}\t{f.term}\t{what}")
+    sys.exit(1 if noteset.errors else 0)
+
+
+@notes_cli.command("import")
+@click.argument("paths", nargs=-1)
+def notes_import(paths):
+    """Load notes (default: content/notes) into the database, in one transaction."""
+    from .services.content import ImportFailed, import_notes
+
+    paths = _paths(paths)
+    bar = None
+
+    def progress(i: int, n: int) -> None:
+        nonlocal bar
+        if n < 50:  # short imports finish before a bar would be worth drawing
+            return
+        if bar is None:
+            bar = click.progressbar(length=n, label="Importing notes", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        report = import_notes(get_session(), paths, now=_now(),
+                              max_bytes=current_app.config["MAX_NOTE_BYTES"], progress=progress)
+    except ImportFailed as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"import failed: {len(exc.errors)} errors, nothing written", err=True)
+        sys.exit(1)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(report.summary() if report.changed else f"{report.notes} notes, nothing changed")
+
+
+# --- db ----------------------------------------------------------------------------------
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Apply Alembic migrations."""
+    from .migrate import upgrade
+
+    upgrade(get_engine(), revision)
+    click.echo(f"database at {revision}")
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["learner", "instructor", "admin"]), default="learner")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--timezone", "tz", default="UTC", help="IANA time zone, e.g. Asia/Shanghai.")
+def users_create(email, role, password, tz):
+    """Create an account (for scripted setups)."""
+    from .services.users import UserError, create_user
+
+    try:
+        user = create_user(get_session(), email, password, role=role, timezone=tz, now=_now())
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {user.role} {user.email}")

@@ -1,0 +1,146 @@
+"""SQLAlchemy 2.x typed models. No app imports, no commits: services own transactions.
+
+Content (notes, facts, cards) is shared by all learners; scheduling state and the review log
+are per learner. The review log is append-only: undo marks a row, nothing deletes it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .db import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Note(Base):
+    """One Markdown file: a deck."""
+
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(500), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    lang: Mapped[str] = mapped_column(String(8))
+    content_hash: Mapped[str] = mapped_column(String(80))
+    imported_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    facts: Mapped[list[Fact]] = relationship(back_populates="note")
+
+
+class Fact(Base):
+    __tablename__ = "facts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
+    key: Mapped[str] = mapped_column(String(700), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    term: Mapped[str] = mapped_column(Text)
+    definition: Mapped[str] = mapped_column(Text, default="")
+    group: Mapped[str] = mapped_column(String(300), default="")
+    section: Mapped[str] = mapped_column(String(500), default="")  # headings joined with " > "
+    line: Mapped[int]
+    position: Mapped[int]
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # aliases, items, edges, parent…
+    retired_at: Mapped[datetime | None]
+    note: Mapped[Note] = relationship(back_populates="facts")
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"))
+    fact_id: Mapped[int] = mapped_column(ForeignKey("facts.id"), index=True)
+    key: Mapped[str] = mapped_column(String(800), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    front: Mapped[str] = mapped_column(Text)
+    back: Mapped[str] = mapped_column(Text)
+    diagram: Mapped[str] = mapped_column(Text, default="")
+    section: Mapped[str] = mapped_column(String(500), default="")
+    line: Mapped[int]
+    position: Mapped[int]
+    retired_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_cards_note_position", "note_id", "position"),)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="learner")  # learner|instructor|admin
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    locale: Mapped[str | None] = mapped_column(String(10))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class CardState(Base):
+    """A learner's scheduling state of one card; ``version`` rejects stale answers."""
+
+    __tablename__ = "card_states"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    state: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[int | None]
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime | None]
+    last_review: Mapped[datetime | None]
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    leech: Mapped[bool] = mapped_column(Boolean, default=False)
+    buried_until: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=0)
+    __table_args__ = (
+        UniqueConstraint("user_id", "card_id", name="uq_card_states_user_card"),
+        Index("ix_card_states_user_due", "user_id", "due"),
+    )
+
+
+class ReviewLog(Base):
+    """Append-only. ``client_id`` makes a repeated submit idempotent; ``undone_at`` marks undo."""
+
+    __tablename__ = "review_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    external_card: Mapped[str | None] = mapped_column(String(64))  # imported history (anki:<cid>)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    rating: Mapped[int]
+    reviewed_at: Mapped[datetime]
+    duration_ms: Mapped[int] = mapped_column(default=0)
+    state_before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state_after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    undone_at: Mapped[datetime | None]
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (
+        Index("ix_review_log_user_time", "user_id", "reviewed_at"),
+        Index("ix_review_log_card", "card_id", "reviewed_at"),
+    )

@@ -1,0 +1,111 @@
+"""The parser's output types: plain frozen dataclasses, so cards, quizzes and the
+import service can depend on them without knowing how a note was read."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Fact kinds the parser emits.
+DEFINITION = "definition"  # Term: definition (in a list item or on its own line)
+PROPERTY = "property"  # nested item under a term (StatefulSet's guarantees)
+ENUMERATION = "enumeration"  # a plain list under a heading/label (K8s优点)
+ABBREVIATION = "abbreviation"  # ABBR:expansion on its own line (CRI)
+DIAGRAM = "diagram"  # a {{<mermaid>}} block: nodes and edges
+STATEMENT = "statement"  # a free sentence (前身是Borg系统)
+FACT_KINDS = (DEFINITION, PROPERTY, ENUMERATION, ABBREVIATION, DIAGRAM, STATEMENT)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One arrow of a diagram, with node labels resolved (A[HTTP Server] -> "HTTP Server")."""
+
+    source: str
+    target: str
+    label: str = ""
+    bidirectional: bool = False
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str
+    term: str  # the thing the fact is about; for statements, a short title
+    source: str  # "path:line" of the line the fact starts on
+    definition: str = ""
+    aliases: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()  # enumeration items / property list
+    edges: tuple[Edge, ...] = ()  # diagram edges
+    group: str = ""  # the label or heading that makes siblings ("主要组件")
+    section: tuple[str, ...] = ()  # heading path ("Pod", "Pod类型")
+    parent: str = ""  # for properties: the term they belong to
+    cloze: str = ""  # for statements: the span to blank out ("Borg"), if any
+    diagram: str = ""  # for diagrams: the mermaid source, to render on the card
+
+    @property
+    def line(self) -> int:
+        return int(self.source.rsplit(":", 1)[1])
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["section"] = list(self.section)
+        d["aliases"] = list(self.aliases)
+        d["items"] = list(self.items)
+        d["edges"] = [asdict(e) for e in self.edges]
+        return d
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A warning or error about a note, printed as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "warning"  # or "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParsedNote:
+    path: str  # as given (relative to the project when possible)
+    title: str
+    lang: str  # "zh" or "en"
+    facts: tuple[Fact, ...]
+    warnings: tuple[Problem, ...] = ()
+    date: str = ""
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    content_hash: str = ""  # sha256 of the raw bytes: re-import skips unchanged notes
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "lang": self.lang,
+            "date": self.date,
+            "tags": list(self.tags),
+            "draft": self.draft,
+            "facts": [f.to_dict() for f in self.facts],
+            "warnings": [str(w) for w in self.warnings],
+        }
+
+
+class NoteError(Exception):
+    """A note that cannot be read at all. ``str()`` is the one-line ``path:line: message``."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(f"{path}:{line}: error: {message}")
+        self.path, self.line, self.message = path, line, message
+
+    @property
+    def problem(self) -> Problem:
+        return Problem(self.path, self.line, self.message, "error")
+
+
+@dataclass
+class NoteSet:
+    """Result of reading several notes: parsed ones and the errors of the rest."""
+
+    notes: list[ParsedNote] = field(default_factory=list)
+    errors: list[NoteError] = field(default_factory=list)

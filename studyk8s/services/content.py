@@ -1,0 +1,220 @@
+"""Import notes into the database: one transaction per run, idempotent, history-preserving.
+
+Facts and cards are matched by their stable keys, so an edited definition updates the card in
+place (its review history stays attached); a fact that disappears retires its cards; nothing is
+ever deleted. A note whose bytes (and generator version) are unchanged is not touched at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from ..cards import CardSpec, fact_key, generate_cards
+from ..models import Card, Fact, Note
+from ..notes import NoteError, ParsedNote, Problem, read_notes
+
+# Bump when the parser or card generator changes output, so unchanged files re-import once.
+GENERATOR_VERSION = "1"
+
+Progress = Callable[[int, int], None]
+
+
+class ImportFailed(Exception):
+    """Some notes could not be read; nothing was written."""
+
+    def __init__(self, errors: Sequence[NoteError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = list(errors)
+
+
+@dataclass
+class ImportReport:
+    notes: int = 0
+    unchanged: int = 0
+    added: dict[str, int] = field(default_factory=lambda: {"notes": 0, "facts": 0, "cards": 0})
+    updated: dict[str, int] = field(default_factory=lambda: {"notes": 0, "facts": 0, "cards": 0})
+    retired: dict[str, int] = field(default_factory=lambda: {"notes": 0, "facts": 0, "cards": 0})
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(any(d.values()) for d in (self.added, self.updated, self.retired))
+
+    def summary(self) -> str:
+        def fmt(d):
+            return ", ".join(f"{v} {k}" for k, v in d.items())
+
+        return (
+            f"{self.notes} notes ({self.unchanged} unchanged); added {fmt(self.added)}; "
+            f"updated {fmt(self.updated)}; retired {fmt(self.retired)}"
+        )
+
+
+def import_notes(
+    session: Session,
+    paths: Sequence[str | Path],
+    *,
+    now: datetime,
+    max_bytes: int = 1_048_576,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Parse ``paths`` (files or directories) and bring the database in line, in one commit.
+
+    Raises ImportFailed (after writing nothing) if any note cannot be read.
+    """
+    noteset = read_notes(list(paths), max_bytes=max_bytes)
+    if noteset.errors:
+        raise ImportFailed(noteset.errors)
+    report = ImportReport(notes=len(noteset.notes))
+    existing = {n.path: n for n in session.scalars(select(Note))}
+    try:
+        for i, parsed in enumerate(noteset.notes, 1):
+            report.warnings.extend(parsed.warnings)
+            _import_one(session, parsed, existing.get(parsed.path), now, report)
+            if progress:
+                progress(i, len(noteset.notes))
+        seen = {n.path for n in noteset.notes}
+        for note in existing.values():
+            if note.path not in seen and note.retired_at is None and _under(note.path, paths):
+                _retire_note(session, note, now, report)
+        if report.changed:
+            session.commit()
+        else:
+            session.rollback()
+    except BaseException:
+        session.rollback()
+        raise
+    return report
+
+
+def _stamp(parsed: ParsedNote) -> str:
+    return f"{parsed.content_hash}:{GENERATOR_VERSION}"
+
+
+def _under(note_path: str, paths: Sequence[str | Path]) -> bool:
+    """A stored note counts as removed only when a directory that held it was imported."""
+    p = Path(note_path)
+    for root in paths:
+        root = Path(root)
+        if root.is_dir() and (p.parent == root or root in p.parents):
+            return True
+    return False
+
+
+def _import_one(
+    session: Session, parsed: ParsedNote, note: Note | None, now: datetime, report: ImportReport
+) -> None:
+    stamp = _stamp(parsed)
+    if note is not None and note.content_hash == stamp and note.retired_at is None:
+        report.unchanged += 1
+        return
+    if note is None:
+        note = Note(path=parsed.path, title=parsed.title, lang=parsed.lang, content_hash=stamp,
+                    imported_at=now)
+        session.add(note)
+        session.flush()
+        report.added["notes"] += 1
+    else:
+        note.title, note.lang, note.content_hash = parsed.title, parsed.lang, stamp
+        note.imported_at, note.retired_at = now, None
+        report.updated["notes"] += 1
+    fact_ids = _sync_facts(session, note, parsed, now, report)
+    _sync_cards(session, note, generate_cards(parsed), fact_ids, now, report)
+
+
+def _fact_row(parsed: ParsedNote, position: int, fact) -> dict:
+    data = fact.to_dict()
+    for k in ("kind", "term", "definition", "group", "section", "source"):
+        data.pop(k, None)
+    return {
+        "key": fact_key(parsed.path, fact),
+        "kind": fact.kind,
+        "term": fact.term,
+        "definition": fact.definition,
+        "group": fact.group,
+        "section": " > ".join(fact.section),
+        "line": fact.line,
+        "position": position,
+        "data": data,
+    }
+
+
+_FACT_FIELDS = ("kind", "term", "definition", "group", "section", "line", "position", "data")
+_CARD_FIELDS = ("kind", "front", "back", "diagram", "section", "line", "position", "fact_id")
+
+
+def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, report, label):
+    """Insert, update or retire ``model`` rows of one note so they match ``wanted`` (by key).
+
+    Returns key → id for every wanted row.
+    """
+    current = {r.key: r for r in session.execute(
+        select(model.id, model.key, model.retired_at, *(getattr(model, f) for f in fields))
+        .where(model.note_id == note_id)
+    )}
+    ids: dict[str, int] = {}
+    inserts, updates = [], []
+    for key, row in wanted.items():
+        cur = current.get(key)
+        if cur is None:
+            inserts.append({**row, "note_id": note_id})
+            continue
+        ids[key] = cur.id
+        changed = {f: row[f] for f in fields if getattr(cur, f) != row[f]}
+        if changed or cur.retired_at is not None:
+            updates.append({"id": cur.id, **changed, "retired_at": None})
+    retire = [{"id": r.id, "retired_at": now} for k, r in current.items()
+              if k not in wanted and r.retired_at is None]
+    if inserts:
+        for key, new_id in session.execute(insert(model).returning(model.key, model.id), inserts):
+            ids[key] = new_id
+    if updates or retire:
+        session.execute(update(model), updates + retire)
+    report.added[label] += len(inserts)
+    report.updated[label] += len(updates)
+    report.retired[label] += len(retire)
+    return ids
+
+
+def _sync_facts(session, note: Note, parsed: ParsedNote, now, report) -> dict[str, int]:
+    wanted = {}
+    for pos, fact in enumerate(parsed.facts):
+        row = _fact_row(parsed, pos, fact)
+        wanted[row["key"]] = row
+    return _sync_rows(session, Fact, _FACT_FIELDS, note.id, wanted, now, report, "facts")
+
+
+def _sync_cards(session, note: Note, specs: list[CardSpec], fact_ids, now, report) -> None:
+    wanted = {
+        s.key: {
+            "key": s.key,
+            "kind": s.kind,
+            "front": s.front,
+            "back": s.back,
+            "diagram": s.diagram,
+            "section": " > ".join(s.section),
+            "line": int(s.source.rsplit(":", 1)[1]),
+            "position": s.position,
+            "fact_id": fact_ids[s.fact_key],
+        }
+        for s in specs
+    }
+    _sync_rows(session, Card, _CARD_FIELDS, note.id, wanted, now, report, "cards")
+
+
+def _retire_note(session, note: Note, now, report) -> None:
+    note.retired_at = now
+    report.retired["notes"] += 1
+    for model, label in ((Fact, "facts"), (Card, "cards")):
+        result = session.execute(
+            update(model)
+            .where(model.note_id == note.id, model.retired_at.is_(None))
+            .values(retired_at=now)
+        )
+        report.retired[label] += result.rowcount
