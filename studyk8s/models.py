@@ -116,7 +116,6 @@ class CardState(Base):
     lapses: Mapped[int] = mapped_column(default=0)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
-    buried_until: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=0)
     __table_args__ = (
         UniqueConstraint("user_id", "card_id", name="uq_card_states_user_card"),

@@ -38,3 +38,16 @@ def list_decks(session: Session) -> list[DeckSummary]:
         DeckSummary(d.id, d.path, d.title, d.lang, sum(d.kinds.values()), d.kinds)
         for d in decks.values()
     ]
+
+
+def note_source(session: Session, path: str, notes_dir: str) -> list[str] | None:
+    """Lines of an imported note, or None: only paths the database knows are ever read."""
+    from pathlib import Path
+
+    if session.scalar(select(Note.id).where(Note.path == path)) is None:
+        return None
+    candidates = [Path(path), Path(notes_dir) / Path(path).name]
+    for p in candidates:
+        if p.is_file():
+            return p.read_text(encoding="utf-8", errors="replace").splitlines()
+    return None

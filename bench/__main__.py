@@ -1,0 +1,73 @@
+"""`make bench`: run the benchmarks, print one table, write bench/results.json.
+
+Each benchmark returns rows ``{"name", "value", "unit", "reference", "reference_value",
+"ratio"}``; the reference is measured in the same run where one exists, else it is the target
+the issue sets (named as such).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import import_notes
+
+BENCHMARKS = {
+    "import": import_notes.run,
+}
+# Row names → the benchmark that produces them, so `make bench ONLY=import_1000_notes_s` works.
+ROW_OWNERS = {name: key for key, mod in (("import", import_notes),) for name in mod.ROWS}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--only", help="a benchmark or row name")
+    args = parser.parse_args(argv)
+    wanted = list(BENCHMARKS)
+    if args.only:
+        key = args.only if args.only in BENCHMARKS else ROW_OWNERS.get(args.only)
+        if key is None:
+            print(f"unknown benchmark {args.only!r}; known: "
+                  f"{', '.join(sorted([*BENCHMARKS, *ROW_OWNERS]))}", file=sys.stderr)
+            return 2
+        wanted = [key]
+    rows = []
+    for key in wanted:
+        t0 = time.perf_counter()
+        got = BENCHMARKS[key]()
+        if args.only and args.only in ROW_OWNERS:
+            got = [r for r in got if r["name"] == args.only]
+        rows.extend(got)
+        print(f"# {key}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print_table(rows)
+    out = Path(__file__).with_name("results.json")
+    out.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwrote {out}", file=sys.stderr)
+    return 0
+
+
+def print_table(rows: list[dict]) -> None:
+    header = ("name", "value", "unit", "reference", "ref value", "ratio")
+    table = [header] + [
+        (r["name"], f"{r['value']:.4g}", r["unit"], r["reference"],
+         f"{r['reference_value']:.4g}", f"{r['ratio']:.3f}")
+        for r in rows
+    ]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
+    for i, row in enumerate(table):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def row(name, value, unit, reference, reference_value) -> dict:
+    return {"name": name, "value": value, "unit": unit, "reference": reference,
+            "reference_value": reference_value,
+            "ratio": value / reference_value if reference_value else 0.0}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Markdown → safe HTML. Notes and instructor text are rendered, then sanitised with nh3, so a
+note can never inject script into the review page."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import markdown
+import nh3
+
+_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "code", "pre", "ul", "ol", "li", "blockquote", "a",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr",
+    "span", "del", "sup", "sub", "mark",
+}
+_ATTRS = {"a": {"href", "title"}, "span": {"class"}, "code": {"class"}, "th": {"scope"}}
+
+
+@lru_cache(maxsize=4096)
+def to_html(text: str) -> str:
+    """Cached: card texts repeat across learners and requests."""
+    html = markdown.markdown(text or "", extensions=["sane_lists", "tables", "fenced_code"])
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer nofollow")

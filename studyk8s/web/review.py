@@ -1,0 +1,93 @@
+"""Review page and its JSON calls. Views only translate HTTP ↔ services.review."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from ..db import get_session
+from ..services import review
+
+bp = Blueprint("review", __name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@bp.errorhandler(review.ReviewError)
+def _review_error(exc: review.ReviewError):
+    return jsonify(error=str(exc), status=exc.status), exc.status
+
+
+@bp.get("/review")
+@login_required
+def index():
+    return render_template("review/index.html")
+
+
+@bp.get("/api/review/next")
+@login_required
+def next_card():
+    return jsonify(review.next_view(get_session(), current_user, _now()))
+
+
+def _json() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise review.ReviewError("expected a JSON object")
+    return data
+
+
+def _int(data: dict, key: str, default: int | None = None) -> int:
+    try:
+        return int(data[key]) if key in data or default is None else default
+    except (KeyError, TypeError, ValueError):
+        raise review.ReviewError(f"{key} must be an integer") from None
+
+
+@bp.post("/api/review/answer")
+@login_required
+def answer():
+    data = _json()
+    session = get_session()
+    now = _now()
+    result = review.answer(
+        session, current_user, card_id=_int(data, "card_id"), rating=_int(data, "rating"),
+        client_id=str(data.get("client_id", "")), version=_int(data, "version"), now=now,
+        duration_ms=_int(data, "duration_ms", 0),
+    )
+    return jsonify(result=result, next=review.next_view(session, current_user, now))
+
+
+@bp.post("/api/review/undo")
+@login_required
+def undo():
+    session = get_session()
+    now = _now()
+    result = review.undo(session, current_user, now)
+    return jsonify(result=result, next=review.next_view(session, current_user, now))
+
+
+@bp.post("/api/review/suspend")
+@login_required
+def suspend():
+    data = _json()
+    session = get_session()
+    now = _now()
+    result = review.suspend(session, current_user, _int(data, "card_id"), now)
+    return jsonify(result=result, next=review.next_view(session, current_user, now))
+
+
+@bp.get("/source/<path:path>")
+@login_required
+def source(path: str):
+    """The note's text with line anchors, so `path:line` links land on the line."""
+    from ..services.decks import note_source
+
+    lines = note_source(get_session(), path, current_app.config["NOTES_DIR"])
+    if lines is None:
+        abort(404)
+    return render_template("review/source.html", path=path, lines=lines)
