@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 22:03:26.678471
+Create Date: 2026-11-26 22:06:58.375507
 """
 from alembic import op
 import sqlalchemy as sa
@@ -96,7 +96,6 @@ def upgrade() -> None:
     sa.Column('lapses', sa.Integer(), nullable=False),
     sa.Column('suspended', sa.Boolean(), nullable=False),
     sa.Column('leech', sa.Boolean(), nullable=False),
-    sa.Column('buried_until', studyk8s.db.UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['card_id'], ['cards.id'], name=op.f('fk_card_states_card_id_cards')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_card_states_user_id_users')),
