@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .config import ROOT
 from .db import get_engine, get_session
 
 notes_cli = AppGroup("notes", help="Check, parse and import Markdown notes.")
@@ -97,7 +98,7 @@ def notes_import(paths):
         bar.update(1)
 
     try:
-        report = import_notes(get_session(), paths, now=_now(),
+        report = import_notes(get_session(), paths, now=_now(), base=ROOT,
                               max_bytes=current_app.config["MAX_NOTE_BYTES"], progress=progress)
     except ImportFailed as exc:
         for error in exc.errors:

@@ -3,6 +3,8 @@ import service can depend on them without knowing how a note was read."""
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 # Fact kinds the parser emits.
@@ -13,6 +15,21 @@ ABBREVIATION = "abbreviation"  # ABBR:expansion on its own line (CRI)
 DIAGRAM = "diagram"  # a {{<mermaid>}} block: nodes and edges
 STATEMENT = "statement"  # a free sentence (前身是Borg系统)
 FACT_KINDS = (DEFINITION, PROPERTY, ENUMERATION, ABBREVIATION, DIAGRAM, STATEMENT)
+
+
+def key_segment(text: str) -> str:
+    """``text`` as one readable segment of a stable key: NFKC, one line, no ``::``; long
+    text is shortened with a hash. Fact identity and card keys both go through this."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = " ".join(text.split())
+    if not text.isprintable():  # drop control/format characters (U+0000, U+200B…)
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = text.replace("::", ":")
+    if len(text) > 60:
+        digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+        text = f"{text[:50].rstrip()}~{digest}"
+    return text or "_"
 
 
 @dataclass(frozen=True)
@@ -39,6 +56,9 @@ class Fact:
     parent: str = ""  # for properties: the term they belong to
     cloze: str = ""  # for statements: the span to blank out ("Borg"), if any
     diagram: str = ""  # for diagrams: the mermaid source, to render on the card
+    # n-th fact of the note with this kind/term/parent (a term defined twice): keeps
+    # cards.fact_key(path, fact) unique without putting anything editable into the key
+    occurrence: int = 1
 
     @property
     def line(self) -> int:

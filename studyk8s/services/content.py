@@ -20,7 +20,7 @@ from ..models import Card, Fact, Note
 from ..notes import NoteError, ParsedNote, Problem, read_notes
 
 # Bump when the parser or card generator changes output, so unchanged files re-import once.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 Progress = Callable[[int, int], None]
 
@@ -62,13 +62,16 @@ def import_notes(
     *,
     now: datetime,
     max_bytes: int = 1_048_576,
+    base: str | Path | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Parse ``paths`` (files or directories) and bring the database in line, in one commit.
 
-    Raises ImportFailed (after writing nothing) if any note cannot be read.
+    Notes are named relative to ``base`` when they lie inside it (the CLI passes the project
+    root), so a note keeps its identity wherever the checkout lives. Raises ImportFailed
+    (after writing nothing) if any note cannot be read.
     """
-    noteset = read_notes(list(paths), max_bytes=max_bytes)
+    noteset = read_notes(list(paths), max_bytes=max_bytes, base=base)
     if noteset.errors:
         raise ImportFailed(noteset.errors)
     report = ImportReport(notes=len(noteset.notes))
@@ -81,7 +84,8 @@ def import_notes(
                 progress(i, len(noteset.notes))
         seen = {n.path for n in noteset.notes}
         for note in existing.values():
-            if note.path not in seen and note.retired_at is None and _under(note.path, paths):
+            if (note.path not in seen and note.retired_at is None
+                    and _under(note.path, paths, base)):
                 _retire_note(session, note, now, report)
         if report.changed:
             session.commit()
@@ -97,12 +101,13 @@ def _stamp(parsed: ParsedNote) -> str:
     return f"{parsed.content_hash}:{GENERATOR_VERSION}"
 
 
-def _under(note_path: str, paths: Sequence[str | Path]) -> bool:
+def _under(note_path: str, paths: Sequence[str | Path], base: str | Path | None) -> bool:
     """A stored note counts as removed only when a directory that held it was imported."""
-    p = Path(note_path)
+    anchor = Path(base) if base is not None else Path.cwd()
+    p = (anchor / note_path).resolve()
     for root in paths:
-        root = Path(root)
-        if root.is_dir() and (p.parent == root or root in p.parents):
+        root = (anchor / root).resolve()
+        if root.is_dir() and root in p.parents:
             return True
     return False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,14 +41,23 @@ def list_decks(session: Session) -> list[DeckSummary]:
     ]
 
 
-def note_source(session: Session, path: str, notes_dir: str) -> list[str] | None:
-    """Lines of an imported note, or None: only paths the database knows are ever read."""
-    from pathlib import Path
 
-    if session.scalar(select(Note.id).where(Note.path == path)) is None:
+def note_source(
+    session: Session, note_id: int | None = None, path: str | None = None
+) -> tuple[str, list[str]] | None:
+    """(path, lines) of an imported note, by id or path, or None. Only files the database
+    knows as notes are ever read, so a request cannot reach anything else."""
+    from ..config import ROOT
+
+    if note_id is not None:
+        note = session.get(Note, note_id)
+    else:
+        note = session.scalar(select(Note).where(Note.path == path))
+    if note is None:
         return None
-    candidates = [Path(path), Path(notes_dir) / Path(path).name]
-    for p in candidates:
-        if p.is_file():
-            return p.read_text(encoding="utf-8", errors="replace").splitlines()
-    return None
+    path = Path(note.path)
+    path = path if path.is_absolute() else ROOT / path
+    try:
+        return note.path, path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None

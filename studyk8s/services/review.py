@@ -269,7 +269,7 @@ def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict
         "lang": note.lang,
         "section": card.section,
         "source": f"{note.path}:{card.line}",
-        "note_path": note.path,
+        "note_id": note.id,
         "line": card.line,
         "diagram": card.diagram,
         "intervals": {str(int(r)): format_interval(iv) for r, iv in intervals.items()},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from ..db import get_session
@@ -81,13 +81,25 @@ def suspend():
     return jsonify(result=result, next=review.next_view(session, current_user, now))
 
 
+@bp.get("/notes/<int:note_id>/source")
+@login_required
+def note_source(note_id: int):
+    """The note's text with line anchors, so `path:line` links land on the line."""
+    return _source(note_id=note_id)
+
+
 @bp.get("/source/<path:path>")
 @login_required
 def source(path: str):
-    """The note's text with line anchors, so `path:line` links land on the line."""
+    """Same, addressed by the note's path as printed in `path:line`."""
+    return _source(path=path)
+
+
+def _source(**which):
     from ..services.decks import note_source
 
-    lines = note_source(get_session(), path, current_app.config["NOTES_DIR"])
-    if lines is None:
+    found = note_source(get_session(), **which)
+    if found is None:
         abort(404)
+    path, lines = found
     return render_template("review/source.html", path=path, lines=lines)

@@ -155,3 +155,19 @@ def test_bad_rating_and_client_id(session, learner):
     with pytest.raises(review.ReviewError):
         rate(session, learner, card_id, 3, NOW, client_id="x")
     assert log_count(session) == 0
+
+
+def test_diagram_cards_carry_the_mermaid_source(session, learner):
+    card = session.scalar(select(Card).where(Card.diagram != "").limit(1))
+    view = review.card_view(session, learner, card.id, NOW)
+    assert view["diagram"].lstrip().startswith("graph")
+    assert "<script" not in view["front_html"]
+
+
+def test_card_text_is_sanitised(session, learner):
+    card = session.scalar(select(Card).limit(1))
+    card.front = "**bold** <script>alert(1)</script><img src=x onerror=alert(1)>"
+    session.commit()
+    html = review.card_view(session, learner, card.id, NOW)["front_html"]
+    assert "<strong>bold</strong>" in html
+    assert "<script" not in html and "onerror" not in html

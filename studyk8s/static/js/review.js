@@ -111,7 +111,7 @@
     $("card-answer").hidden = true;
     const src = $("card-source");
     src.textContent = card.source;
-    src.href = urls.source + encodeURI(card.note_path) + "#L" + card.line;
+    src.href = urls.source.replace("/0/", "/" + card.note_id + "/") + "#L" + card.line;
     $("show-answer").hidden = false;
     $("ratings").hidden = true;
     for (const el of document.querySelectorAll("[data-iv]")) {

@@ -1,0 +1,374 @@
+"""Facts → card specs with stable keys (pure: no Flask, no database).
+
+A card's ``key`` is note path + fact identity + card kind, never the definition text, so
+editing a definition keeps the card's review history; a fact that disappears retires its
+cards. Wording follows the note's language (zh/en). ``diagram`` carries the mermaid source
+of relation cards; render it with the answer, since the picture shows every edge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from studyk8s.notes import inline
+from studyk8s.notes.model import (
+    ABBREVIATION,
+    DEFINITION,
+    DIAGRAM,
+    ENUMERATION,
+    PROPERTY,
+    STATEMENT,
+    Fact,
+    ParsedNote,
+    key_segment,
+)
+
+TERM_DEFINITION = "term_definition"
+DEFINITION_TERM = "definition_term"
+ENUMERATION_CARD = "enumeration"
+MEMBERSHIP = "membership"
+CLOZE = "cloze"
+RELATION = "relation"
+ABBREVIATION_CARD = "abbreviation"
+CARD_KINDS = (
+    TERM_DEFINITION,
+    DEFINITION_TERM,
+    ENUMERATION_CARD,
+    MEMBERSHIP,
+    CLOZE,
+    RELATION,
+    ABBREVIATION_CARD,
+)
+
+SEP = "::"
+FRONT_MAX = 80  # longer definitions show their first sentence on a definition→term front
+MEMBERS_SHOWN = 8
+DISTRACTORS = 3
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    key: str  # stable across re-imports: note path + fact identity + card kind
+    fact_key: str  # stable identity of the fact; siblings of one fact share it
+    kind: str  # one of CARD_KINDS
+    front: str  # Markdown
+    back: str  # Markdown
+    source: str  # "path:line"
+    position: int  # order in the note (new cards are introduced in note order)
+    deck: str  # note title
+    section: tuple[str, ...]
+    diagram: str = ""  # mermaid source for diagram-relation cards
+
+
+_TEXT = {
+    "zh": {
+        "what": "**{term}** 是什么？",
+        "what_ctx": "「{ctx}」中的 **{term}** 是什么？",
+        "prop_what": "**{parent}** 的「{term}」是指什么？",
+        "which": "哪个术语符合这个描述？",
+        "which_ctx": "「{ctx}」中哪一项符合这个描述？",
+        "which_sec": "哪个术语符合这个描述？（{ctx}）",
+        "aliases": "别名：{aliases}",
+        "enum": "**{term}** 有哪些？（{n} 项）",
+        "props": "**{term}** 有哪些要点？（{n} 项）",
+        "member": "下列哪些属于「{group}」？",
+        "member_yes": "属于「{group}」：{items}",
+        "member_no": "不属于：{items}",
+        "member_recall": "「{group}」包含哪些？（{n} 项）",
+        "relation": "在「{title}」图中，**{node}** 与哪些节点相连？",
+        "abbr": "**{abbr}** 是什么的缩写？",
+        "abbr_rev": "「{expansion}」的缩写是什么？",
+        "alias": "**{alias}** 是哪个术语的简称？",
+        "list_sep": "、",
+        "mask": "＿＿",
+        "paren": "（{x}）",
+    },
+    "en": {
+        "what": "What is **{term}**?",
+        "what_ctx": "What is **{term}** ({ctx})?",
+        "prop_what": "In **{parent}**, what is *{term}*?",
+        "which": "Which term matches this description?",
+        "which_ctx": "Which item of *{ctx}* matches this description?",
+        "which_sec": "Which term matches this description? ({ctx})",
+        "aliases": "Also called: {aliases}",
+        "enum": "List the {n} items of **{term}**.",
+        "props": "List the {n} points under **{term}**.",
+        "member": "Which of these belong to *{group}*?",
+        "member_yes": "Belong to *{group}*: {items}",
+        "member_no": "Do not: {items}",
+        "member_recall": "List the {n} members of *{group}*.",
+        "relation": "In the diagram *{title}*, what is **{node}** connected to?",
+        "abbr": "What does **{abbr}** stand for?",
+        "abbr_rev": "What is the abbreviation of *{expansion}*?",
+        "alias": "**{alias}** is short for which term?",
+        "list_sep": ", ",
+        "mask": "___",
+        "paren": " ({x})",
+    },
+}
+
+
+_safe = key_segment
+
+
+def fact_key(path: str, fact: Fact) -> str:
+    """Identity of a fact: note path + fact kind + term (+ parent), never its definition.
+    A term that occurs twice in one note gets ``#2`` (``Fact.occurrence``), so the key is
+    unique within the note."""
+    key = f"{path}{SEP}{fact.kind}{SEP}{_safe(fact.term)}"
+    if fact.parent:
+        key += f"{SEP}{_safe(fact.parent)}"
+    return key if fact.occurrence <= 1 else f"{key}#{fact.occurrence}"
+
+
+def fact_keys(note: ParsedNote) -> list[str]:
+    """``fact_key`` of each fact of ``note``, in order."""
+    return [fact_key(note.path, f) for f in note.facts]
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _mask(text: str, terms: Iterable[str], mask: str) -> str:
+    """Replace every case-insensitive occurrence of each term with ``mask``. A term that
+    starts/ends with a Latin letter must not touch another Latin letter there (so "Job"
+    is masked in "Job的" and "Etcd2" but not in "Jobs"). Longest terms first."""
+    folded = text.lower()
+    if len(folded) != len(text):  # exotic case mappings: offsets would drift
+        folded = text
+    spans: list[tuple[int, int]] = []
+    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+        t = term.lower() if folded is not text else term
+        start = folded.find(t)
+        while start >= 0:
+            end = start + len(t)
+            left_ok = not (_is_latin(t[0]) and start > 0 and _is_latin(folded[start - 1]))
+            right_ok = not (_is_latin(t[-1]) and end < len(folded) and _is_latin(folded[end]))
+            if left_ok and right_ok and not any(s < end and start < e for s, e in spans):
+                spans.append((start, end))
+            start = folded.find(t, start + 1)
+    for s, e in sorted(spans, reverse=True):
+        text = text[:s] + mask + text[e:]
+    return text
+
+
+def _mask_terms(fact: Fact) -> list[str]:
+    """The term, its aliases, and the longer words of a multi-word Latin term
+    (``Ingress`` of ``Ingress Controller``), so the front never gives the answer away."""
+    terms = [fact.term, *fact.aliases]
+    words = fact.term.split()
+    if len(words) > 1:
+        terms += [w for w in words if len(w) >= 4 and w.isascii()]
+    return terms
+
+
+def _shorten(text: str, limit: int = FRONT_MAX) -> str:
+    """First sentence of a long definition, cut at a comma or space if still long."""
+    if len(text) <= limit:
+        return text
+    first = inline.sentences(text)[0] if inline.sentences(text) else text
+    if len(first) <= limit + 20:
+        return first
+    cut = first[:limit]
+    stop = max(cut.rfind(c) for c in (",", "，", "、", ";", "；", " "))
+    return (cut[:stop] if stop > limit // 2 else cut).rstrip(" ,，、;；") + "…"
+
+
+def _meaningful(text: str, mask: str) -> int:
+    return sum(ch.isalnum() for ch in text.replace(mask, ""))
+
+
+class _Gen:
+    def __init__(self, note: ParsedNote):
+        self.note = note
+        self.t = _TEXT["zh" if note.lang == "zh" else "en"]
+        self.cards: list[dict] = []
+        self.keys = fact_keys(note)
+        defs = [f for f in note.facts if f.kind == DEFINITION and f.definition]
+        self.def_counts = Counter((f.group, f.definition.casefold()) for f in defs)
+        self.groups: dict[str, list[tuple[Fact, str]]] = {}
+        for fact, fk in zip(note.facts, self.keys, strict=True):
+            if fact.kind in (DEFINITION, ABBREVIATION) and fact.group and not fact.parent:
+                self.groups.setdefault(fact.group, []).append((fact, fk))
+        self.last_member = {members[-1][1]: g for g, members in self.groups.items()}
+
+    def card(self, fact: Fact, fk: str, kind: str, front: str, back: str, *, variant: str = "",
+             diagram: str = "", key: str = "") -> None:
+        key = key or f"{fk}{SEP}{kind}" + (f"{SEP}{_safe(variant)}" if variant else "")
+        self.cards.append(
+            dict(key=key, fact_key=fk, kind=kind, front=front.strip(), back=back.strip(),
+                 source=fact.source, deck=self.note.title, section=fact.section,
+                 diagram=diagram)
+        )
+
+    def ctx(self, fact: Fact) -> str:
+        return fact.group or (fact.section[-1] if fact.section else "")
+
+    def aliases_line(self, fact: Fact) -> str:
+        if not fact.aliases:
+            return ""
+        return "\n\n" + self.t["aliases"].format(aliases=self.t["list_sep"].join(fact.aliases))
+
+    # -- per fact kind ---------------------------------------------------------------
+    def run(self) -> list[CardSpec]:
+        for fact, fk in zip(self.note.facts, self.keys, strict=True):
+            if fact.kind == DEFINITION:
+                self.definition(fact, fk)
+            elif fact.kind == PROPERTY:
+                self.prop(fact, fk)
+            elif fact.kind == ENUMERATION:
+                self.enumeration(fact, fk, self.t["enum"])
+            elif fact.kind == ABBREVIATION:
+                self.abbreviation(fact, fk)
+            elif fact.kind == DIAGRAM:
+                self.relations(fact, fk)
+            elif fact.kind == STATEMENT:
+                self.cloze(fact, fk)
+            if fk in self.last_member:
+                self.membership(self.last_member[fk])
+        seen: Counter[str] = Counter()
+        out = []
+        for pos, c in enumerate(self.cards):
+            seen[c["key"]] += 1
+            if seen[c["key"]] > 1:
+                c["key"] = f"{c['key']}#{seen[c['key']]}"
+            out.append(CardSpec(position=pos, **c))
+        return out
+
+    def definition(self, fact: Fact, fk: str) -> None:
+        ctx = self.ctx(fact)
+        if fact.definition:
+            front = self.t["what_ctx" if ctx else "what"].format(term=fact.term, ctx=ctx)
+            self.card(fact, fk, TERM_DEFINITION, front, fact.definition + self.aliases_line(fact))
+            self.definition_term(fact, fk, ctx)
+        for alias in fact.aliases:
+            if inline.ABBR_RE.fullmatch(alias):
+                front = self.t["alias"].format(alias=alias)
+                self.card(fact, fk, ABBREVIATION_CARD, front, f"**{fact.term}**", variant=alias)
+        if len(fact.items) >= 2:
+            self.enumeration(fact, fk, self.t["props"])
+
+    def definition_term(self, fact: Fact, fk: str, ctx: str) -> None:
+        """Definition → term. Skipped when it would be unanswerable: the definition is
+        (almost) only the term, too short without a group to narrow it, or shared."""
+        if self.def_counts[(fact.group, fact.definition.casefold())] > 1:
+            return
+        mask = self.t["mask"]
+        hide = _mask_terms(fact)
+        masked = _mask(fact.definition, hide, mask)
+        masked_ctx = _mask(ctx, hide, mask) if ctx else ctx
+        size = _meaningful(masked, mask)
+        if size < 2 or (size < 6 and not ctx):
+            return
+        template = "which_ctx" if fact.group else ("which_sec" if ctx else "which")
+        prompt = self.t[template].format(ctx=masked_ctx)
+        quote = "\n".join("> " + ln for ln in _shorten(masked).split("\n"))
+        back = f"**{fact.term}**{self.aliases_line(fact)}\n\n{fact.definition}"
+        self.card(fact, fk, DEFINITION_TERM, f"{prompt}\n\n{quote}", back)
+
+    def prop(self, fact: Fact, fk: str) -> None:
+        if fact.definition:
+            front = self.t["prop_what"].format(parent=fact.parent, term=fact.term)
+            self.card(fact, fk, TERM_DEFINITION, front, fact.definition + self.aliases_line(fact))
+        if len(fact.items) >= 2:
+            self.enumeration(fact, fk, self.t["props"])
+
+    def enumeration(self, fact: Fact, fk: str, template: str) -> None:
+        items = list(fact.items)
+        if len(items) < 2:
+            return
+        if fact.kind in (DEFINITION, PROPERTY):  # properties: show their definitions too
+            by_term = {f.term: f for f in self.note.facts if f.parent == fact.term}
+            items = [
+                f"{i}: {by_term[i].definition}" if i in by_term and by_term[i].definition else i
+                for i in items
+            ]
+        front = template.format(term=fact.term, n=len(items))
+        back = "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
+        self.card(fact, fk, ENUMERATION_CARD, front, back)
+
+    def membership(self, group: str) -> None:
+        members = self.groups[group]
+        terms = list(dict.fromkeys(f.term for f, _ in members))
+        if len(terms) < 2:
+            return
+        first, first_fk = members[0]
+        # The card belongs to the group; its fact is the first member (import links it there).
+        key = f"{self.note.path}{SEP}group{SEP}{_safe(group)}{SEP}{MEMBERSHIP}"
+        sep = self.t["list_sep"]
+
+        def order(items: list[str]) -> list[str]:  # deterministic shuffle
+            return sorted(items, key=lambda s: hashlib.sha1(f"{key}|{s}".encode()).hexdigest())
+
+        shown = order(terms)[:MEMBERS_SHOWN]
+        others = [
+            (f.term, g)
+            for g, ms in self.groups.items()
+            if g != group
+            for f, _ in ms
+            if f.term not in terms
+        ]
+        other_group = dict(others)
+        distractors = order(list(other_group))[:DISTRACTORS]
+        if not distractors:
+            front = self.t["member_recall"].format(group=group, n=len(terms))
+            back = "\n".join(f"- {t}" for t in terms)
+        else:
+            choices = order(shown + distractors)
+            front = self.t["member"].format(group=group) + "\n\n"
+            front += "\n".join(f"- {c}" for c in choices)
+            yes = sep.join(t for t in terms if t in shown)
+            no = sep.join(
+                d + self.t["paren"].format(x=other_group[d]) for d in distractors
+            )
+            back = self.t["member_yes"].format(group=group, items=yes)
+            back += "\n\n" + self.t["member_no"].format(items=no)
+        self.card(first, first_fk, MEMBERSHIP, front, back, key=key)
+
+    def abbreviation(self, fact: Fact, fk: str) -> None:
+        if not fact.definition:
+            return
+        self.card(fact, fk, ABBREVIATION_CARD, self.t["abbr"].format(abbr=fact.term),
+                  fact.definition)
+        rev = self.t["abbr_rev"].format(expansion=fact.definition)
+        self.card(fact, fk, ABBREVIATION_CARD, rev, f"**{fact.term}**", variant="reverse")
+
+    def relations(self, fact: Fact, fk: str) -> None:
+        """One card per node with two or more neighbours (a hub); if the diagram has no hub,
+        one per node with an outgoing arrow."""
+        links: dict[str, list[str]] = {}
+        for e in fact.edges:
+            label = self.t["paren"].format(x=e.label) if e.label else ""
+            if e.bidirectional:
+                links.setdefault(e.source, []).append(f"↔ {e.target}{label}")
+                links.setdefault(e.target, []).append(f"↔ {e.source}{label}")
+            else:
+                links.setdefault(e.source, []).append(f"→ {e.target}{label}")
+                links.setdefault(e.target, []).append(f"← {e.source}{label}")
+        nodes = [n for n, ls in links.items() if len(ls) >= 2]
+        if not nodes:
+            nodes = [n for n, ls in links.items() if any(x.startswith("→") for x in ls)]
+        for node in nodes:
+            front = self.t["relation"].format(title=fact.term, node=node)
+            back = "\n".join(f"- {x}" for x in links[node])
+            self.card(fact, fk, RELATION, front, back, variant=node, diagram=fact.diagram)
+
+    def cloze(self, fact: Fact, fk: str) -> None:
+        text, span = fact.definition, fact.cloze
+        if not span or span not in text:
+            return
+        before, after = (p.strip() for p in text.split(span, 1))
+        front = f"{before} [...]".strip()
+        if after:
+            glue = "" if after[0] in ".,;:!?。，；：！？、)）" else " "
+            front += glue + after
+        self.card(fact, fk, CLOZE, front, span)
+
+
+def generate_cards(note: ParsedNote) -> list[CardSpec]:
+    """All cards of one note, in note order (``position`` 0, 1, 2 …), keys unique."""
+    return _Gen(note).run()

@@ -1,0 +1,311 @@
+"""Accounts and learner settings. Owns its transactions: every write here commits.
+
+Passwords are hashed with argon2id (argon2-cffi's ``PasswordHasher``, RFC 9106 low-memory
+profile) and rehashed on login when the parameters change. The first account ever created
+becomes admin, whatever role was asked for, so a fresh install always has one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zoneinfo
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..models import Note, User
+
+ROLES = ("learner", "instructor", "admin")
+CARD_KINDS = (
+    "term_definition",
+    "definition_term",
+    "enumeration",
+    "membership",
+    "cloze",
+    "relation",
+    "abbreviation",
+)
+FSRS_PARAMETER_COUNT = 21  # FSRS-6
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte "password" is a cheap denial of service
+MAX_EMAIL_LENGTH = 254
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "desired_retention": 0.90,
+    "new_per_day": 20,
+    "reviews_per_day": 200,
+    "decks": None,  # None = all decks, else a list of note ids
+    "card_kinds": None,  # None = all kinds, else a subset of CARD_KINDS
+    "parameters": None,  # None = FSRS-6 defaults, else 21 floats
+}
+# Inclusive bounds, shared with the settings form so the page and the service agree.
+LIMITS: dict[str, tuple[float, float]] = {
+    "desired_retention": (0.70, 0.99),
+    "new_per_day": (0, 9999),
+    "reviews_per_day": (0, 99999),
+}
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_NOT_USER_ZONES = frozenset({"localtime", "Factory"})  # in the tz database, not places
+
+_hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4 (RFC 9106 low-memory)
+
+
+class UserError(Exception):
+    """A refused account or settings change; ``field`` names the input at fault, if one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def create_user(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    role: str = "learner",
+    timezone: str = "UTC",
+    now: datetime,
+) -> User:
+    """Create and commit an account. The first account ever created is made admin."""
+    email = _valid_email(email)
+    _check_password(password)
+    timezone = _valid_timezone(timezone)
+    if role not in ROLES:
+        raise UserError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}", "role")
+    if _email_taken(session, email):
+        raise UserError("An account with this email already exists", "email")
+    user = User(
+        email=email,
+        password_hash=_hasher.hash(password),
+        role=role,
+        timezone=timezone,
+        settings={},
+        created_at=now,
+    )
+    session.add(user)
+    try:
+        # Insert first, then count: on SQLite the INSERT takes the write lock, so the count
+        # sees every committed account and two racing "first" sign-ups cannot both be admin.
+        # (On PostgreSQL's READ COMMITTED they could; it only matters for the very first two.)
+        session.flush()
+        others = session.scalar(select(func.count(User.id)).where(User.id != user.id))
+        if others == 0:
+            user.role = "admin"
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise UserError("An account with this email already exists", "email") from None
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user if the password matches, else None. Takes about as long for unknown emails."""
+    password = password or ""
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None or len(password) > MAX_PASSWORD_LENGTH:
+        _verify(_dummy_hash(), password[:MAX_PASSWORD_LENGTH])
+        return None
+    if not _verify(user.password_hash, password):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        session.commit()
+    return user
+
+
+def set_timezone(session: Session, user: User, tz: str) -> User:
+    user.timezone = _valid_timezone(tz)
+    session.commit()
+    return user
+
+
+def is_timezone(tz: str) -> bool:
+    """True for a zone a user may choose (an IANA name from the tz database, or UTC)."""
+    return isinstance(tz, str) and (tz == "UTC" or tz in _zones())
+
+
+def user_timezones() -> list[str]:
+    """The IANA zones a user may choose, sorted (what the settings page offers)."""
+    return sorted(_zones() | {"UTC"})
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher.hash("not a real password: equalises the timing of unknown emails")
+
+
+def _email_taken(session: Session, email: str) -> bool:
+    return session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def _valid_email(email: str) -> str:
+    email = normalize_email(email)
+    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
+        raise UserError("Enter a valid email address, like name@example.com", "email")
+    return email
+
+
+def _check_password(password: str) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long", "password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserError(
+            f"The password must be at most {MAX_PASSWORD_LENGTH} characters long", "password"
+        )
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones() - _NOT_USER_ZONES)
+
+
+def _valid_timezone(tz: str) -> str:
+    tz = tz.strip() if isinstance(tz, str) else ""
+    if not is_timezone(tz):
+        raise UserError(f"Unknown time zone {tz!r}: use an IANA name such as Asia/Shanghai",
+                        "timezone")
+    zoneinfo.ZoneInfo(tz)  # present in the list, so it loads; fail loudly if not
+    return tz
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+def settings_of(user: User) -> dict[str, Any]:
+    """The learner's settings: the defaults overlaid with what they changed (a fresh dict)."""
+    merged = {**DEFAULT_SETTINGS, **(user.settings or {})}
+    return {k: list(v) if isinstance(v, list) else v for k, v in merged.items()}
+
+
+def update_settings(
+    session: Session, user: User, changes: dict[str, Any], *, timezone: str | None = None
+) -> dict[str, Any]:
+    """Validate every change, then store them all (and the time zone, if given) in one commit.
+
+    Nothing is written when any value is refused. Returns the merged settings.
+    """
+    unknown = sorted(set(changes) - set(DEFAULT_SETTINGS))
+    if unknown:
+        raise UserError(f"Unknown setting {', '.join(unknown)}", unknown[0])
+    cleaned = {key: _CLEAN[key](session, value) for key, value in changes.items()}
+    tz = _valid_timezone(timezone) if timezone is not None else None
+    # The JSON column is not mutation-tracked: assign a new dict so the change is flushed.
+    user.settings = {**(user.settings or {}), **cleaned}
+    if tz is not None:
+        user.timezone = tz
+    session.commit()
+    return settings_of(user)
+
+
+def _number(value: Any, key: str, label: str, *, integer: bool) -> float | int:
+    low, high = LIMITS[key]
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise UserError(f"{label} must be a number", key) from None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise UserError(f"{label} must be a number", key)
+    if integer:
+        if value != int(value):
+            raise UserError(f"{label} must be a whole number", key)
+        value = int(value)
+    if not low <= value <= high:
+        lo, hi = (f"{low:.2f}", f"{high:.2f}") if not integer else (f"{low:g}", f"{high:g}")
+        raise UserError(f"{label} must be between {lo} and {hi} (got {value:g})", key)
+    return value
+
+
+def _clean_retention(_session: Session, value: Any) -> float:
+    return round(float(_number(value, "desired_retention", "Desired retention", integer=False)), 4)
+
+
+def _clean_new(_session: Session, value: Any) -> int:
+    return int(_number(value, "new_per_day", "New cards per day", integer=True))
+
+
+def _clean_reviews(_session: Session, value: Any) -> int:
+    return int(_number(value, "reviews_per_day", "Reviews per day", integer=True))
+
+
+def _clean_decks(session: Session, value: Any) -> list[int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise UserError("Decks must be a list of deck ids", "decks")
+    ids = sorted(set(value))
+    if not ids:
+        raise UserError("Choose at least one deck", "decks")
+    found = set(session.scalars(select(Note.id).where(Note.id.in_(ids))))
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise UserError(f"Unknown deck {', '.join(map(str, missing))}", "decks")
+    return ids
+
+
+def _clean_kinds(_session: Session, value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise UserError("Card kinds must be a list of names", "card_kinds")
+    unknown = sorted(set(value) - set(CARD_KINDS))
+    if unknown:
+        raise UserError(f"Unknown card kind {', '.join(unknown)}", "card_kinds")
+    if not value:
+        raise UserError("Choose at least one card kind", "card_kinds")
+    return [k for k in CARD_KINDS if k in value]
+
+
+def _clean_parameters(_session: Session, value: Any) -> list[float] | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list | tuple)
+        or len(value) != FSRS_PARAMETER_COUNT
+        or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in value
+        )
+    ):
+        raise UserError(
+            f"Parameters must be {FSRS_PARAMETER_COUNT} numbers (FSRS-6), or none for defaults",
+            "parameters",
+        )
+    return [float(v) for v in value]
+
+
+_CLEAN = {
+    "desired_retention": _clean_retention,
+    "new_per_day": _clean_new,
+    "reviews_per_day": _clean_reviews,
+    "decks": _clean_decks,
+    "card_kinds": _clean_kinds,
+    "parameters": _clean_parameters,
+}

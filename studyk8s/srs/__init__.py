@@ -1,0 +1,42 @@
+"""Spaced repetition, pure: the FSRS scheduler (here), plus ``optimize`` and ``evaluate``
+(import those modules directly; they pull in the fsrs-rs optimiser)."""
+
+from .scheduler import (
+    DEFAULT_CONFIG,
+    DEFAULT_PARAMETERS,
+    CardMemory,
+    Outcome,
+    Rating,
+    Scheduler,
+    SchedulerConfig,
+    State,
+    day_start,
+    format_interval,
+    fuzz_range,
+    fuzz_seed,
+    fuzzed_interval,
+    is_leech,
+    next_day_start,
+    replay,
+    study_day,
+)
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "DEFAULT_PARAMETERS",
+    "CardMemory",
+    "Outcome",
+    "Rating",
+    "Scheduler",
+    "SchedulerConfig",
+    "State",
+    "day_start",
+    "format_interval",
+    "fuzz_range",
+    "fuzz_seed",
+    "fuzzed_interval",
+    "is_leech",
+    "next_day_start",
+    "replay",
+    "study_day",
+]

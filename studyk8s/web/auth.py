@@ -1,0 +1,271 @@
+"""Sign up, log in, log out; the login manager, CSRF protection and ``role_required``.
+
+``init_app`` wires Flask-Login and Flask-WTF's ``CSRFProtect`` (every POST/PUT/PATCH/DELETE
+needs a token: a form's hidden ``csrf_token`` field, or the ``X-CSRFToken`` header that JSON
+calls copy from ``<meta name="csrf-token">``), and registers the settings blueprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, current_user, login_url, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from ..db import get_session
+from ..models import User
+from ..services import users
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+LOGIN_FAILED = "Incorrect email or password."
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_app(app: Flask) -> None:
+    from . import settings
+
+    _make_user_model_loginable()
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.add_template_global(has_endpoint)
+    app.register_blueprint(settings.bp)
+
+
+# --- Flask-Login plumbing ----------------------------------------------------------------
+
+
+def _make_user_model_loginable() -> None:
+    """Flask-Login reads ``is_authenticated``, ``is_active``, ``is_anonymous`` and ``get_id()``
+    on the user. ``models.User`` stays free of Flask imports, so they are attached here (a no-op
+    if the model already has them), and ``current_user`` is the plain ``User`` row that the
+    services take."""
+    if hasattr(User, "get_id"):
+        return
+    User.is_authenticated = property(lambda self: True)
+    User.is_active = property(lambda self: True)
+    User.is_anonymous = property(lambda self: False)
+    User.get_id = lambda self: str(self.id)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        return get_session().get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if wants_json():
+        return jsonify(error="login required", status=401), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
+def _csrf_error(exc: CSRFError):
+    if wants_json():
+        return jsonify(error=exc.description, status=400), 400
+    return render_template("auth/csrf_error.html", reason=exc.description), 400
+
+
+def wants_json() -> bool:
+    """A fetch() call rather than a page: /api/…, a JSON body, or JSON preferred."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or (best == "application/json" and not request.accept_mimetypes.accept_html)
+    )
+
+
+def has_endpoint(name: str) -> bool:
+    """For templates: link to a blueprint only once it is registered."""
+    return name in current_app.view_functions
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Only logged-in users with one of ``roles`` get through; others get 403 (anonymous users
+    are sent to log in). Roles are not hierarchical: list "admin" too if admins may enter."""
+    unknown = set(roles) - set(users.ROLES)
+    if not roles or unknown:
+        raise ValueError(f"role_required needs roles from {users.ROLES}, got {roles}")
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site (``/settings?x=1``), else None.
+
+    Refuses absolute and scheme-relative URLs (``https://evil``, ``//evil``), backslashes
+    (browsers read ``/\\evil`` as ``//evil``) and control characters.
+    """
+    if not target or len(target) > 2000:
+        return None
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _next_url() -> str:
+    return safe_next(request.args.get("next")) or url_for("home.index")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _start_session(user: User, *, remember: bool = False) -> None:
+    session.clear()  # nothing from before the login survives it (session fixation)
+    login_user(user, remember=remember)
+
+
+def show_error(form: FlaskForm, exc: users.UserError) -> None:
+    """Put a service's refusal next to the field it names, else at the top of the form."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+# --- forms -------------------------------------------------------------------------------
+
+
+class SignupForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[InputRequired(), Length(max=users.MAX_EMAIL_LENGTH)],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            InputRequired(),
+            Length(
+                min=users.MIN_PASSWORD_LENGTH,
+                max=users.MAX_PASSWORD_LENGTH,
+                message=f"Use at least {users.MIN_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+        render_kw={"autocomplete": "new-password", "minlength": users.MIN_PASSWORD_LENGTH},
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[InputRequired(), EqualTo("password", message="The passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    # Filled in by static/js/tz.js from the browser; checked on the server.
+    timezone = HiddenField(render_kw={"data-tz-detect": ""})
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[InputRequired(), Length(max=users.MAX_EMAIL_LENGTH)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    remember = BooleanField("Keep me logged in on this device")
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(_next_url())
+    form = SignupForm()
+    if form.validate_on_submit():
+        detected = (form.timezone.data or "").strip()
+        tz = detected if users.is_timezone(detected) else "UTC"
+        try:
+            user = users.create_user(
+                get_session(), form.email.data, form.password.data, timezone=tz, now=_now()
+            )
+        except users.UserError as exc:
+            show_error(form, exc)
+        else:
+            _start_session(user)
+            flash(f"Welcome! Your account {user.email} is ready.", "success")
+            if tz != detected:
+                flash(
+                    "Your time zone could not be detected, so it is set to UTC: "
+                    "change it in Settings.",
+                    "info",
+                )
+            return redirect(_next_url())
+    return render_template("auth/signup.html", form=form, next=safe_next(request.args.get("next")))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_next_url())
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = users.authenticate(get_session(), form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=form.remember.data)
+            return redirect(_next_url())
+        failed = True
+    return render_template(
+        "auth/login.html",
+        form=form,
+        error=LOGIN_FAILED if failed else None,
+        next=safe_next(request.args.get("next")),
+    )
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()  # first: logout_user then marks the remember-me cookie for deletion
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("home.index"))

@@ -1,0 +1,121 @@
+"""The learner's settings page: time zone, retention, daily limits, decks and card kinds.
+
+The view only turns the form into a ``changes`` dict; services.users validates and saves it
+(all or nothing, one commit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import FloatField, IntegerField, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..db import get_session
+from ..services import users
+from ..services.decks import list_decks
+from .auth import show_error
+
+bp = Blueprint("settings", __name__)
+
+KIND_LABELS = {
+    "term_definition": "Term → definition",
+    "definition_term": "Definition → term",
+    "enumeration": "List recall",
+    "membership": "Group membership",
+    "cloze": "Cloze (fill the gap)",
+    "relation": "Diagram relation",
+    "abbreviation": "Abbreviation",
+}
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SettingsForm(FlaskForm):
+    timezone = SelectField("Time zone", validators=[InputRequired()])
+    desired_retention = FloatField(
+        "Desired retention",
+        validators=[InputRequired(message="Enter a number between 0.70 and 0.99.")],
+    )
+    new_per_day = IntegerField(
+        "New cards per day", validators=[InputRequired(message="Enter a whole number.")]
+    )
+    reviews_per_day = IntegerField(
+        "Maximum reviews per day", validators=[InputRequired(message="Enter a whole number.")]
+    )
+    decks = CheckboxesField("Decks to study", coerce=int)
+    card_kinds = CheckboxesField("Card kinds to study")
+
+
+def _form_for(user, decks) -> SettingsForm:
+    current = users.settings_of(user)
+    deck_ids = [d.id for d in decks]
+    form = SettingsForm(
+        data={
+            "timezone": user.timezone,
+            "desired_retention": current["desired_retention"],
+            "new_per_day": current["new_per_day"],
+            "reviews_per_day": current["reviews_per_day"],
+            "decks": deck_ids if current["decks"] is None else current["decks"],
+            "card_kinds": list(users.CARD_KINDS)
+            if current["card_kinds"] is None
+            else current["card_kinds"],
+        }
+    )
+    zones = users.user_timezones()
+    if user.timezone not in zones:  # a zone since dropped from the tz database stays selectable
+        zones = sorted([*zones, user.timezone])
+    form.timezone.choices = [(z, z.replace("_", " ")) for z in zones]
+    form.decks.choices = [(d.id, d.title) for d in decks]
+    form.card_kinds.choices = [(k, KIND_LABELS.get(k, k)) for k in users.CARD_KINDS]
+    return form
+
+
+def _changes(form: SettingsForm, deck_ids: list[int]) -> dict[str, Any]:
+    """Form → settings. Every box ticked means "all" (None), so new decks and kinds join in."""
+    changes: dict[str, Any] = {
+        "desired_retention": form.desired_retention.data,
+        "new_per_day": form.new_per_day.data,
+        "reviews_per_day": form.reviews_per_day.data,
+    }
+    if deck_ids:  # with no decks imported yet there is nothing to choose
+        chosen = form.decks.data or []
+        changes["decks"] = None if set(chosen) >= set(deck_ids) else chosen
+    kinds = form.card_kinds.data or []
+    changes["card_kinds"] = None if set(kinds) >= set(users.CARD_KINDS) else kinds
+    return changes
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def index():
+    session = get_session()
+    decks = list_decks(session)
+    form = _form_for(current_user, decks)
+    if form.validate_on_submit():
+        try:
+            users.update_settings(
+                session,
+                current_user,
+                _changes(form, [d.id for d in decks]),
+                timezone=form.timezone.data,
+            )
+        except users.UserError as exc:
+            show_error(form, exc)
+        else:
+            flash("Settings saved.", "success")
+            return redirect(url_for("settings.index"))
+    return render_template(
+        "settings/index.html",
+        form=form,
+        limits=users.LIMITS,
+        has_decks=bool(decks),
+        custom_parameters=users.settings_of(current_user)["parameters"] is not None,
+    )
