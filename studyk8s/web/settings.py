@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, SelectMultipleField
@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..db import get_session
-from ..services import users
+from ..services import srs, users
 from ..services.decks import list_decks
 from .auth import show_error
 
@@ -119,3 +119,32 @@ def index():
         has_decks=bool(decks),
         custom_parameters=users.settings_of(current_user)["parameters"] is not None,
     )
+
+
+@bp.post("/settings/optimize")
+@login_required
+def optimize():
+    """Fit FSRS-6 to the learner's log and show before/after; nothing is stored yet."""
+    try:
+        fit = srs.optimize_user(get_session(), current_user)
+    except ValueError as exc:
+        flash(f"Cannot optimise yet: {exc}", "error")
+        return redirect(url_for("settings.index"))
+    return render_template("settings/optimize.html", fit=fit)
+
+
+@bp.post("/settings/parameters")
+@login_required
+def parameters():
+    """Keep fitted parameters (as posted back from the optimise page) or reset to defaults."""
+    if request.form.get("action") == "reset":
+        srs.keep_parameters(get_session(), current_user, None)
+        flash("Back to the FSRS-6 default parameters.", "success")
+        return redirect(url_for("settings.index"))
+    try:
+        values = [float(w) for w in request.form.get("parameters", "").split(",")]
+        srs.keep_parameters(get_session(), current_user, values)
+    except (ValueError, users.UserError) as exc:
+        abort(400, description=f"Parameters not saved: {exc}")
+    flash("Optimised parameters kept: your next reviews use them.", "success")
+    return redirect(url_for("settings.index"))

@@ -174,3 +174,30 @@ def test_stored_times_are_aware(app, client):
     signup(client)
     assert stored(app).created_at.tzinfo == UTC
     assert stored(app).created_at <= datetime.now(UTC)
+
+
+def test_optimiser_before_after_keep_and_reset(client, runner):
+    """The learner optimises from an imported Anki history, sees the metrics, keeps, resets."""
+    from pathlib import Path
+
+    revlog = next((Path(__file__).parent.parent / "srs" / "data").glob("*.csv"))
+    client.post("/signup", data={"email": "opt@example.com", "password": "password1",
+                                 "confirm": "password1", "timezone": "America/Chicago"})
+    r = client.post("/settings/optimize", follow_redirects=True)
+    assert "Cannot optimise yet" in r.get_data(as_text=True)
+    assert runner.invoke(args=["srs", "import-revlog", str(revlog), "--user",
+                               "opt@example.com"]).exit_code == 0
+    page = client.post("/settings/optimize").get_data(as_text=True)
+    assert "Log loss" in page and "Keep the optimised parameters" in page
+    import re
+
+    params = re.search(r'name="parameters" value="([^"]+)"', page)[1]
+    assert len(params.split(",")) == 21
+    r = client.post("/settings/parameters", data={"action": "keep", "parameters": params},
+                    follow_redirects=True)
+    assert "Optimised parameters kept" in r.get_data(as_text=True)
+    assert "optimised from your own" in client.get("/settings").get_data(as_text=True)
+    bad = client.post("/settings/parameters", data={"action": "keep", "parameters": "1,2,x"})
+    assert bad.status_code == 400
+    client.post("/settings/parameters", data={"action": "reset"})
+    assert "FSRS-6 default parameters" in client.get("/settings").get_data(as_text=True)
