@@ -59,17 +59,17 @@ def _display(path: str, base: str | None) -> str:
     return full if rel == ".." or rel.startswith("../") else rel.replace(os.sep, "/")
 
 
-def read_notes(paths, *, max_bytes: int = 1_048_576, base: str | PurePath | None = None) -> NoteSet:
-    """Parse every note named by ``paths`` (files, or directories searched for ``*.md``).
-
-    Paths are reported as given, or, with ``base``, relative to ``base`` (relative inputs are
-    taken from there too). Notes keep the order of ``paths``, each directory's files sorted.
-    A file reached twice is read once.
-    """
+def note_files(
+    paths, *, base: str | PurePath | None = None
+) -> tuple[list[tuple[str, str]], list[NoteError]]:
+    """The note files named by ``paths`` as (name, path on disk), plus errors for paths that
+    are missing or hold no notes. Names are as given, or relative to ``base`` (where relative
+    inputs are taken from too). Order: as given, each directory sorted; no file twice."""
     if isinstance(paths, (str, PurePath)):
         paths = [paths]
     base = None if base is None else os.fspath(base)
-    result = NoteSet()
+    found: list[tuple[str, str]] = []
+    errors: list[NoteError] = []
     seen: set[str] = set()
     for given in paths:
         path = _display(_as_str(given), base)
@@ -77,23 +77,40 @@ def read_notes(paths, *, max_bytes: int = 1_048_576, base: str | PurePath | None
         if os.path.isdir(real):
             files = [path.rstrip("/") + f[len(real.rstrip("/")):] for f in _expand_dir(real)]
             if not files:
-                result.errors.append(NoteError(path, 0, "no notes (*.md) found"))
+                errors.append(NoteError(path, 0, "no notes (*.md) found"))
                 continue
         elif os.path.lexists(real):
             files = [path]
         else:
-            result.errors.append(NoteError(path, 0, "no such file or directory"))
+            errors.append(NoteError(path, 0, "no such file or directory"))
             continue
         for file in files:
             disk = file if base is None else os.path.join(base, file)
             key = os.path.realpath(disk)
-            if key in seen:
-                continue
-            seen.add(key)
-            try:
-                result.notes.append(parse_note(_read(disk, max_bytes), file))
-            except NoteError as e:
-                if base is not None and e.path != file:
-                    e = NoteError(file, e.line, e.message)
-                result.errors.append(e)
+            if key not in seen:
+                seen.add(key)
+                found.append((file, disk))
+    return found, errors
+
+
+def read_bytes(name: str, disk: str, max_bytes: int) -> bytes:
+    """A note's bytes, refusing non-files and files over ``max_bytes`` (errors carry ``name``)."""
+    try:
+        return _read(disk, max_bytes)
+    except NoteError as e:
+        raise NoteError(name, e.line, e.message) from None
+
+
+def read_notes(paths, *, max_bytes: int = 1_048_576, base: str | PurePath | None = None) -> NoteSet:
+    """Parse every note named by ``paths`` (files, or directories searched for ``*.md``).
+
+    Errors are collected, not raised; see ``note_files`` for naming and order.
+    """
+    files, errors = note_files(paths, base=base)
+    result = NoteSet(errors=errors)
+    for name, disk in files:
+        try:
+            result.notes.append(parse_note(read_bytes(name, disk, max_bytes), name))
+        except NoteError as e:
+            result.errors.append(e)
     return result

@@ -99,7 +99,7 @@ def test_read_notes_collects_errors(tmp_path):
     result = read_notes([str(good), str(bad), str(big), str(tmp_path / "missing.md")],
                         max_bytes=100)
     assert [n.path for n in result.notes] == [str(good)]
-    msgs = [str(e) for e in result.errors]
+    msgs = sorted(str(e) for e in result.errors)  # missing paths are reported before reading
     assert msgs[0].startswith(f"{bad}:2: error: front matter")
     assert msgs[1] == f"{big}:1: error: file is 101 bytes, over the limit of 100"
     assert msgs[2].startswith(f"{tmp_path / 'missing.md'}:0: error:")
