@@ -13,13 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import import_notes
+from . import import_notes, quiz
 
-BENCHMARKS = {
-    "import": import_notes.run,
-}
+MODULES = {"import": import_notes, "quiz": quiz}
+BENCHMARKS = {key: mod.run for key, mod in MODULES.items()}
 # Row names → the benchmark that produces them, so `make bench ONLY=import_1000_notes_s` works.
-ROW_OWNERS = {name: key for key, mod in (("import", import_notes),) for name in mod.ROWS}
+ROW_OWNERS = {name: key for key, mod in MODULES.items() for name in mod.ROWS}
 
 
 def main(argv: list[str] | None = None) -> int:

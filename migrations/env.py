@@ -11,7 +11,8 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.attributes.get("url") or config.get_main_option("sqlalchemy.url") or Config.DATABASE_URL
+    return (config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+            or Config.DATABASE_URL)
 
 
 def run_migrations_offline() -> None:

@@ -143,3 +143,67 @@ class ReviewLog(Base):
         Index("ix_review_log_user_time", "user_id", "reviewed_at"),
         Index("ix_review_log_card", "card_id", "reviewed_at"),
     )
+
+
+# --- quizzes and exams (services/quiz.py) ---------------------------------------------------
+
+
+class QuizAttempt(Base):
+    """One practice quiz or timed exam of one learner. ``scope`` and ``settings`` say how it
+    was built (with ``seed``, enough to rebuild it from the same facts); the questions
+    themselves are snapshotted in ``quiz_questions``, so later note edits never change it.
+    ``deadline`` is set for timed exams; the server closes the attempt lazily after it."""
+
+    __tablename__ = "quiz_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    mode: Mapped[str] = mapped_column(String(10))  # practice | exam
+    scope: Mapped[dict[str, Any]] = mapped_column(default=dict)  # decks, sections
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)  # count, limit, pass mark…
+    seed: Mapped[int]
+    retry_of: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempts.id"))
+    question_count: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime]
+    deadline: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(10))  # submit | timeout
+    score: Mapped[float | None] = mapped_column(Float)  # 0..1
+    points: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)  # per-topic breakdown
+    version: Mapped[int] = mapped_column(default=0)  # bumped by every save: orders writes
+    __table_args__ = (Index("ix_quiz_attempts_user_started", "user_id", "started_at"),)
+
+
+class QuizQuestion(Base):
+    """A question as it was asked (prompt, choices, answer, source): a JSON snapshot."""
+
+    __tablename__ = "quiz_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    topic: Mapped[str] = mapped_column(String(800), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "position", name="uq_quiz_questions_attempt_position"),
+    )
+
+
+class QuizAnswer(Base):
+    """The learner's latest response to one question, saved as given (one row per question:
+    saving again updates it). ``revision`` is the client's counter, so a delayed retry of an
+    older save never overwrites a newer one."""
+
+    __tablename__ = "quiz_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("quiz_questions.id"))
+    response: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
+    revision: Mapped[int] = mapped_column(default=0)
+    saved_at: Mapped[datetime]
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+    score: Mapped[float | None] = mapped_column(Float)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id", name="uq_quiz_answers_attempt_question"),
+    )

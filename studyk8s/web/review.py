@@ -88,7 +88,7 @@ def note_source(note_id: int):
     return _source(note_id=note_id)
 
 
-@bp.get("/source/<path:path>")
+@bp.get("/source/<path:path>", merge_slashes=False)
 @login_required
 def source(path: str):
     """Same, addressed by the note's path as printed in `path:line`."""

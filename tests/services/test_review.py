@@ -27,9 +27,11 @@ def learner(session, notes_dir):
 def rate(session, user, card_id, rating, now, client_id=None, version=None):
     state = session.scalar(select(CardState).where(CardState.card_id == card_id,
                                                    CardState.user_id == user.id))
+    if version is None:
+        version = state.version if state else 0
+    client_id = client_id or f"cid-{card_id}-{now.timestamp():.0f}-{rating}"
     return review.answer(session, user, card_id=card_id, rating=rating, now=now,
-                         client_id=client_id or f"cid-{card_id}-{now.timestamp():.0f}-{rating}",
-                         version=version if version is not None else (state.version if state else 0))
+                         client_id=client_id, version=version)
 
 
 def log_count(session):

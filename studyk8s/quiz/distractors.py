@@ -1,0 +1,190 @@
+"""Where wrong choices come from, and the rules they obey.
+
+Candidates are taken tier by tier: the fact's siblings (the same labelled list in the same
+section: the other 插件 for CoreDNS), then the same section, then the same deck; a later tier
+is used only when the earlier ones run out. Within a tier, choices that look like the answer
+(same script, similar length) come first, with a seeded jitter for variety.
+
+A candidate is never the answer, never equal to another choice (compared normalised), and
+never also correct: a fact that shares a name (term or alias: RC = ReplicationController) or
+the same description with the answer is skipped.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+
+from ..notes.model import ABBREVIATION, DEFINITION, PROPERTY
+from .i18n import t
+from .model import QFact
+from .normalize import cjk_ratio, display_width, normalize
+
+TERM_KINDS = frozenset({DEFINITION, ABBREVIATION, PROPERTY})
+JITTER = 0.6  # how far randomness may reorder candidates of similar look
+
+
+def names_of(fact: QFact) -> frozenset[str]:
+    """Every normalised name a fact answers to: its term and its aliases."""
+    return frozenset(n for n in (normalize(fact.term), *map(normalize, fact.aliases)) if n)
+
+
+def label_of(fact: QFact) -> str:
+    """The list a fact belongs to: its group label, else the term it is a property of."""
+    return fact.group or fact.parent
+
+
+def is_term_fact(fact: QFact) -> bool:
+    return fact.kind in TERM_KINDS and bool(fact.term.strip()) and bool(fact.definition.strip())
+
+
+_BLANK_CACHE: dict[tuple[str, tuple[str, ...], str], str] = {}
+
+
+def mask(text: str, names: Iterable[str], blank: str) -> str:
+    """``text`` with the names it gives away blanked out (case-insensitively)."""
+    names = tuple(sorted({n for n in names if len(n.strip()) >= 2}, key=len, reverse=True))
+    key = (text, names, blank)
+    if (hit := _BLANK_CACHE.get(key)) is not None:
+        return hit
+    out = text
+    for name in names:
+        if name.lower() in out.lower():
+            pattern = re.escape(name)
+            if name[0].isascii() and name[0].isalnum():
+                pattern = r"(?<![A-Za-z0-9])" + pattern
+            if name[-1].isascii() and name[-1].isalnum():
+                pattern += r"(?![A-Za-z0-9])"
+            out = re.sub(pattern, blank, out, flags=re.IGNORECASE)
+    if len(_BLANK_CACHE) > 50_000:
+        _BLANK_CACHE.clear()
+    _BLANK_CACHE[key] = out
+    return out
+
+
+def similarity(a: str, b: str) -> float:
+    """0 for look-alikes; grows with a different script mix and a different length."""
+    script = abs(cjk_ratio(a) - cjk_ratio(b))
+    length = abs(math.log((display_width(a) + 2) / (display_width(b) + 2)))
+    return 2.0 * script + length
+
+
+def pick(tiers: Sequence[Iterable[str]], n: int, *, like: str, exclude: Iterable[str],
+         rng: random.Random) -> list[str]:
+    """Up to ``n`` texts from ``tiers`` (earlier tiers first), none normalising to anything in
+    ``exclude`` or to one already picked."""
+    seen = {normalize(e) for e in exclude}
+    chosen: list[str] = []
+    for tier in tiers:
+        scored = []
+        for text in tier:
+            k = normalize(text)
+            if k and k not in seen:
+                scored.append((similarity(like, text) + rng.random() * JITTER, text, k))
+        scored.sort(key=lambda s: (s[0], s[1]))
+        for _, text, k in scored:
+            if k in seen:
+                continue
+            chosen.append(text)
+            seen.add(k)
+            if len(chosen) == n:
+                return chosen
+    return chosen
+
+
+class DeckIndex:
+    """One deck's facts, grouped the ways distractor tiers need them."""
+
+    def __init__(self, facts: Sequence[QFact]):
+        self.facts = list(facts)
+        self.terms = [f for f in self.facts if is_term_fact(f)]
+        self.siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
+        self.sections: dict[tuple[str, ...], list[QFact]] = defaultdict(list)
+        for f in self.terms:
+            if label := label_of(f):
+                self.siblings[(f.section, label)].append(f)
+            self.sections[f.section].append(f)
+        self.lists = [f for f in self.facts if len(f.items) >= 2]
+        self._names = {f.key: names_of(f) for f in self.terms}
+        self._desc_cache: dict[str, frozenset[str]] = {}
+        by_desc: dict[str, set[str]] = defaultdict(set)
+        self._facts_by_name: dict[str, list[QFact]] = defaultdict(list)
+        for f in self.terms:
+            by_desc[normalize(f.definition)] |= self._names[f.key]
+            for name in self._names[f.key]:
+                self._facts_by_name[name].append(f)
+        self._names_by_desc = {k: frozenset(v) for k, v in by_desc.items()}
+
+    def names(self, fact: QFact) -> frozenset[str]:
+        return self._names.get(fact.key) or names_of(fact)
+
+    def tiers(self, fact: QFact) -> list[list[QFact]]:
+        """Term facts near ``fact``: siblings, then the rest of its section, then the deck."""
+        label = label_of(fact)
+        sib = self.siblings.get((fact.section, label), []) if label else []
+        sec = [f for f in self.sections.get(fact.section, []) if not label or label_of(f) != label]
+        sec_keys = {f.key for f in sib} | {f.key for f in sec}
+        rest = [f for f in self.terms if f.key not in sec_keys]
+        return [sib, sec, rest]
+
+    def right_names(self, fact: QFact) -> frozenset[str]:
+        """Names that answer "which term is described so?" for ``fact``'s description: its
+        own, and those of every fact in the deck with the same description."""
+        return self.names(fact) | self._names_by_desc.get(normalize(fact.definition),
+                                                           frozenset())
+
+    def right_descriptions(self, fact: QFact) -> frozenset[str]:
+        """Descriptions that answer "what is <term>?": those of every fact in the deck sharing
+        a name with ``fact`` (as written and as shown, with the term blanked)."""
+        out = set(self._descs(fact))
+        for name in self.names(fact):
+            for f in self._facts_by_name.get(name, ()):
+                out |= self._descs(f)
+        return frozenset(out)
+
+    def _descs(self, fact: QFact) -> frozenset[str]:
+        hit = self._desc_cache.get(fact.key)
+        if hit is None:
+            hit = self._desc_cache[fact.key] = frozenset(
+                {normalize(fact.definition), normalize(self.shown(fact))})
+        return hit
+
+    def shown(self, fact: QFact) -> str:
+        """The description as questions show it: the term it names blanked out."""
+        return mask(fact.definition, (fact.term, *fact.aliases), t(fact.lang, "blank"))
+
+    def conflicts(self, a: QFact, b: QFact) -> bool:
+        """Whether ``b`` would also be a right answer about ``a`` (or ``a`` about ``b``): they
+        share a name, or one's description belongs to a fact named like the other."""
+        if self.names(a) & self.names(b):
+            return True
+        da, db = self._descs(a), self._descs(b)
+        return bool(self.names(b) & self.right_names(a) or self.names(a) & self.right_names(b)
+                    or db & self.right_descriptions(a) or da & self.right_descriptions(b))
+
+    def rivals(self, fact: QFact) -> list[Iterator[QFact]]:
+        """``tiers`` without anything that would also be a right answer about ``fact``. Lazy:
+        a later tier is only looked at when the earlier ones run out."""
+        return [(f for f in tier if f.key != fact.key and not self.conflicts(fact, f))
+                for tier in self.tiers(fact)]
+
+
+class Pool:
+    """All facts in scope; per-deck indexes are built on first use, so a 50-question exam over
+    a thousand decks only indexes the decks it draws from."""
+
+    def __init__(self, facts: Sequence[QFact]):
+        self.facts = list(facts)
+        self._by_deck: dict[str, list[QFact]] = defaultdict(list)
+        for f in self.facts:
+            self._by_deck[f.deck].append(f)
+        self._index: dict[str, DeckIndex] = {}
+
+    def deck(self, name: str) -> DeckIndex:
+        idx = self._index.get(name)
+        if idx is None:
+            idx = self._index[name] = DeckIndex(self._by_deck.get(name, []))
+        return idx

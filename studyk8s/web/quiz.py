@@ -1,0 +1,291 @@
+"""Quiz and exam pages, their JSON calls, and `flask quiz generate`. Views only translate
+HTTP ↔ services.quiz."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound
+
+from ..db import get_session
+from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
+from ..quiz.generate import KIND_NAMES
+from ..services import quiz
+from .auth import wants_json
+
+bp = Blueprint("quiz", __name__, cli_group="quiz")
+
+KIND_LABELS = {
+    "single": "Single choice",
+    "multiple": "Multiple select",
+    "true_false": "True / false",
+    "matching": "Matching",
+    "typed": "Typed answer",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@bp.errorhandler(quiz.QuizError)
+def _quiz_error(exc: quiz.QuizError):
+    if wants_json():
+        return jsonify(error=str(exc), status=exc.status), exc.status
+    if exc.status == 404:
+        return NotFound().get_response()
+    flash(str(exc), "error")
+    return redirect(url_for("quiz.index"))
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _form_values(form=None) -> dict[str, Any]:
+    form = form or {}
+    get = form.get if hasattr(form, "get") else (lambda k, d=None: d)
+    getlist = form.getlist if hasattr(form, "getlist") else (lambda k: [])
+    return {
+        "mode": get("mode", PRACTICE),
+        "decks": [int(d) for d in getlist("deck") if str(d).isdigit()],
+        "sections": getlist("section"),
+        "kinds": getlist("kind") or list(KIND_NAMES),
+        "count": get("count", ""),
+        "time_limit": get("time_limit", quiz.DEFAULT_TIME_LIMIT_MIN),
+        "pass_mark": get("pass_mark", round(DEFAULT_PASS_MARK * 100)),
+        "weights": get("weights", ""),
+        "review_forward": get("review_forward", "1") == "1" if form else True,
+    }
+
+
+def _local(iso: str | None) -> str:
+    """An ISO instant as the learner's local date and time (their settings' time zone)."""
+    if not iso:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    try:
+        zone = ZoneInfo(current_user.timezone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.fromisoformat(iso).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _index(values: dict[str, Any], error: str | None = None, status: int = 200):
+    session = get_session()
+    now = _now()
+    history = quiz.history(session, current_user, now)
+    options = quiz.scope_options(session)
+    ready = quiz.readiness(session, current_user, now) if options else None
+    return render_template(
+        "quiz/index.html", options=options, history=history, readiness=ready, values=values,
+        error=error, kind_labels=KIND_LABELS, defaults=quiz.DEFAULT_COUNT, localtime=_local,
+        max_questions=quiz.MAX_QUESTIONS, max_minutes=quiz.MAX_TIME_LIMIT_MIN,
+    ), status
+
+
+@bp.get("/quiz")
+@login_required
+def index():
+    return _index(_form_values())
+
+
+@bp.post("/quiz/start")
+@login_required
+def start_form():
+    form = request.form
+    values = _form_values(form)
+    try:
+        attempt = quiz.start(
+            get_session(), current_user, mode=values["mode"], decks=values["decks"],
+            sections=values["sections"], count=values["count"] or None,
+            time_limit_min=values["time_limit"], pass_mark=values["pass_mark"],
+            weights=values["weights"], kinds=values["kinds"],
+            review_forward=values["review_forward"], now=_now())
+    except quiz.QuizError as exc:
+        return _index(values, error=str(exc), status=400)
+    return redirect(url_for("quiz.take", attempt_id=attempt.id))
+
+
+@bp.get("/quiz/<int:attempt_id>")
+@login_required
+def take(attempt_id: int):
+    state = quiz.view(get_session(), current_user, attempt_id, _now())
+    if state["status"] != "open":
+        return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
+    return render_template("quiz/take.html", attempt=state)
+
+
+@bp.post("/quiz/<int:attempt_id>/submit")
+@login_required
+def submit_form(attempt_id: int):
+    quiz.submit(get_session(), current_user, attempt_id, now=_now())
+    return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
+
+
+@bp.get("/quiz/<int:attempt_id>/results")
+@login_required
+def results_page(attempt_id: int):
+    try:
+        data = quiz.results(get_session(), current_user, attempt_id, _now())
+    except quiz.Closed:
+        return redirect(url_for("quiz.take", attempt_id=attempt_id))
+    return render_template("quiz/results.html", r=data, localtime=_local)
+
+
+@bp.post("/quiz/<int:attempt_id>/retry")
+@login_required
+def retry_form(attempt_id: int):
+    mode = request.form.get("mode", PRACTICE)
+    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=_now(), mode=mode)
+    return redirect(url_for("quiz.take", attempt_id=attempt.id))
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def _json() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise quiz.QuizError("expected a JSON object")
+    return data
+
+
+@bp.get("/api/quiz/scope")
+@login_required
+def api_scope():
+    return jsonify(decks=quiz.scope_options(get_session()))
+
+
+@bp.get("/api/quiz/readiness")
+@login_required
+def api_readiness():
+    args = request.args
+    return jsonify(quiz.readiness(get_session(), current_user, _now(),
+                                  decks=args.getlist("deck"), sections=args.getlist("section"),
+                                  pass_mark=args.get("pass_mark")))
+
+
+@bp.get("/api/quiz/attempts")
+@login_required
+def api_history():
+    return jsonify(attempts=quiz.history(get_session(), current_user, _now()))
+
+
+@bp.post("/api/quiz/attempts")
+@login_required
+def api_start():
+    data = _json()
+    session = get_session()
+    now = _now()
+    attempt = quiz.start(
+        session, current_user, mode=data.get("mode", PRACTICE), decks=data.get("decks"),
+        sections=data.get("sections"), count=data.get("count"),
+        time_limit_min=data.get("time_limit_min"), pass_mark=data.get("pass_mark"),
+        weights=data.get("weights"), kinds=data.get("kinds"),
+        review_forward=bool(data.get("review_forward", True)), seed=data.get("seed"), now=now)
+    body = quiz.view(session, current_user, attempt.id, now)
+    body["url"] = url_for("quiz.take", attempt_id=attempt.id)
+    return jsonify(body), 201
+
+
+@bp.get("/api/quiz/attempts/<int:attempt_id>")
+@login_required
+def api_view(attempt_id: int):
+    return jsonify(quiz.view(get_session(), current_user, attempt_id, _now()))
+
+
+@bp.route("/api/quiz/attempts/<int:attempt_id>/answers/<int:position>", methods=["PUT", "POST"])
+@login_required
+def api_answer(attempt_id: int, position: int):
+    data = _json()
+    if "response" not in data:
+        raise quiz.QuizError("response is required (null clears the answer)")
+    return jsonify(quiz.save_answer(get_session(), current_user, attempt_id, position,
+                                    data["response"], now=_now(),
+                                    revision=data.get("revision")))
+
+
+@bp.post("/api/quiz/attempts/<int:attempt_id>/submit")
+@login_required
+def api_submit(attempt_id: int):
+    body = quiz.submit(get_session(), current_user, attempt_id, now=_now())
+    body["url"] = url_for("quiz.results_page", attempt_id=attempt_id)
+    return jsonify(body)
+
+
+@bp.get("/api/quiz/attempts/<int:attempt_id>/results")
+@login_required
+def api_results(attempt_id: int):
+    return jsonify(quiz.results(get_session(), current_user, attempt_id, _now()))
+
+
+@bp.post("/api/quiz/attempts/<int:attempt_id>/retry")
+@login_required
+def api_retry(attempt_id: int):
+    data = request.get_json(silent=True) or {}
+    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=_now(),
+                               mode=data.get("mode", PRACTICE) if isinstance(data, dict)
+                               else PRACTICE)
+    return jsonify(id=attempt.id, url=url_for("quiz.take", attempt_id=attempt.id),
+                   count=attempt.question_count, mode=attempt.mode), 201
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+@bp.cli.command("generate")
+@click.option("--deck", "deck", required=True, type=click.Path(exists=True),
+              help="A note (or a folder of notes) to draw from.")
+@click.option("--count", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_NAMES),
+              help="Only these question kinds (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the questions as JSON.")
+def generate_cmd(deck, count, seed, kinds, as_json):
+    """Print the questions a quiz over DECK would ask (prompt, kind, choices, answer, source),
+    for checking content. The same seed always gives the same questions."""
+    from ..notes import read_notes
+    from ..quiz.generate import generate
+    from ..quiz.kinds import answer_text
+    from ..quiz.model import facts_of
+
+    noteset = read_notes([deck], max_bytes=current_app.config["MAX_NOTE_BYTES"])
+    for error in noteset.errors:
+        click.echo(str(error), err=True)
+    facts = [f for n in noteset.notes for f in facts_of(n)]
+    questions = generate(facts, count, seed, kinds=list(kinds) or None)
+    if as_json:
+        doc = {"deck": deck, "seed": seed, "count": len(questions), "questions": [
+            {"position": i, "kind": q.kind, "variant": q.variant, "prompt": q.prompt,
+             "context": q.context, "choices": list(q.choices), "left": list(q.left),
+             "answer": q.answer, "answer_text": answer_text(q), "accepted": list(q.accepted),
+             "source": q.source, "topic": q.topic, "lang": q.lang}
+            for i, q in enumerate(questions)]}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        for i, q in enumerate(questions, 1):
+            click.echo(f"{i}. [{q.kind}] {q.prompt}" + (f" {q.context}" if q.context else ""))
+            for term in q.left:
+                click.echo(f"     · {term}")
+            for j, choice in enumerate(q.choices):
+                click.echo(f"   {chr(65 + j)}. {choice}")
+            click.echo(f"   → {answer_text(q)}    ({q.source})")
+    if len(questions) < count:
+        click.echo(f"only {len(questions)} questions could be made", err=True)
+    sys.exit(1 if noteset.errors else 0)
