@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench bootstrap
+.PHONY: run test test-postgres lint bench bootstrap
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The whole suite again on PostgreSQL, in a scratch database created and dropped by the tests.
+TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+test-postgres: $(STAMP)
+	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,27 +1,39 @@
 """Fixtures in the Flask tutorial's style: ``app``, ``client``, ``runner``, plus ``session``.
 
 Every test gets its own SQLite file, copied from one database migrated once per run with
-Alembic (the same migrations production uses; no create_all).
+Alembic (the same migrations production uses; no create_all). With TEST_DATABASE_URL set
+(``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) the suite runs on PostgreSQL
+instead, in a database of its own that is dropped at the end.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from studyk8s import create_app
 from studyk8s.config import ROOT, TestConfig
 from studyk8s.db import make_engine
 from studyk8s.migrate import upgrade
+from studyk8s.models import Base
 
 SHARED_NOTE = ROOT / "content" / "notes" / "docker-k8s-1.md"
 
 
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
+    """SQLite: one database migrated once per run; each test gets a copy of the file."""
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -31,11 +43,51 @@ def migrated_template(tmp_path_factory) -> Path:
     return path
 
 
+@contextmanager
+def scratch_database(server_url: str, label: str):
+    """A fresh PostgreSQL database on ``server_url``'s server, dropped afterwards."""
+    server = make_url(server_url)
+    name = f"studyk8s_{label}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """PostgreSQL (TEST_DATABASE_URL set): one database per run, migrated once, dropped at
+    the end; tables are emptied after every test."""
+    with scratch_database(TEST_DATABASE_URL, "test") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    engine.dispose()
+
+
 @pytest.fixture
-def db_url(tmp_path, migrated_template) -> str:
+def db_url(request, tmp_path) -> str:
+    if TEST_DATABASE_URL:
+        url = request.getfixturevalue("pg_database")
+        yield url
+        _truncate_all(url)
+        return
     path = tmp_path / "test.db"
-    shutil.copy(migrated_template, path)
-    return f"sqlite:///{path}"
+    shutil.copy(request.getfixturevalue("migrated_template"), path)
+    yield f"sqlite:///{path}"
 
 
 @pytest.fixture
