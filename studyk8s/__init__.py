@@ -20,8 +20,9 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from .web import auth
+    from .web import auth, security
 
+    security.init_app(app)
     auth.init_app(app)
 
 
