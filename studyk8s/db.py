@@ -41,10 +41,33 @@ def make_engine(url: str, **kwargs) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(conn) -> None:
+    """SQLAlchemy, not the driver, starts transactions; writers start them IMMEDIATE.
+
+    A deferred transaction that reads and then writes must upgrade its lock, and in WAL mode
+    that fails at once with "database is locked" if another writer committed meanwhile
+    (busy_timeout does not help). Taking the write lock up front makes writers queue instead.
+    """
+    immediate = conn.get_execution_options().get("sqlite_immediate")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's write transaction: on SQLite, ``BEGIN IMMEDIATE`` (ends a read-only
+    transaction the request may have open, e.g. from loading the user). Elsewhere a no-op."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        session.commit()  # nothing pending at a service's start; objects stay loaded
+    session.connection(execution_options={"sqlite_immediate": True})
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # let _sqlite_begin issue BEGIN
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")

@@ -108,6 +108,6 @@ def test_import_revlog_then_optimize_and_keep(runner, session):
     assert "kept" in result.output
     from studyk8s.models import User
 
-    session.expire_all()
+    session.rollback()  # end this session's read snapshot to see the CLI's commit
     user = session.scalar(select(User))
     assert len(user.settings["parameters"]) == 21

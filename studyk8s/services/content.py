@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..cards import CardSpec, fact_key, generate_cards
+from ..db import begin_write
 from ..models import Card, Fact, Note
 from ..notes import NoteError, ParsedNote, Problem, parse_note
 from ..notes.reader import note_files, read_bytes
@@ -91,7 +92,11 @@ def import_notes(
             errors.append(e)
     if errors:
         raise ImportFailed(errors)
+    if not changed and not _any_to_retire(existing, {name for name, _ in files}, paths, base):
+        session.rollback()
+        return report  # nothing to write: no write lock taken
     try:
+        begin_write(session)
         for i, parsed in enumerate(changed, 1):
             report.warnings.extend(parsed.warnings)
             _import_one(session, parsed, existing.get(parsed.path), now, report)
@@ -110,6 +115,11 @@ def import_notes(
         session.rollback()
         raise
     return report
+
+
+def _any_to_retire(existing, seen, paths, base) -> bool:
+    return any(n.path not in seen and n.retired_at is None and _under(n.path, paths, base)
+               for n in existing.values())
 
 
 def _stamp(content_hash: str) -> str:

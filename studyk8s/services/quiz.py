@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..db import begin_write
 from ..models import Card, CardState, Fact, Note, QuizAnswer, QuizAttempt, QuizQuestion, User
 from ..quiz import kinds as qkinds
 from ..quiz.attempt import (
@@ -245,6 +246,7 @@ def _store(session: Session, user: User, *, mode: str, scope: dict, settings: di
            questions: Sequence[Question], now: datetime, limit: int | None,
            retry_of: int | None = None) -> QuizAttempt:
     try:
+        begin_write(session)
         attempt = QuizAttempt(
             user_id=user.id, mode=mode, scope=scope, settings=settings, seed=seed,
             retry_of=retry_of, question_count=len(questions), started_at=now,
@@ -385,6 +387,7 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, re
     answer is final and its feedback is returned; a repeat returns the same feedback. In an
     exam nothing about correctness is returned until the attempt closes."""
     try:
+        begin_write(session)
         if not _claim_open(session, user, attempt_id, now):
             raise _refused(session, user, attempt_id, now)
         attempt = session.get(QuizAttempt, attempt_id)
@@ -443,6 +446,7 @@ def _close(session: Session, user: User, attempt_id: int, now: datetime) -> bool
     """Close and grade the attempt once: returns False if it was already closed. A close after
     the deadline's grace is a timeout, dated at the end of the grace."""
     try:
+        begin_write(session)
         attempt = None
         deadline = session.scalar(select(QuizAttempt.deadline).where(
             QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id))

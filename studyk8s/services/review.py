@@ -17,6 +17,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from ..db import begin_write
 from ..models import Card, CardState, Note, ReviewLog, User
 from ..srs import (
     CardMemory,
@@ -240,9 +241,12 @@ def _memory(row: CardState | None) -> CardMemory:
                       reps=row.reps, lapses=row.lapses)
 
 
-def _get_state(session: Session, user: User, card_id: int) -> CardState | None:
-    return session.scalar(select(CardState).where(CardState.user_id == user.id,
-                                                  CardState.card_id == card_id))
+def _get_state(session: Session, user: User, card_id: int, *,
+               lock: bool = False) -> CardState | None:
+    """``lock``: the row stays locked until commit (FOR UPDATE on PostgreSQL; on SQLite the
+    transaction already holds the write lock), so the version check and the write are one."""
+    q = select(CardState).where(CardState.user_id == user.id, CardState.card_id == card_id)
+    return session.scalar(q.with_for_update() if lock else q)
 
 
 def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
@@ -327,12 +331,13 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
     except (TypeError, ValueError):
         raise ReviewError("rating must be 1, 2, 3 or 4") from None
     try:
+        begin_write(session)
         if (done := _replayed(session, user, client_id)) is not None:
             return done
         card = session.get(Card, card_id)
         if card is None or card.retired_at is not None:
             raise NotFound(f"card {card_id} is not available")
-        state = _get_state(session, user, card_id)
+        state = _get_state(session, user, card_id, lock=True)
         current = state.version if state else 0
         if int(version) != current:
             raise Conflict(f"card {card_id} changed since it was shown "
@@ -389,6 +394,7 @@ def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
     review undone (kept in the log, out of the schedule). The card comes back to the queue."""
     day = Day.of(user, now)
     try:
+        begin_write(session)
         log = session.scalar(
             select(ReviewLog)
             .where(ReviewLog.user_id == user.id, ReviewLog.undone_at.is_(None),
@@ -420,9 +426,10 @@ def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
 
 def suspend(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
     try:
+        begin_write(session)
         if session.get(Card, card_id) is None:
             raise NotFound(f"card {card_id} does not exist")
-        state = _get_state(session, user, card_id)
+        state = _get_state(session, user, card_id, lock=True)
         if state is None:
             state = CardState(user_id=user.id, card_id=card_id, version=0, state=0)
             session.add(state)

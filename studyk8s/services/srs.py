@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db import begin_write
 from ..models import ReviewLog, User
 from ..srs import DEFAULT_PARAMETERS, Rating, SchedulerConfig
 from ..srs.evaluate import bin_key, log_loss, predict_fsrs, rmse_bins
@@ -38,6 +39,7 @@ def import_revlog(session: Session, user: User, path: str | Path) -> int:
     file adds nothing). Returns the number of reviews added. A bad row writes nothing."""
     rows = read_revlog_csv(path)
     try:
+        begin_write(session)
         existing = set(session.scalars(select(ReviewLog.client_id).where(
             ReviewLog.user_id == user.id, ReviewLog.imported.is_(True))))
         added = 0

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..db import begin_write
 from ..models import Note, User
 
 ROLES = ("learner", "instructor", "admin")
@@ -90,9 +91,11 @@ def create_user(
         raise UserError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}", "role")
     if _email_taken(session, email):
         raise UserError("An account with this email already exists", "email")
+    password_hash = _hasher.hash(password)
+    begin_write(session)
     user = User(
         email=email,
-        password_hash=_hasher.hash(password),
+        password_hash=password_hash,
         role=role,
         timezone=timezone,
         settings={},
@@ -124,13 +127,17 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if not _verify(user.password_hash, password):
         return None
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+        new_hash = _hasher.hash(password)
+        begin_write(session)
+        user.password_hash = new_hash
         session.commit()
     return user
 
 
 def set_timezone(session: Session, user: User, tz: str) -> User:
-    user.timezone = _valid_timezone(tz)
+    tz = _valid_timezone(tz)
+    begin_write(session)
+    user.timezone = tz
     session.commit()
     return user
 
@@ -214,6 +221,7 @@ def update_settings(
         raise UserError(f"Unknown setting {', '.join(unknown)}", unknown[0])
     cleaned = {key: _CLEAN[key](session, value) for key, value in changes.items()}
     tz = _valid_timezone(timezone) if timezone is not None else None
+    begin_write(session)
     # The JSON column is not mutation-tracked: assign a new dict so the change is flushed.
     user.settings = {**(user.settings or {}), **cleaned}
     if tz is not None:
