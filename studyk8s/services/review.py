@@ -332,12 +332,14 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
         raise ReviewError("rating must be 1, 2, 3 or 4") from None
     try:
         begin_write(session)
+        # Lock first, then look for the id: a racing submit that held the lock has committed
+        # by now, so its review is visible here and this one becomes its duplicate.
+        state = _get_state(session, user, card_id, lock=True)
         if (done := _replayed(session, user, client_id)) is not None:
             return done
         card = session.get(Card, card_id)
         if card is None or card.retired_at is not None:
             raise NotFound(f"card {card_id} is not available")
-        state = _get_state(session, user, card_id, lock=True)
         current = state.version if state else 0
         if int(version) != current:
             raise Conflict(f"card {card_id} changed since it was shown "

@@ -173,3 +173,46 @@ def test_card_text_is_sanitised(session, learner):
     html = review.card_view(session, learner, card.id, NOW)["front_html"]
     assert "<strong>bold</strong>" in html
     assert "<script" not in html and "onerror" not in html
+
+
+@pytest.mark.parametrize("same_client_id", [True, False])
+def test_concurrent_submits_of_one_card_record_one_review(app, session, learner, same_client_id):
+    """Two tabs (or a double click) racing on one card: one review is recorded; the other is
+    answered with that result (same id) or refused as stale (different id). Never a 5xx."""
+    import threading
+
+    from studyk8s.models import User
+
+    card_id = review.next_card_id(session, learner, NOW)
+    session.rollback()
+    outcomes, barrier = [], threading.Barrier(4)
+
+    def submit(i):
+        with app.app_context():
+            s = app.extensions["db_sessions"]()
+            user = s.get(User, learner.id)
+            barrier.wait()
+            cid = "same-click-01" if same_client_id else f"tab-{i}-0000001"
+            try:
+                outcomes.append(review.answer(s, user, card_id=card_id, rating=3, version=0,
+                                              client_id=cid, now=NOW))
+            except review.Conflict:
+                outcomes.append("conflict")
+            finally:
+                s.close()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 4
+    recorded = [o for o in outcomes if o != "conflict" and not o["duplicate"]]
+    assert len(recorded) == 1
+    if same_client_id:
+        assert all(o != "conflict" and o["review_id"] == recorded[0]["review_id"]
+                   for o in outcomes)
+    else:
+        assert outcomes.count("conflict") == 3
+    session.rollback()
+    assert log_count(session) == 1
