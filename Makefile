@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 bootstrap: $(STAMP)
 
 run: $(STAMP)
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade --backup-dir instance/backups
 	$(FLASK) notes import
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -21,3 +21,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def pending(engine: Engine, revision: str = "head") -> list[str]:
+    """Revisions ``upgrade`` would apply, oldest first; ``["empty"]`` prepended for a database
+    with no schema yet (nothing to back up)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    todo = [s.revision for s in script.iterate_revisions(revision, current)]
+    todo.reverse()
+    return (["empty"] if current is None else []) + todo

@@ -8,12 +8,24 @@ review log rather than stored, so undoing a review unburies its siblings by itse
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -77,10 +89,20 @@ class Counts:
         return self.new + self.learning + self.review
 
 
-def scheduler_for(user: User) -> Scheduler:
+def _scheduler_key(user: User) -> tuple:
     settings = settings_of(user)
     params = tuple(settings["parameters"]) if settings.get("parameters") else None
-    return _scheduler(params, float(settings["desired_retention"]), user.timezone)
+    return params, float(settings["desired_retention"]), user.timezone
+
+
+def scheduler_for(user: User) -> Scheduler:
+    return _scheduler(*_scheduler_key(user))
+
+
+def scheduler_fingerprint(user: User) -> str:
+    """Short id of the settings that shape scheduling, stored with each review so `flask db
+    check` knows which reviews a replay with today's settings must reproduce exactly."""
+    return hashlib.blake2b(repr(_scheduler_key(user)).encode(), digest_size=6).hexdigest()
 
 
 @lru_cache(maxsize=256)
@@ -93,55 +115,177 @@ def _scheduler(parameters: tuple[float, ...] | None, retention: float, tz: str) 
 
 
 # --- queue ---------------------------------------------------------------------------------
+#
+# The queue's statements are built once per deck/kind selection (``_queue_statements``) with
+# bound parameters, not per call: building them (aliases, correlated subqueries) cost more
+# than running them. ``_learning_q``, ``_review_q`` and ``_new_q`` give the same statements
+# with one learner's values bound, for callers that want a plain query.
+
+_UID = bindparam("uid")
+_DAY_START = bindparam("day_start")
+_DAY_END = bindparam("day_end")
+_UNTIL = bindparam("until")
+_CAP = bindparam("cap", type_=Integer)
+
+
+def _selection(user: User) -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
+    settings = settings_of(user)
+    decks, kinds = settings.get("decks"), settings.get("card_kinds")
+    return (tuple(decks) if decks else None), (tuple(kinds) if kinds else None)
 
 
 def _selected_cards(user: User):
     """Active cards in the decks and kinds the learner chose to study."""
-    settings = settings_of(user)
+    return _selected(*_selection(user))
+
+
+def _selected(decks: tuple[int, ...] | None, kinds: tuple[str, ...] | None):
     cond = [Card.retired_at.is_(None)]
-    if settings.get("decks"):
-        cond.append(Card.note_id.in_(settings["decks"]))
-    if settings.get("card_kinds"):
-        cond.append(Card.kind.in_(settings["card_kinds"]))
+    if decks:
+        cond.append(Card.note_id.in_(decks))
+    if kinds:
+        cond.append(Card.kind.in_(kinds))
     return and_(*cond)
 
 
-def _state_join(user: User):
-    return and_(CardState.card_id == Card.id, CardState.user_id == user.id)
+def _state_join():
+    return and_(CardState.card_id == Card.id, CardState.user_id == _UID)
 
 
-def _not_buried(user: User, day: Day):
-    """No other card of the same fact was reviewed today (Anki's sibling burying)."""
+def _not_buried():
+    """No other card of the same fact was reviewed today (Anki's sibling burying).
+
+    Written sibling-first: the card's siblings (ix_cards_fact_id), then their reviews since
+    the day started (ix_review_log_card), a few index probes per candidate card whatever the
+    log holds. ``user_id + 0`` stops SQLite from answering it by scanning all of today's
+    reviews through ix_review_log_user_time for every candidate card instead (it prefers that
+    index for the equality; ``+ 0`` is SQLite's documented way to rule an index out).
+    """
     sibling = aliased(Card)
     return ~exists(
-        select(ReviewLog.id)
-        .join(sibling, sibling.id == ReviewLog.card_id)
+        select(sibling.id)
+        .join(ReviewLog, ReviewLog.card_id == sibling.id)
         .where(
-            ReviewLog.user_id == user.id,
-            ReviewLog.reviewed_at >= day.start,
-            ReviewLog.undone_at.is_(None),
             sibling.fact_id == Card.fact_id,
             sibling.id != Card.id,
+            ReviewLog.reviewed_at >= _DAY_START,
+            ReviewLog.user_id + 0 == _UID,
+            ReviewLog.undone_at.is_(None),
         )
     )
 
 
+def _is_new():
+    """Not started (no state row, or new and not suspended) and not buried. One CASE, so the
+    burying probe runs only for new cards, not for every started card a queue scan steps over.
+    """
+    started = or_(CardState.id.is_(None),
+                  and_(CardState.state == State.NEW, CardState.suspended.is_(False)))
+    return case((started, _not_buried()), else_=false())
+
+
+def _counted(q):
+    """How many rows ``q`` gives, at most ``cap``."""
+    return select(func.count()).select_from(q.limit(_CAP).subquery())
+
+
+@dataclass(frozen=True)
+class _Statements:
+    learning: Any  # learning/relearning cards due by ``until``, in due order
+    review: Any  # review cards due today, not buried, in due order
+    first_learning: Any
+    first_review: Any
+    new: Any  # new cards, in note order (path, position)
+    first_new: Any  # new.limit(1), found note by note
+    learning_count: Any
+    review_count: Any
+    new_count: Any
+    started_due: Any  # started cards due before ``until`` (tomorrow's forecast)
+    done_today: Any  # (new introduced, reviews answered) today
+
+
+@lru_cache(maxsize=64)
+def _queue_statements(decks: tuple[int, ...] | None,
+                      kinds: tuple[str, ...] | None) -> _Statements:
+    selected = _selected(decks, kinds)
+    learning = (
+        select(Card.id)
+        .join(CardState, _state_join())
+        .where(selected, CardState.suspended.is_(False),
+               CardState.state.in_((State.LEARNING, State.RELEARNING)), CardState.due <= _UNTIL)
+        .order_by(CardState.due, Card.id)
+    )
+    review = (
+        select(Card.id)
+        .join(CardState, _state_join())
+        .where(selected, CardState.suspended.is_(False),
+               CardState.state == State.REVIEW, CardState.due < _DAY_END, _not_buried())
+        .order_by(CardState.due, Card.id)
+    )
+    new = (
+        select(Card.id)
+        .join(Note, Note.id == Card.note_id)
+        .outerjoin(CardState, _state_join())
+        .where(selected, Note.retired_at.is_(None), _is_new())
+        .order_by(Note.path, Card.position, Card.id)
+    )
+    # The first new card, note by note in path order (each note's cards by position): the
+    # scan stops at the first note that has one. (Given ``new`` with LIMIT 1, SQLite collects
+    # and sorts every new card instead.)
+    first = (
+        select(Card.id)
+        .outerjoin(CardState, _state_join())
+        .where(Card.note_id == Note.id, selected, _is_new())
+        .order_by(Card.position, Card.id)
+        .limit(1)
+        .correlate(Note)
+        .scalar_subquery()
+    )
+    first_new = (select(first).where(Note.retired_at.is_(None), first.is_not(None))
+                 .order_by(Note.path).limit(1))
+    # A capped count does not depend on the order; newest cards first finds the cap's worth of
+    # unstarted cards without stepping over the started ones.
+    new_unordered = new.order_by(None).order_by(Card.id.desc())
+    started_due = (
+        select(CardState.id)
+        .join(Card, Card.id == CardState.card_id)
+        .where(CardState.user_id == _UID, selected, CardState.suspended.is_(False),
+               CardState.state != State.NEW, CardState.due < _UNTIL)
+    )
+    # The state a review was given in, from its snapshot (missing counts as new, as always).
+    before = func.coalesce(ReviewLog.state_before["state"].as_integer(), int(State.NEW))
+    done_today = select(
+        func.sum(case((before == int(State.NEW), 1), else_=0)),
+        func.sum(case((before == int(State.REVIEW), 1), else_=0)),
+    ).where(
+        ReviewLog.user_id == _UID,
+        ReviewLog.reviewed_at >= _DAY_START,
+        ReviewLog.undone_at.is_(None),
+        ReviewLog.imported.is_(False),
+    )
+    return _Statements(
+        learning=learning, review=review, new=new, first_new=first_new,
+        first_learning=learning.limit(1), first_review=review.limit(1),
+        learning_count=select(func.count()).select_from(learning.subquery()),
+        review_count=_counted(review), new_count=_counted(new_unordered),
+        started_due=select(func.count()).select_from(started_due.subquery()),
+        done_today=done_today,
+    )
+
+
+def _statements(user: User) -> _Statements:
+    return _queue_statements(*_selection(user))
+
+
+def _params(user: User, day: Day, **more) -> dict[str, Any]:
+    return {"uid": user.id, "day_start": day.start, "day_end": day.end, **more}
+
+
 def _done_today(session: Session, user: User, day: Day) -> tuple[int, int]:
-    """(new cards introduced, review-state cards answered) today, for the daily limits."""
-    rows = session.execute(
-        select(ReviewLog.state_before).where(
-            ReviewLog.user_id == user.id,
-            ReviewLog.reviewed_at >= day.start,
-            ReviewLog.undone_at.is_(None),
-            ReviewLog.imported.is_(False),
-        )
-    ).scalars()
-    new = review = 0
-    for before in rows:
-        state = before.get("state", 0)
-        new += state == State.NEW
-        review += state == State.REVIEW
-    return new, review
+    """(new cards introduced, review-state cards answered) today, for the daily limits: one
+    aggregate in SQL over today's rows."""
+    new, review = session.execute(_statements(user).done_today, _params(user, day)).one()
+    return int(new or 0), int(review or 0)
 
 
 def _limits_left(session: Session, user: User, day: Day) -> tuple[int, int]:
@@ -152,51 +296,28 @@ def _limits_left(session: Session, user: User, day: Day) -> tuple[int, int]:
 
 
 def _learning_q(user: User, until: datetime):
-    return (
-        select(Card.id)
-        .join(CardState, _state_join(user))
-        .where(_selected_cards(user), CardState.suspended.is_(False),
-               CardState.state.in_((State.LEARNING, State.RELEARNING)), CardState.due <= until)
-        .order_by(CardState.due, Card.id)
-    )
+    return _statements(user).learning.params(uid=user.id, until=until)
 
 
 def _review_q(user: User, day: Day):
-    return (
-        select(Card.id)
-        .join(CardState, _state_join(user))
-        .where(_selected_cards(user), CardState.suspended.is_(False),
-               CardState.state == State.REVIEW, CardState.due < day.end, _not_buried(user, day))
-        .order_by(CardState.due, Card.id)
-    )
+    return _statements(user).review.params(**_params(user, day))
 
 
 def _new_q(user: User, day: Day):
-    return (
-        select(Card.id)
-        .join(Note, Note.id == Card.note_id)
-        .outerjoin(CardState, _state_join(user))
-        .where(_selected_cards(user), Note.retired_at.is_(None),
-               or_(CardState.id.is_(None),
-                   and_(CardState.state == State.NEW, CardState.suspended.is_(False))),
-               _not_buried(user, day))
-        .order_by(Note.path, Card.position, Card.id)
-    )
-
-
-def _count(session: Session, q, cap: int | None = None) -> int:
-    if cap is not None:
-        q = q.limit(cap)
-    return session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    return _statements(user).new.params(**_params(user, day))
 
 
 def counts(session: Session, user: User, now: datetime) -> Counts:
     day = Day.of(user, now)
-    new_left, review_left = _limits_left(session, user, day)
-    return Counts(
-        new=_count(session, _new_q(user, day), new_left),
-        learning=_count(session, _learning_q(user, day.end)),
-        review=_count(session, _review_q(user, day), review_left),
+    return _counts(session, user, day, *_limits_left(session, user, day))
+
+
+def _counts(session: Session, user: User, day: Day, new_left: int, review_left: int) -> Counts:
+    q, p = _statements(user), _params(user, day)
+    return Counts(  # a cap of 0 counts 0: no query
+        new=session.scalar(q.new_count, {**p, "cap": new_left}) if new_left else 0,
+        learning=session.scalar(q.learning_count, {**p, "until": day.end}),
+        review=session.scalar(q.review_count, {**p, "cap": review_left}) if review_left else 0,
     )
 
 
@@ -204,15 +325,26 @@ def next_card_id(session: Session, user: User, now: datetime) -> int | None:
     """Anki's order: learning cards that are due, then reviews, then new cards, then learning
     cards due within the learn-ahead window."""
     day = Day.of(user, now)
-    new_left, review_left = _limits_left(session, user, day)
-    queries = [_learning_q(user, now)]
-    if review_left:
-        queries.append(_review_q(user, day))
-    if new_left:
-        queries.append(_new_q(user, day))
-    queries.append(_learning_q(user, now + LEARN_AHEAD))
-    for q in queries:
-        card_id = session.scalar(q.limit(1))
+    return _next_card_id(session, user, day, *_limits_left(session, user, day))
+
+
+def _next_card_id(session: Session, user: User, day: Day, new_left: int, review_left: int,
+                  known: Counts | None = None) -> int | None:
+    """``known``: today's counts, taken in the same transaction; a queue they show empty is
+    not asked again (learn-ahead past the day's end is outside the learning count)."""
+    q, p = _statements(user), _params(user, day)
+    now, ahead = day.now, day.now + LEARN_AHEAD
+    steps: list[tuple[Any, dict[str, Any]]] = []
+    if known is None or known.learning:
+        steps.append((q.first_learning, {**p, "until": now}))
+    if review_left and (known is None or known.review):
+        steps.append((q.first_review, p))
+    if new_left and (known is None or known.new):
+        steps.append((q.first_new, p))
+    if known is None or known.learning or ahead > day.end:
+        steps.append((q.first_learning, {**p, "until": ahead}))
+    for stmt, params in steps:
+        card_id = session.scalar(stmt, params)
         if card_id is not None:
             return card_id
     return None
@@ -222,18 +354,18 @@ def tomorrow_count(session: Session, user: User, now: datetime) -> int:
     """Cards due by the end of tomorrow's study day, plus tomorrow's new-card allowance."""
     day = Day.of(user, now)
     end = next_day_start(day.end + timedelta(hours=1), user.timezone)
-    due = _count(session, select(CardState.id).join(Card, Card.id == CardState.card_id).where(
-        CardState.user_id == user.id, _selected_cards(user), CardState.suspended.is_(False),
-        CardState.state != State.NEW, CardState.due < end))
+    q = _statements(user)
+    due = session.scalar(q.started_due, {"uid": user.id, "until": end}) or 0
     settings = settings_of(user)
-    new = _count(session, _new_q(user, Day(day.end, day.end, end)), settings["new_per_day"])
-    return due + new
+    tomorrow = Day(day.end, day.end, end)
+    new = session.scalar(q.new_count, _params(user, tomorrow, cap=settings["new_per_day"]))
+    return due + (new or 0)
 
 
 # --- card view -----------------------------------------------------------------------------
 
 
-def _memory(row: CardState | None) -> CardMemory:
+def memory_of(row: CardState | None) -> CardMemory:
     if row is None:
         return CardMemory()
     return CardMemory(state=State(row.state), step=row.step, stability=row.stability,
@@ -260,7 +392,7 @@ def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict
         raise NotFound(f"card {card_id} does not exist")
     card, note = row
     state = _get_state(session, user, card_id)
-    memory = _memory(state)
+    memory = memory_of(state)
     intervals = scheduler_for(user).preview(memory, now, seed=fuzz_seed(card.id, memory.reps))
     return {
         "id": card.id,
@@ -281,8 +413,10 @@ def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict
 
 
 def next_view(session: Session, user: User, now: datetime) -> dict[str, Any]:
-    card_id = next_card_id(session, user, now)
-    c = counts(session, user, now)
+    day = Day.of(user, now)
+    new_left, review_left = _limits_left(session, user, day)  # once for both
+    c = _counts(session, user, day, new_left, review_left)
+    card_id = _next_card_id(session, user, day, new_left, review_left, known=c)
     view: dict[str, Any] = {"counts": {"new": c.new, "learning": c.learning, "review": c.review}}
     if card_id is None:
         view["card"] = None
@@ -346,7 +480,7 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                            f"(version {version}, now {current}); reload it")
         if state is not None and state.suspended:
             raise Conflict(f"card {card_id} is suspended")
-        before = _memory(state)
+        before = memory_of(state)
         outcome = scheduler_for(user).review(before, rating, now, seed=fuzz_seed(card.id,
                                                                                   before.reps))
         after = outcome.memory
@@ -369,7 +503,8 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                         reviewed_at=now, duration_ms=max(0, min(int(duration_ms), 600_000)),
                         state_before=snapshot,
                         state_after={**after.to_dict(), "version": current + 1,
-                                     "leech": outcome.leech})
+                                     "leech": outcome.leech,
+                                     "cfg": scheduler_fingerprint(user)})
         session.add(log)
         session.flush()
         result = _result(log, duplicate=False)
