@@ -389,13 +389,14 @@ def test_concurrent_submits_grade_once(app, session, learner, now):
     qs = snapshot(session, attempt.id)
     quiz.save_answer(session, learner, attempt.id, 0, qs[0].answer, now=now)
     results, barrier = [], threading.Barrier(4)
+    learner_id, attempt_id = learner.id, attempt.id  # threads must not use this session
 
     def submit_once():
         with app.app_context():
             s = app.extensions["db_sessions"]()
-            user = s.get(User, learner.id)
-            barrier.wait()
-            results.append(quiz.submit(s, user, attempt.id, now=now + timedelta(minutes=1)))
+            user = s.get(User, learner_id)
+            barrier.wait(timeout=30)
+            results.append(quiz.submit(s, user, attempt_id, now=now + timedelta(minutes=1)))
             s.close()
 
     threads = [threading.Thread(target=submit_once) for _ in range(4)]

@@ -184,20 +184,25 @@ def test_concurrent_submits_of_one_card_record_one_review(app, session, learner,
     from studyk8s.models import User
 
     card_id = review.next_card_id(session, learner, NOW)
+    learner_id = learner.id  # read here: the threads must not touch this thread's session
     session.rollback()
     outcomes, barrier = [], threading.Barrier(4)
 
     def submit(i):
         with app.app_context():
             s = app.extensions["db_sessions"]()
-            user = s.get(User, learner.id)
-            barrier.wait()
-            cid = "same-click-01" if same_client_id else f"tab-{i}-0000001"
             try:
+                user = s.get(User, learner_id)
+                s.rollback()
+                barrier.wait(timeout=30)
+                cid = "same-click-01" if same_client_id else f"tab-{i}-0000001"
                 outcomes.append(review.answer(s, user, card_id=card_id, rating=3, version=0,
                                               client_id=cid, now=NOW))
             except review.Conflict:
                 outcomes.append("conflict")
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                outcomes.append(repr(exc))
+                barrier.abort()
             finally:
                 s.close()
 
@@ -206,7 +211,8 @@ def test_concurrent_submits_of_one_card_record_one_review(app, session, learner,
         t.start()
     for t in threads:
         t.join()
-    assert len(outcomes) == 4
+    assert len(outcomes) == 4 and not [o for o in outcomes if isinstance(o, str)
+                                       and o != "conflict"], outcomes
     recorded = [o for o in outcomes if o != "conflict" and not o["duplicate"]]
     assert len(recorded) == 1
     if same_client_id:
