@@ -15,6 +15,7 @@ def create_app(config: object | None = None) -> Flask:
     db.init_app(app)
     register_extensions(app)
     register_blueprints(app)
+    register_rate_limits(app)
     cli.register(app)
     return app
 
@@ -33,3 +34,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(quiz.bp)
+    from .web import stats as stats_web  # learner statistics (issue 6)
+    app.register_blueprint(stats_web.bp)
+    from .web import classes as classes_web  # quiz sets and classes (issue 5)
+    from .web import sets as sets_web
+    app.register_blueprint(sets_web.bp)
+    app.register_blueprint(classes_web.bp)
+
+
+def register_rate_limits(app: Flask) -> None:
+    from .web import security
+
+    security.limit_logins(app)

@@ -33,6 +33,10 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Failed logins per client address. With several workers set RATELIMIT_STORAGE_URI to a
+    # shared store (redis://127.0.0.1:6379) so every worker counts the same failures.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
     WTF_CSRF_TIME_LIMIT = None  # tokens last the session: a long exam's final submit is not refused
 
     def __init__(self) -> None:

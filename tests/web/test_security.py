@@ -33,3 +33,63 @@ def test_secure_cookies_when_configured(app):
     r = client.post("/signup", data={"email": "s@example.com", "password": "password1",
                                      "confirm": "password1", "timezone": "UTC"})
     assert "Secure" in r.headers["Set-Cookie"]
+
+
+def test_login_rate_limit_counts_failures_only(app, client):
+    app.config["WTF_CSRF_ENABLED"] = False
+    client.post("/signup", data={"email": "r@example.com", "password": "password1",
+                                 "confirm": "password1", "timezone": "UTC"})
+    client.post("/logout")
+    for _ in range(3):  # successes don't count
+        assert client.post("/login", data={"email": "r@example.com",
+                                           "password": "password1"}).status_code == 302
+        client.post("/logout")
+    codes = [client.post("/login", data={"email": "r@example.com", "password": "wrong-one"}
+                         ).status_code for _ in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    # Even the right password is refused until the window passes.
+    r = client.post("/login", data={"email": "r@example.com", "password": "password1"})
+    assert r.status_code == 429 and "Too many failed attempts" in r.get_data(as_text=True)
+    assert client.get("/login").status_code == 200  # the form itself stays reachable
+
+
+def test_rate_limit_storage_is_per_app(app):
+    other = app.test_client()
+    assert other.post("/login", data={"email": "x@example.com",
+                                      "password": "nope"}).status_code == 200
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="Redis on 127.0.0.1:6379 is not running")
+def test_two_workers_share_login_failures_through_redis(db_url, notes_dir):
+    """Two app instances (as two gunicorn workers would be) count failures in one store."""
+    import uuid
+
+    from studyk8s import create_app
+    from studyk8s.config import TestConfig
+
+    apps = []
+    for _ in range(2):
+        config = TestConfig()
+        config.DATABASE_URL = db_url
+        config.WTF_CSRF_ENABLED = False
+        config.RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+        config.LOGIN_RATE_LIMIT = "4 per 5 minutes"
+        apps.append(create_app(config))
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"  # a fresh counter
+    env = {"REMOTE_ADDR": address}
+    codes = [apps[i % 2].test_client().post(
+        "/login", data={"email": "x@example.com", "password": "bad-password"},
+        environ_base=env).status_code for i in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
+    for a in apps:
+        a.extensions["db_engine"].dispose()
