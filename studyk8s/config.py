@@ -44,6 +44,7 @@ class Config:
 
 
 class TestConfig(Config):
+    __test__ = False  # not a pytest test class, despite the name
     TESTING = True
     SECRET_KEY = "test"
 
