@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -97,6 +98,9 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    # Part of every login cookie; replaced on logout and password change, which ends every
+    # session (and remember-me cookie) issued before, even one captured by someone else.
+    session_token: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class CardState(Base):
@@ -207,3 +211,140 @@ class QuizAnswer(Base):
     __table_args__ = (
         UniqueConstraint("attempt_id", "question_id", name="uq_quiz_answers_attempt_question"),
     )
+
+
+# --- statistics (services/stats.py) --------------------------------------------------------
+
+
+class StatsDay(Base):
+    """One learner's review totals for one *closed* study day: a cache derived from the review
+    log, so the stats page never rescans a million rows. ``services.stats`` rebuilds it whenever
+    it could be stale (time zone changed, history imported into the past); never edit it."""
+
+    __tablename__ = "stats_days"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # study
+    # date as days since 1970-01-01 (srs.stats.day_number), in ``StatsRollup.timezone``
+    reviews: Mapped[int]
+    duration_ms: Mapped[int] = mapped_column(BigInteger)
+    retention_due: Mapped[int]  # first reviews of the day of cards in the review state
+    retention_passed: Mapped[int]  # … of which rated Hard, Good or Easy
+
+
+class StatsRollup(Base):
+    """How far ``stats_days`` reaches for a learner: days before ``through_day``, built in
+    ``timezone`` from review-log rows with ids up to ``log_watermark``."""
+
+    __tablename__ = "stats_rollups"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True,
+                                         autoincrement=False)
+    timezone: Mapped[str] = mapped_column(String(64))
+    through_day: Mapped[int]
+    log_watermark: Mapped[int]
+    version: Mapped[int]  # the rollup's definition (services.stats.ROLLUP_VERSION)
+    updated_at: Mapped[datetime]
+
+
+# The stats page groups a learner's cards by deck and section (services.stats.section_rows),
+# and counts the cards due per day (services.stats.forecast). Both indexes are covering, so
+# neither query reads the wide card rows nor the card-state rows.
+Index("ix_cards_note_section", Card.note_id, Card.section, Card.retired_at, Card.kind)
+Index("ix_card_states_forecast", CardState.user_id, CardState.suspended, CardState.due,
+      CardState.state, CardState.card_id)
+
+
+# --- instructor quiz sets, classes and assignments (services/sets.py, services/classes.py) ---
+
+
+class QuizSet(Base):
+    """An instructor's quiz set. Its columns and ``set_questions`` rows are the working draft;
+    ``published`` is the JSON snapshot learners take (title, settings, questions), replaced
+    only by publishing, so editing never disturbs learners or past attempts. ``name`` is the
+    short name the CLI and exports use; ``source_path`` ties a set to its YAML file."""
+
+    __tablename__ = "quiz_sets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)  # limit, pass mark, grading…
+    source_path: Mapped[str | None] = mapped_column(String(500), unique=True)
+    source_hash: Mapped[str | None] = mapped_column(String(80))
+    published: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    published_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=0)  # how many times it was published
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+
+class SetQuestion(Base):
+    """One draft question of a set: a written question or a draw from the notes (``kind`` =
+    "draw"). ``uid`` is stable across edits, so item analysis follows a question."""
+
+    __tablename__ = "set_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("quiz_sets.id"))
+    position: Mapped[int]
+    uid: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    __table_args__ = (
+        UniqueConstraint("set_id", "uid", name="uq_set_questions_set_uid"),
+        Index("ix_set_questions_set_position", "set_id", "position"),
+    )
+
+
+class StudyClass(Base):
+    """An instructor's class; learners join with ``join_code`` while ``joining`` is on."""
+
+    __tablename__ = "classes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    joining: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    archived_at: Mapped[datetime | None]
+
+
+class ClassMember(Base):
+    __tablename__ = "class_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    joined_at: Mapped[datetime]
+    __table_args__ = (
+        UniqueConstraint("class_id", "user_id", name="uq_class_members_class_user"),
+    )
+
+
+class Assignment(Base):
+    """A set given to a class, open from ``opens_at`` until ``closes_at`` (None: no end)."""
+
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
+    set_id: Mapped[int] = mapped_column(ForeignKey("quiz_sets.id"), index=True)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    __table_args__ = (
+        UniqueConstraint("class_id", "set_id", name="uq_assignments_class_set"),
+    )
+
+
+class SetAttempt(Base):
+    """Ties a quiz attempt (questions snapshotted as usual) to the set and assignment it was
+    taken for. ``preview`` attempts (the instructor trying a set) stay out of the results."""
+
+    __tablename__ = "set_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"), unique=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("quiz_sets.id"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_version: Mapped[int] = mapped_column(default=0)
+    preview: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (Index("ix_set_attempts_assignment_user", "assignment_id", "user_id"),)

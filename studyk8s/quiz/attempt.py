@@ -44,10 +44,12 @@ class TopicScore:
     questions: int
     points: float
     correct: int
+    max_points: float | None = None  # None: one point per question
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.points / self.questions if self.questions else 0.0
+        most = self.questions if self.max_points is None else self.max_points
+        return 100.0 * self.points / most if most else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "questions": self.questions, "points": round(self.points, 4),
@@ -61,11 +63,13 @@ class Grade:
     pass_mark: float
     results: tuple[CheckResult, ...]
     topics: tuple[TopicScore, ...] = field(default_factory=tuple)
+    max_points: float | None = None  # None: one point per question
 
     @property
     def score(self) -> float:
-        """0..1: points over questions (partial credit counts)."""
-        return self.points / self.total if self.total else 0.0
+        """0..1: points over the most points (partial credit counts)."""
+        most = self.total if self.max_points is None else self.max_points
+        return self.points / most if most else 0.0
 
     @property
     def passed(self) -> bool:
@@ -78,21 +82,27 @@ class Grade:
 
 def grade(questions: Sequence[Question], responses: Mapping[int, Any],
           pass_mark: float = DEFAULT_PASS_MARK) -> Grade:
-    """Check every question (unanswered = wrong) and break the score down by topic."""
+    """Check every question (unanswered = wrong) and break the score down by topic. A question
+    worth ``points`` (instructor-written sets) earns its score times its points."""
     results = []
     topics: dict[str, list[float]] = {}
+    weighted = any(q.points != 1 for q in questions)
     for i, q in enumerate(questions):
         r = kinds.check(q, responses.get(i))
         results.append(r)
-        t = topics.setdefault(q.topic or "—", [0, 0.0, 0])
+        t = topics.setdefault(q.topic or "—", [0, 0.0, 0, 0.0])
         t[0] += 1
-        t[1] += r.score
+        t[1] += r.score * q.points
         t[2] += r.correct
-    by_topic = tuple(sorted((TopicScore(k, int(v[0]), v[1], int(v[2]))
+        t[3] += q.points
+    by_topic = tuple(sorted((TopicScore(k, int(v[0]), v[1], int(v[2]),
+                                        v[3] if weighted else None)
                              for k, v in topics.items()),
                             key=lambda ts: (ts.percent, ts.topic)))
-    return Grade(points=sum(r.score for r in results), total=len(questions),
-                 pass_mark=pass_mark, results=tuple(results), topics=by_topic)
+    return Grade(points=sum(r.score * q.points for r, q in zip(results, questions, strict=True)),
+                 total=len(questions), pass_mark=pass_mark, results=tuple(results),
+                 topics=by_topic,
+                 max_points=sum(q.points for q in questions) if weighted else None)
 
 
 def parse_weights(text: str) -> dict[str, float]:

@@ -71,6 +71,27 @@ def _with_context(q: Question, *parts: str) -> str:
     return text
 
 
+def _fraction(value: float) -> float:
+    """A summed credit within 0..1; sums of thirds (0.9999999) count as full credit."""
+    value = max(0.0, min(1.0, float(value)))
+    return 1.0 if value > 1 - 1e-4 else round(value, 4)
+
+
+def _choice_feedback(q: Question, picked: list[int]) -> list[str]:
+    """The instructor's feedback on the picked choices (empty for generated questions)."""
+    return [q.feedback[i] for i in picked if i < len(q.feedback) and q.feedback[i]]
+
+
+def _permuted(q: Question, order: list[int]) -> dict[str, Any]:
+    """Per-choice weights and feedback reordered along with the choices."""
+    out: dict[str, Any] = {}
+    if len(q.weights) == len(order):
+        out["weights"] = tuple(q.weights[i] for i in order)
+    if len(q.feedback) == len(order):
+        out["feedback"] = tuple(q.feedback[i] for i in order)
+    return out
+
+
 def _index(value: Any, n: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -107,6 +128,9 @@ class QuestionKind:
 
 @register
 class SingleChoice(QuestionKind):
+    """One choice. With ``weights`` (instructor-written questions), a choice may earn partial
+    credit, as in Moodle's multiple choice: the score is the picked choice's fraction."""
+
     name = "single"
 
     def clean(self, q, response):
@@ -115,10 +139,18 @@ class SingleChoice(QuestionKind):
     def check(self, q, response):
         if response is None:
             return self._unanswered(q)
-        if response == q.answer:
-            return CheckResult(True, 1.0, _with_context(q, t(q.lang, "right")))
-        return CheckResult(False, 0.0, _with_context(
-            q, t(q.lang, "wrong"), t(q.lang, "answer_is", answer=self.answer_text(q))))
+        said = _choice_feedback(q, [response])
+        if q.weights:
+            score = _fraction(q.weights[response])
+            correct = score >= 1.0
+        else:
+            correct = response == q.answer
+            score = 1.0 if correct else 0.0
+        if correct:
+            return CheckResult(True, 1.0, _with_context(q, t(q.lang, "right"), *said))
+        verdict = t(q.lang, "partly_right") if score > 0 else t(q.lang, "wrong")
+        return CheckResult(False, score, _with_context(
+            q, verdict, *said, t(q.lang, "answer_is", answer=self.answer_text(q))))
 
     def answer_text(self, q):
         return q.choices[q.answer]
@@ -129,7 +161,8 @@ class SingleChoice(QuestionKind):
     def reshuffle(self, q, rng):
         order = list(range(len(q.choices)))
         rng.shuffle(order)
-        return q.with_(choices=tuple(q.choices[i] for i in order), answer=order.index(q.answer))
+        return q.with_(choices=tuple(q.choices[i] for i in order), answer=order.index(q.answer),
+                       **_permuted(q, order))
 
 
 @register
@@ -153,9 +186,14 @@ class MultipleSelect(QuestionKind):
         right = set(q.answer)
         picked = set(response)
         hits, wrong = len(picked & right), len(picked - right)
-        score = max(0.0, (hits - wrong) / len(right)) if right else 0.0
-        correct = picked == right
+        if q.weights:  # Moodle's multiple response: the picked fractions added, within 0..1
+            score = _fraction(sum(q.weights[i] for i in picked))
+            correct = score >= 1.0
+        else:
+            score = max(0.0, (hits - wrong) / len(right)) if right else 0.0
+            correct = picked == right
         parts = [t(q.lang, "right") if correct else t(q.lang, "wrong")]
+        parts += _choice_feedback(q, sorted(picked))
         if not correct:
             parts.append(t(q.lang, "multi_partial", hits=hits, total=len(right), wrong=wrong))
             if missed := [q.choices[i] for i in q.answer if i not in picked]:
@@ -176,7 +214,7 @@ class MultipleSelect(QuestionKind):
         order = list(range(len(q.choices)))
         rng.shuffle(order)
         return q.with_(choices=tuple(q.choices[i] for i in order),
-                       answer=sorted(order.index(i) for i in q.answer))
+                       answer=sorted(order.index(i) for i in q.answer), **_permuted(q, order))
 
 
 @register
@@ -195,10 +233,11 @@ class TrueFalse(QuestionKind):
     def check(self, q, response):
         if response is None:
             return self._unanswered(q)
+        said = _choice_feedback(q, [0 if response else 1])  # feedback for "true", for "false"
         if response == q.answer:
-            return CheckResult(True, 1.0, _with_context(q, t(q.lang, "right")))
+            return CheckResult(True, 1.0, _with_context(q, t(q.lang, "right"), *said))
         return CheckResult(False, 0.0, _with_context(
-            q, t(q.lang, "wrong"), t(q.lang, "answer_is", answer=self.answer_text(q))))
+            q, t(q.lang, "wrong"), *said, t(q.lang, "answer_is", answer=self.answer_text(q))))
 
     def answer_text(self, q):
         return t(q.lang, "true" if q.answer else "false")
@@ -283,8 +322,28 @@ class Typed(QuestionKind):
     def check(self, q, response):
         if response is None or not normalize(response):
             return self._unanswered(q)
+        if q.weights:
+            return self._check_weighted(q, response)
         correct, why = judge_typed(response, q.answer, q.accepted, q.confusables, q.lang)
         return CheckResult(correct, 1.0 if correct else 0.0, _with_context(q, why))
+
+    def _check_weighted(self, q, response):
+        """Moodle's short answer: each accepted form has its own credit (and feedback); the
+        best-credited form the response matches counts."""
+        forms = sorted(range(len(q.accepted)), key=lambda i: -q.weights[i])
+        for i in forms:
+            ok, why = judge_typed(response, q.accepted[i], (q.accepted[i],), q.confusables,
+                                  q.lang)
+            if ok:
+                score = _fraction(q.weights[i])
+                said = _choice_feedback(q, [i])
+                if score >= 1.0:
+                    return CheckResult(True, 1.0, _with_context(q, why, *said))
+                verdict = t(q.lang, "partly_right") if score > 0 else t(q.lang, "wrong")
+                return CheckResult(False, score, _with_context(
+                    q, verdict, *said, t(q.lang, "answer_is", answer=q.answer)))
+        _, why = judge_typed(response, q.answer, (q.answer,), q.confusables, q.lang)
+        return CheckResult(False, 0.0, _with_context(q, why))
 
     def answer_text(self, q):
         return q.answer

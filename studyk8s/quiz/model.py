@@ -82,6 +82,9 @@ class ResponseError(ValueError):
     """A response whose shape does not fit the question (not a wrong answer: a bad request)."""
 
 
+_TUPLES = ("choices", "left", "accepted", "confusables", "facts", "weights", "feedback")
+
+
 @dataclass(frozen=True)
 class Question:
     """One question, self-contained: checking it needs nothing but itself and a response.
@@ -106,17 +109,24 @@ class Question:
     facts: tuple[str, ...] = ()  # keys of the facts the question tests
     context: str = ""  # the quoted part of the prompt (definition, sentence…), for display
     meta: dict[str, Any] = field(default_factory=dict)
+    # Instructor-written questions (quiz sets, GIFT): Moodle-style per-choice credit (fractions,
+    # -1..1, aligned with ``choices``, or with ``accepted`` for typed), per-choice feedback
+    # (true/false: feedback for "true", for "false") and the question's mark. Empty weights
+    # keep each kind's own scoring.
+    weights: tuple[float, ...] = ()
+    feedback: tuple[str, ...] = ()
+    points: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for k in ("choices", "left", "accepted", "confusables", "facts"):
+        for k in _TUPLES:
             d[k] = list(d[k])
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Question:
         kw = dict(d)
-        for k in ("choices", "left", "accepted", "confusables", "facts"):
+        for k in _TUPLES:
             kw[k] = tuple(kw.get(k) or ())
         kw["meta"] = dict(kw.get("meta") or {})
         known = cls.__dataclass_fields__

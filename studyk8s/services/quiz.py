@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -244,18 +244,27 @@ def start(session: Session, user: User, *, mode: str = PRACTICE, decks: Any = No
 
 def _store(session: Session, user: User, *, mode: str, scope: dict, settings: dict, seed: int,
            questions: Sequence[Question], now: datetime, limit: int | None,
-           retry_of: int | None = None) -> QuizAttempt:
+           retry_of: int | None = None, deadline: datetime | None = None,
+           before_commit: Callable[[Session, QuizAttempt], None] | None = None
+           ) -> QuizAttempt:
+    """Insert the attempt and its snapshotted questions in one transaction. ``deadline``
+    overrides ``now + limit`` (a quiz set's close time); ``before_commit`` may add rows that
+    belong with the attempt, or raise to refuse it (quiz sets count attempts there)."""
     try:
         begin_write(session)
+        if deadline is None and limit:
+            deadline = now + timedelta(minutes=limit)
         attempt = QuizAttempt(
             user_id=user.id, mode=mode, scope=scope, settings=settings, seed=seed,
             retry_of=retry_of, question_count=len(questions), started_at=now,
-            deadline=now + timedelta(minutes=limit) if limit else None, result={}, version=0)
+            deadline=deadline, result={}, version=0)
         session.add(attempt)
         session.flush()
         session.add_all(QuizQuestion(attempt_id=attempt.id, position=i, kind=q.kind,
                                      topic=q.topic[:800], data=q.to_dict())
                         for i, q in enumerate(questions))
+        if before_commit is not None:
+            before_commit(session, attempt)
         session.commit()
         return attempt
     except BaseException:
@@ -326,7 +335,7 @@ def view(session: Session, user: User, attempt_id: int, now: datetime) -> dict[s
     answers = _answers(session, attempt.id)
     items = []
     for pos, (qid, q) in enumerate(questions):
-        item = {"position": pos, **q.public()}
+        item = {"position": pos, **q.public(), **_rendered(q)}
         a = answers.get(qid)
         item["saved"] = None if a is None else {"response": a.response, "revision": a.revision}
         if attempt.mode == PRACTICE and a is not None and a.response is not None:
@@ -341,8 +350,29 @@ def view(session: Session, user: User, attempt_id: int, now: datetime) -> dict[s
         "pass_mark": attempt.settings.get("pass_mark", DEFAULT_PASS_MARK),
         "count": attempt.question_count,
         "answered": sum(1 for a in answers.values() if a.response is not None),
-        "questions": items,
+        "questions": items, "set": attempt.settings.get("set"),
     }
+
+
+def _rendered(q: Question) -> dict[str, Any]:
+    """Instructor-written questions (quiz sets) are Markdown: their sanitised HTML."""
+    if not q.meta.get("markdown"):
+        return {}
+    from ..render import to_html
+
+    return {"prompt_html": to_html(q.prompt)}
+
+
+def withheld(attempt: QuizAttempt, now: datetime) -> bool:
+    """Whether a quiz set keeps this attempt's right answers from the learner for now (its
+    review setting: after_submit, after_close or never)."""
+    review = attempt.settings.get("review")
+    if review == "never":
+        return True
+    if review == "after_close":
+        after = attempt.settings.get("review_after")
+        return after is not None and now < datetime.fromisoformat(after)
+    return False
 
 
 def _feedback(q: Question, response: Any) -> dict[str, Any]:
@@ -513,9 +543,13 @@ def submit(session: Session, user: User, attempt_id: int, *, now: datetime) -> d
     return out
 
 
-def results(session: Session, user: User, attempt_id: int, now: datetime) -> dict[str, Any]:
+def results(session: Session, user: User, attempt_id: int, now: datetime, *,
+            full: bool = False) -> dict[str, Any]:
     """Score against the pass mark, per-topic breakdown, and every question with the given
-    and the right answer and its source. Raises Closed while the attempt is still open."""
+    and the right answer and its source. Raises Closed while the attempt is still open.
+
+    A quiz set may withhold the questions and answers from the learner (``withheld``: only
+    the score is returned); ``full`` is for the instructor, after their own access check."""
     attempt = _get(session, user, attempt_id)
     _refresh_expired(session, user, attempt, now)
     if attempt.submitted_at is None:
@@ -526,10 +560,14 @@ def results(session: Session, user: User, attempt_id: int, now: datetime) -> dic
     for pos, (qid, q) in enumerate(questions):
         a = answers.get(qid)
         response = a.response if a else None
-        items.append({"position": pos, **q.public(), "response": response,
+        items.append({"position": pos, **q.public(), **_rendered(q), "response": response,
                       **_feedback(q, response)})
     wrong = [i for i in items if not i["correct"]]
+    hidden = not full and withheld(attempt, now)
+    if hidden:
+        items, wrong = [], []
     return {
+        "withheld": hidden, "set": attempt.settings.get("set"),
         "id": attempt.id, "mode": attempt.mode, "status": "closed",
         "closed_by": attempt.closed_by, "started_at": _iso(attempt.started_at),
         "submitted_at": _iso(attempt.submitted_at), "deadline": _iso(attempt.deadline),
@@ -555,6 +593,9 @@ def retry_wrong(session: Session, user: User, attempt_id: int, *, now: datetime,
     _refresh_expired(session, user, attempt, now)
     if attempt.submitted_at is None:
         raise Closed("submit this attempt before retrying its wrong answers")
+    if withheld(attempt, now):
+        raise QuizError("the answers of this quiz set are not shown yet, so its wrong answers "
+                        "cannot be retried")
     questions = _questions(session, attempt.id)
     answers = _answers(session, attempt.id)
     wrong = [q for qid, q in questions

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import secrets
 import zoneinfo
 from datetime import datetime
 from functools import lru_cache
@@ -96,6 +97,7 @@ def create_user(
     user = User(
         email=email,
         password_hash=password_hash,
+        session_token=secrets.token_urlsafe(24),
         role=role,
         timezone=timezone,
         settings={},
@@ -132,6 +134,25 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         user.password_hash = new_hash
         session.commit()
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every login of this user (cookies carry the token being replaced)."""
+    begin_write(session)
+    user.session_token = secrets.token_urlsafe(24)
+    session.commit()
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Check the current password, store the new one, and end every other session."""
+    if not _verify(user.password_hash, current or ""):
+        raise UserError("The current password is not right.", "current")
+    _check_password(new)
+    new_hash = _hasher.hash(new)
+    begin_write(session)
+    user.password_hash = new_hash
+    user.session_token = secrets.token_urlsafe(24)
+    session.commit()
 
 
 def set_timezone(session: Session, user: User, tz: str) -> User:

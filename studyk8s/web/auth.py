@@ -7,6 +7,7 @@ calls copy from ``<meta name="csrf-token">``), and registers the settings bluepr
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -72,15 +73,20 @@ def _make_user_model_loginable() -> None:
     User.is_authenticated = property(lambda self: True)
     User.is_active = property(lambda self: True)
     User.is_anonymous = property(lambda self: False)
-    User.get_id = lambda self: str(self.id)
+    User.get_id = lambda self: f"{self.id}:{self.session_token}"
 
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """``id:token``: a cookie whose token was replaced (logout, password change) is refused."""
+    uid, _, token = (user_id or "").partition(":")
     try:
-        return get_session().get(User, int(user_id))
+        user = get_session().get(User, int(uid))
     except (TypeError, ValueError):
         return None
+    if user is None or not token or not hmac.compare_digest(token, user.session_token or ""):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -265,6 +271,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        users.end_sessions(get_session(), current_user)  # a copied cookie dies with this one
     session.clear()  # first: logout_user then marks the remember-me cookie for deletion
     logout_user()
     flash("You are logged out.", "info")

@@ -1,8 +1,12 @@
-"""Home page: the decks and their card counts."""
+"""Home page: the decks and their card counts; for a logged-in learner, today's summary."""
+
+from datetime import UTC, datetime
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from ..db import get_session
+from ..services import stats
 from ..services.decks import list_decks
 
 bp = Blueprint("home", __name__)
@@ -10,4 +14,7 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("home/index.html", decks=list_decks(get_session()))
+    session = get_session()
+    summary = (stats.summary(session, current_user, datetime.now(UTC))
+               if current_user.is_authenticated else None)
+    return render_template("home/index.html", decks=list_decks(session), summary=summary)

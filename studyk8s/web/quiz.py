@@ -26,7 +26,7 @@ from ..db import get_session
 from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
 from ..quiz.generate import KIND_NAMES
 from ..services import quiz
-from .auth import wants_json
+from .auth import has_endpoint, wants_json
 
 bp = Blueprint("quiz", __name__, cli_group="quiz")
 
@@ -145,6 +145,8 @@ def results_page(attempt_id: int):
         data = quiz.results(get_session(), current_user, attempt_id, _now())
     except quiz.Closed:
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
+    if data.get("set") and has_endpoint("sets.attempt_results"):  # a quiz set's own page
+        return redirect(url_for("sets.attempt_results", attempt_id=attempt_id))
     return render_template("quiz/results.html", r=data, localtime=_local)
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, SelectField, SelectMultipleField
-from wtforms.validators import InputRequired
+from wtforms import FloatField, IntegerField, PasswordField, SelectField, SelectMultipleField
+from wtforms.validators import EqualTo, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..db import get_session
@@ -148,3 +148,32 @@ def parameters():
         abort(400, description=f"Parameters not saved: {exc}")
     flash("Optimised parameters kept: your next reviews use them.", "success")
     return redirect(url_for("settings.index"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    password = PasswordField("New password", validators=[InputRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Confirm the new password",
+                            validators=[InputRequired(),
+                                        EqualTo("password", message="The passwords do not match.")],
+                            render_kw={"autocomplete": "new-password"})
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change the password; every other session (and remember-me cookie) ends."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_password(get_session(), current_user, form.current.data,
+                                  form.password.data)
+        except users.UserError as exc:
+            show_error(form, exc)
+        else:
+            login_user(current_user)  # this session carries on with the new token
+            flash("Password changed. You were logged out everywhere else.", "success")
+            return redirect(url_for("settings.index"))
+    return render_template("settings/password.html", form=form)

@@ -93,3 +93,50 @@ def test_two_workers_share_login_failures_through_redis(db_url, notes_dir):
     assert codes == [200, 200, 200, 200, 429]
     for a in apps:
         a.extensions["db_engine"].dispose()
+
+
+def _signup(client, email="t@example.com", password="password1"):
+    r = client.post("/signup", data={"email": email, "password": password,
+                                     "confirm": password, "timezone": "UTC"})
+    assert r.status_code == 302
+
+
+def _cookie(client):
+    return client.get_cookie("session").value
+
+
+def test_a_cookie_captured_before_logout_is_refused_after(app, client):
+    _signup(client)
+    stolen = _cookie(client)
+    assert client.get("/review").status_code == 200
+    client.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    r = thief.get("/review")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    assert thief.get("/api/review/next").status_code == 401
+
+
+def test_password_change_ends_other_sessions_but_not_this_one(app, client):
+    _signup(client, "p@example.com")
+    other_device = app.test_client()
+    other_device.set_cookie("session", _cookie(client))
+    assert other_device.get("/review").status_code == 200
+    r = client.post("/settings/password", data={"current": "password1",
+                                                 "password": "new-password-2",
+                                                 "confirm": "new-password-2"})
+    assert r.status_code == 302
+    assert client.get("/review").status_code == 200  # this session carries on
+    assert other_device.get("/review").status_code == 302  # the other one is over
+    client.post("/logout")
+    assert client.post("/login", data={"email": "p@example.com", "password": "password1"}
+                       ).status_code == 200  # old password refused
+    assert client.post("/login", data={"email": "p@example.com",
+                                       "password": "new-password-2"}).status_code == 302
+
+
+def test_password_change_needs_the_current_password(client):
+    _signup(client, "q@example.com")
+    r = client.post("/settings/password", data={"current": "wrong-one", "password":
+                                                 "new-password-2", "confirm": "new-password-2"})
+    assert r.status_code == 200 and "current password is not right" in r.get_data(as_text=True)

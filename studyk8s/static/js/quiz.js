@@ -215,7 +215,11 @@
     $("question").lang = lang;
     $("q-number").textContent = "Question " + (pos + 1) + " of " + state.count;
     $("q-topic").textContent = q.topic;
-    $("q-prompt").textContent = q.prompt;
+    // Quiz-set questions are Markdown, rendered and sanitised (nh3) by the server.
+    $("q-prompt").textContent = q.prompt_html ? "" : q.prompt;
+    $("q-prompt").hidden = !!q.prompt_html;
+    $("q-prompt-html").hidden = !q.prompt_html;
+    $("q-prompt-html").innerHTML = q.prompt_html || "";
     $("q-context").hidden = !q.context;
     $("q-context").textContent = q.context || "";
     const body = $("q-body");

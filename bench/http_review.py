@@ -1,0 +1,172 @@
+"""The review JSON endpoints under gunicorn (2 and 4 sync workers, SQLite WAL) on loopback,
+next to a trivial Flask endpoint served the same way, with a bounded load of 20 concurrent
+clients from a second process (``bench.http_load``); then each worker's peak RSS.
+
+Each client is a learner of its own (20 learners, 2,000 shared cards, new-card limit 9,999), so
+the answers are real writes: one SQLite writer at a time, the others queue on BEGIN IMMEDIATE.
+The load generator shares the machine's 2 cores with the server, the same for both apps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROWS = ("http_review_p99_ms", "http_review_p99_ms_target", "http_review_rps", "http_review_p50_ms",
+        "http_review_p99_ms_4w", "http_review_rps_4w", "worker_rss_mb", "worker_peak_rss_mb")
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 20
+N_CARDS = 2_000
+WORKERS = (2, 4)
+WARMUP_S = 2.0
+MEASURE_S = 8.0
+P99_TARGET_MS = 20.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prepare(db: Path) -> None:
+    from sqlalchemy.orm import Session
+
+    from studyk8s.services.users import create_user, update_settings
+
+    from .common import seed_cards, sqlite_engine
+    from .http_load import PASSWORD, user_email
+
+    engine = sqlite_engine(db)
+    now = datetime.now(UTC)
+    seed_cards(engine, N_CARDS, now)
+    with Session(engine) as s:
+        for i in range(CLIENTS):
+            user = create_user(s, user_email(i), PASSWORD, now=now)
+            update_settings(s, user, {"new_per_day": 9999, "reviews_per_day": 9999})
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+class Server:
+    def __init__(self, target: str, workers: int, env: dict[str, str]):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        self.proc = subprocess.Popen(
+            [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--backlog", "256",
+             "--log-level", "warning", target],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            start_new_session=True)
+
+    def wait_ready(self, path: str, timeout: float = 30.0) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.proc.stderr.read().decode()[-500:]}")
+            try:
+                urllib.request.urlopen(self.url + path, timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer on {self.url}{path}")
+
+    def worker_rss_mb(self, field: str = "VmRSS") -> float:
+        """The largest RSS (``VmRSS``: now; ``VmHWM``: peak) among the master's workers."""
+        peaks = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) != self.proc.pid:
+                    continue
+                status = (stat.parent / "status").read_text()
+            except (OSError, IndexError, ValueError):
+                continue
+            for line in status.splitlines():
+                if line.startswith(field + ":"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return max(peaks, default=0.0)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def _load(url: str, mode: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.http_load", url, mode, "--users", str(CLIENTS),
+         "--warmup", str(WARMUP_S), "--seconds", str(MEASURE_S)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        raise RuntimeError(f"load generator failed: {proc.stderr[-800:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure() -> dict:
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "http.db"
+        _prepare(db)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "bench-secret",
+               "STUDYK8S_INSTANCE": tmp, "PYTHONPATH": str(ROOT)}
+        for workers in WORKERS:
+            for name, target, mode, probe in (
+                ("ours", "app:app", "review", "/login"),
+                ("trivial", "bench.trivial_app:app", "trivial", "/ping"),
+            ):
+                server = Server(target, workers, env)
+                try:
+                    server.wait_ready(probe)
+                    result = _load(server.url, mode)
+                    result["worker_rss_mb"] = server.worker_rss_mb()
+                    result["worker_peak_rss_mb"] = server.worker_rss_mb("VmHWM")
+                finally:
+                    server.stop()
+                results[f"{name}_{workers}w"] = result
+                print(f"# http {name} {workers} workers: {result['rps']:.0f} req/s, "
+                      f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+                      f"{result['errors']} errors, worker RSS {result['worker_rss_mb']:.1f} MB "
+                      f"(peak {result['worker_peak_rss_mb']:.1f} MB)", file=sys.stderr)
+    return results
+
+
+def run() -> list[dict]:
+    from .__main__ import row
+
+    r = measure()
+    Path(__file__).with_name("http_review_detail.json").write_text(json.dumps(r, indent=2) + "\n")
+    o2, t2, o4, t4 = r["ours_2w"], r["trivial_2w"], r["ours_4w"], r["trivial_4w"]
+    return [
+        row("http_review_p99_ms", o2["p99_ms"], "ms", "trivial endpoint, 2 workers", t2["p99_ms"]),
+        row("http_review_p99_ms_target", o2["p99_ms"], "ms", "issue 8 target (20 clients)",
+            P99_TARGET_MS),
+        row("http_review_rps", o2["rps"], "req/s", "trivial endpoint, 2 workers", t2["rps"]),
+        row("http_review_p50_ms", o2["p50_ms"], "ms", "trivial endpoint, 2 workers", t2["p50_ms"]),
+        row("http_review_p99_ms_4w", o4["p99_ms"], "ms", "trivial endpoint, 4 workers",
+            t4["p99_ms"]),
+        row("http_review_rps_4w", o4["rps"], "req/s", "trivial endpoint, 4 workers", t4["rps"]),
+        row("worker_rss_mb", o4["worker_rss_mb"], "MB",
+            "trivial Flask app's worker, after the same load", t4["worker_rss_mb"]),
+        row("worker_peak_rss_mb", o4["worker_peak_rss_mb"], "MB",
+            "trivial Flask app's worker (peak)", t4["worker_peak_rss_mb"]),
+    ]
+
+
+if __name__ == "__main__":
+    for item in run():
+        print(item)

@@ -1,0 +1,441 @@
+"""Quiz-set types, shared by the YAML schema, GIFT, the browser editor and the database.
+
+An ``Item`` is a written-out question as an instructor thinks of it (Moodle's question bank is
+the model): choices with percentage credit and feedback, true/false with feedback for each
+answer, matching pairs (plus extra wrong answers), typed answers with credit. A ``Draw`` asks
+for questions generated from the notes when an attempt starts (Moodle's random question).
+
+``to_question`` turns an item into the quiz engine's ``Question`` (what an attempt
+snapshots); ``from_question`` turns a generated question back into an editable item.
+Pure: no Flask, no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..quiz.i18n import t
+from ..quiz.model import Question
+
+KINDS = ("single", "multiple", "true_false", "matching", "typed")
+KIND_LABELS = {
+    "single": "Single choice",
+    "multiple": "Multiple choice (several right)",
+    "true_false": "True / false",
+    "matching": "Matching",
+    "typed": "Short answer (typed)",
+}
+DRAW = "draw"
+GRADING = ("highest", "last", "average", "first")
+REVIEW = ("after_submit", "after_close", "never")
+DEFAULT_PASS_MARK = 0.66
+MAX_TEXT = 5000
+MAX_CHOICE = 1000
+MAX_CHOICES = 20
+MAX_QUESTIONS = 200
+MAX_DRAW = 50
+MAX_POINTS = 100.0
+MAX_TIME_LIMIT_MIN = 600
+UID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+EPS = 0.01  # percent: 3 × 33.33333 is 100
+
+
+def detect_lang(*texts: str) -> str:
+    return "zh" if any(CJK.search(x or "") for x in texts) else "en"
+
+
+def clean_text(text: Any) -> str:
+    """One normal form for every text: str, newlines as \\n, no outer whitespace."""
+    if text is None:
+        return ""
+    return str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A choice (single/multiple) or an accepted answer (typed). ``weight`` is Moodle's
+    grade in percent: 100 = right, 0 = wrong, negative = a penalty (multiple choice)."""
+
+    text: str
+    weight: float = 0.0
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A matching pair; an empty ``left`` is an extra wrong answer on the right side."""
+
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    prompt: str
+    title: str = ""
+    choices: tuple[Choice, ...] = ()  # single, multiple; typed: the accepted answers
+    answer: bool | None = None  # true_false
+    feedback_true: str = ""  # true_false: shown to whoever answered "true"
+    feedback_false: str = ""
+    pairs: tuple[Pair, ...] = ()  # matching
+    feedback: str = ""  # general feedback, shown with the results
+    points: float = 1.0
+    topic: str = ""
+    lang: str = ""  # "" = detect from the text
+    uid: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)  # where it was read (YAML, GIFT)
+
+    @property
+    def is_draw(self) -> bool:
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "prompt": self.prompt}
+        for k in ("title", "feedback", "topic", "lang", "feedback_true", "feedback_false"):
+            if getattr(self, k):
+                d[k] = getattr(self, k)
+        if self.points != 1.0:
+            d["points"] = self.points
+        if self.choices:
+            d["choices"] = [{"text": c.text, "weight": c.weight, "feedback": c.feedback}
+                            for c in self.choices]
+        if self.answer is not None:
+            d["answer"] = self.answer
+        if self.pairs:
+            d["pairs"] = [[p.left, p.right] for p in self.pairs]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], uid: str = "", line: int = 0) -> Item:
+        return cls(
+            kind=d["kind"], prompt=d.get("prompt", ""), title=d.get("title", ""),
+            choices=tuple(Choice(c["text"], float(c.get("weight", 0)), c.get("feedback", ""))
+                          for c in d.get("choices") or ()),
+            answer=d.get("answer"), feedback_true=d.get("feedback_true", ""),
+            feedback_false=d.get("feedback_false", ""),
+            pairs=tuple(Pair(p[0], p[1]) for p in d.get("pairs") or ()),
+            feedback=d.get("feedback", ""), points=float(d.get("points", 1.0)),
+            topic=d.get("topic", ""), lang=d.get("lang", ""), uid=uid, line=line)
+
+    def with_(self, **changes: Any) -> Item:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Draw:
+    """``count`` questions generated from a deck's facts when an attempt starts, optionally
+    from one list (``group``, e.g. 插件) or heading path (``section``), of one ``kind``."""
+
+    deck: str
+    group: str = ""
+    section: str = ""
+    kind: str = ""  # "" = the generator's usual mix
+    count: int = 1
+    points: float = 1.0
+    uid: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    @property
+    def is_draw(self) -> bool:
+        return True
+
+    @property
+    def topic(self) -> str:
+        return self.section or self.group
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": DRAW, "deck": self.deck, "count": self.count}
+        for k in ("group", "section"):
+            if getattr(self, k):
+                d[k] = getattr(self, k)
+        if self.kind:
+            d["question_kind"] = self.kind
+        if self.points != 1.0:
+            d["points"] = self.points
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], uid: str = "", line: int = 0) -> Draw:
+        return cls(deck=d["deck"], group=d.get("group", ""), section=d.get("section", ""),
+                   kind=d.get("question_kind", ""), count=int(d.get("count", 1)),
+                   points=float(d.get("points", 1.0)), uid=uid, line=line)
+
+    def describe(self) -> str:
+        where = f" › {self.section or self.group}" if (self.section or self.group) else ""
+        what = KIND_LABELS.get(self.kind, "mixed kinds").lower()
+        n = f"{self.count} question{'s' if self.count != 1 else ''}"
+        return f"{n} drawn from {self.deck}{where} ({what})"
+
+
+Entry = Item | Draw
+
+
+def entry_from_dict(d: dict[str, Any], uid: str = "", line: int = 0) -> Entry:
+    return (Draw if d.get("kind") == DRAW else Item).from_dict(d, uid=uid, line=line)
+
+
+@dataclass(frozen=True)
+class Settings:
+    time_limit_min: int | None = None
+    pass_mark: float = DEFAULT_PASS_MARK  # 0..1
+    shuffle_questions: bool = False
+    shuffle_answers: bool = True
+    attempts: int = 0  # 0 = unlimited
+    grading: str = "highest"  # highest | last | average | first
+    review: str = "after_submit"  # when learners see the right answers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time_limit_min": self.time_limit_min, "pass_mark": self.pass_mark,
+                "shuffle_questions": self.shuffle_questions,
+                "shuffle_answers": self.shuffle_answers, "attempts": self.attempts,
+                "grading": self.grading, "review": self.review}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Settings:
+        d = d or {}
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass(frozen=True)
+class SetSpec:
+    """A whole set as read from a file."""
+
+    name: str
+    title: str
+    description: str = ""
+    settings: Settings = Settings()
+    entries: tuple[Entry, ...] = ()
+    lang: str = ""
+    published: bool = True
+
+
+# --- identity ----------------------------------------------------------------------------------
+
+
+def default_uid(entry: Entry) -> str:
+    """A stable id for an entry that has none: its content's hash (give ``id:`` in YAML to
+    keep a question's statistics across edits of its wording)."""
+    if isinstance(entry, Draw):
+        basis = f"draw|{entry.deck}|{entry.group}|{entry.section}|{entry.kind}"
+        prefix = "d"
+    else:
+        basis = f"{entry.kind}|{entry.prompt}"
+        prefix = "q"
+    return prefix + hashlib.sha1(basis.encode()).hexdigest()[:10]
+
+
+def assign_uids(entries: list[Entry]) -> list[Entry]:
+    """Give every entry a uid, unique within the set (repeats get -2, -3…)."""
+    out, seen = [], set()
+    for e in entries:
+        uid = e.uid or default_uid(e)
+        base, n = uid, 1
+        while uid in seen:
+            n += 1
+            uid = f"{base[:60]}-{n}"
+        seen.add(uid)
+        out.append(replace(e, uid=uid))
+    return out
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _w(x: float) -> str:
+    return f"{x:g}"
+
+
+def check_item(item: Item) -> list[str]:
+    """What is wrong with ``item`` (empty: nothing). Messages name the field at fault."""
+    errs: list[str] = []
+    if item.kind not in KINDS:
+        return [f"unknown question kind {item.kind!r} (use one of {', '.join(KINDS)})"]
+    if not item.prompt:
+        errs.append("prompt: the question text is empty")
+    elif len(item.prompt) > MAX_TEXT:
+        errs.append(f"prompt: longer than {MAX_TEXT} characters")
+    if not 0 < item.points <= MAX_POINTS:
+        errs.append(f"points: must be more than 0 and at most {_w(MAX_POINTS)}")
+    for name in ("feedback", "feedback_true", "feedback_false", "title", "topic"):
+        if len(getattr(item, name)) > MAX_TEXT:
+            errs.append(f"{name}: longer than {MAX_TEXT} characters")
+    if item.kind in ("single", "multiple", "typed"):
+        errs += _check_choices(item)
+    elif item.kind == "true_false":
+        if not isinstance(item.answer, bool):
+            errs.append("answer: a true/false question needs answer: true or answer: false")
+    elif item.kind == "matching":
+        errs += _check_pairs(item)
+    return errs
+
+
+def _check_choices(item: Item) -> list[str]:
+    what = "answers" if item.kind == "typed" else "choices"
+    cs = item.choices
+    need = 1 if item.kind == "typed" else 2
+    if len(cs) < need:
+        return [f"{what}: a {KIND_LABELS[item.kind].lower()} question needs at least {need}"]
+    if len(cs) > MAX_CHOICES:
+        return [f"{what}: at most {MAX_CHOICES}"]
+    errs = []
+    texts = [c.text for c in cs]
+    if any(not x for x in texts):
+        errs.append(f"{what}: an entry is empty")
+    if any(len(x) > MAX_CHOICE for x in texts):
+        errs.append(f"{what}: an entry is longer than {MAX_CHOICE} characters")
+    dupes = sorted({x for x in texts if x and texts.count(x) > 1})
+    if dupes:
+        errs.append(f"{what}: {dupes[0]!r} is listed twice")
+    lo = 0 if item.kind == "typed" else -100
+    if bad := [c for c in cs if not lo <= c.weight <= 100]:
+        errs.append(f"{what}: grade {_w(bad[0].weight)}% of {bad[0].text!r} is outside "
+                    f"{lo}..100")
+        return errs
+    top = max(c.weight for c in cs)
+    if item.kind in ("single", "typed") and abs(top - 100) > EPS:
+        errs.append(f"{what}: one answer must be worth 100% (mark it correct: true)")
+    if item.kind == "multiple":
+        positive = sum(c.weight for c in cs if c.weight > 0)
+        if positive <= 0:
+            errs.append("choices: mark at least one choice correct")
+        elif abs(positive - 100) > EPS:
+            errs.append(f"choices: the positive grades add up to {_w(round(positive, 5))}%, "
+                        "not 100%")
+    return errs
+
+
+def _check_pairs(item: Item) -> list[str]:
+    real = [p for p in item.pairs if p.left]
+    if len(real) < 2:
+        return ["pairs: a matching question needs at least 2 pairs"]
+    if len(item.pairs) > MAX_CHOICES:
+        return [f"pairs: at most {MAX_CHOICES}"]
+    errs = []
+    if any(not p.right for p in item.pairs):
+        errs.append("pairs: an answer (right side) is empty")
+    lefts = [p.left for p in real]
+    if dupes := sorted({x for x in lefts if lefts.count(x) > 1}):
+        errs.append(f"pairs: {dupes[0]!r} is listed twice")
+    if any(len(p.left) > MAX_CHOICE or len(p.right) > MAX_CHOICE for p in item.pairs):
+        errs.append(f"pairs: an entry is longer than {MAX_CHOICE} characters")
+    return errs
+
+
+def check_draw(draw: Draw) -> list[str]:
+    errs = []
+    if not draw.deck:
+        errs.append("from_notes: deck is required (a note's path, e.g. "
+                    "content/notes/docker-k8s-1.md)")
+    if draw.group and draw.section:
+        errs.append("from_notes: give group or section, not both")
+    if draw.kind and draw.kind not in KINDS:
+        errs.append(f"from_notes: unknown kind {draw.kind!r} (use one of {', '.join(KINDS)})")
+    if not 1 <= draw.count <= MAX_DRAW:
+        errs.append(f"from_notes: count must be between 1 and {MAX_DRAW}")
+    if not 0 < draw.points <= MAX_POINTS:
+        errs.append(f"points: must be more than 0 and at most {_w(MAX_POINTS)}")
+    return errs
+
+
+def default_weights(kind: str, correct: list[bool]) -> list[float]:
+    """Grades for choices marked only right/wrong: single → 100/0; multiple → each right one
+    100/n and each wrong one −100/n (so ticking everything earns nothing, as the engine's own
+    multiple-select scoring); typed → 100 each."""
+    if kind == "typed":
+        return [100.0] * len(correct)
+    if kind == "single":
+        return [100.0 if c else 0.0 for c in correct]
+    n = sum(correct) or 1
+    share = round(100.0 / n, 5)
+    return [share if c else -share for c in correct]
+
+
+# --- to and from the quiz engine ---------------------------------------------------------------
+
+
+def item_lang(item: Item, default: str = "") -> str:
+    if item.lang:
+        return item.lang
+    if default:
+        return default
+    texts = [item.prompt, *(c.text for c in item.choices), *(p.left for p in item.pairs)]
+    return detect_lang(*texts)
+
+
+def to_question(item: Item, *, lang: str = "", source: str = "", topic: str = "",
+                meta: dict[str, Any] | None = None) -> Question:
+    """The engine's question for ``item``, in the author's order (shuffle later)."""
+    lang = item_lang(item, lang)
+    meta = {"markdown": True, "uid": item.uid, "title": item.title, **(meta or {})}
+    base = {"lang": lang, "prompt": item.prompt, "explanation": item.feedback,
+            "source": source, "topic": item.topic or topic, "points": item.points,
+            "meta": meta, "variant": "written"}
+    if item.kind in ("single", "multiple"):
+        weights = tuple(round(c.weight / 100, 7) for c in item.choices)
+        if item.kind == "single":
+            answer: Any = max(range(len(weights)), key=lambda i: weights[i])
+        else:
+            answer = [i for i, w in enumerate(weights) if w > 0]
+        return Question(kind=item.kind, choices=tuple(c.text for c in item.choices),
+                        answer=answer, weights=weights,
+                        feedback=tuple(c.feedback for c in item.choices), **base)
+    if item.kind == "true_false":
+        return Question(kind="true_false", choices=(t(lang, "true"), t(lang, "false")),
+                        answer=bool(item.answer),
+                        feedback=(item.feedback_true, item.feedback_false), **base)
+    if item.kind == "matching":
+        real = [p for p in item.pairs if p.left]
+        rights = list(dict.fromkeys(p.right for p in item.pairs))
+        return Question(kind="matching", left=tuple(p.left for p in real),
+                        choices=tuple(rights), answer=[rights.index(p.right) for p in real],
+                        **base)
+    # typed: the best answer first; every form with credit is accepted
+    forms = sorted(item.choices, key=lambda c: -c.weight)
+    plain = all(abs(c.weight - 100) <= EPS and not c.feedback for c in forms)
+    return Question(kind="typed", answer=forms[0].text,
+                    accepted=tuple(c.text for c in forms),
+                    weights=() if plain else tuple(round(c.weight / 100, 7) for c in forms),
+                    feedback=() if plain else tuple(c.feedback for c in forms), **base)
+
+
+def from_question(q: Question, *, uid: str = "", points: float = 1.0) -> Item:
+    """An editable item from a question (generated from the notes, or a snapshot): the
+    quoted context becomes part of the prompt, the explanation its general feedback."""
+    prompt = q.prompt if not q.context else f"{q.prompt}\n\n{q.context}"
+    common = {"prompt": clean_text(prompt), "feedback": clean_text(q.explanation),
+              "topic": q.topic, "lang": q.lang, "uid": uid, "points": points,
+              "title": clean_text(q.meta.get("title", "")) if q.meta else ""}
+    if q.kind in ("single", "multiple"):
+        if q.weights:
+            weights = [round(w * 100, 5) for w in q.weights]
+        elif q.kind == "single":
+            weights = default_weights("single", [i == q.answer for i in range(len(q.choices))])
+        else:
+            weights = default_weights("multiple", [i in q.answer for i in range(len(q.choices))])
+        fb = list(q.feedback) + [""] * (len(q.choices) - len(q.feedback))
+        return Item(kind=q.kind, choices=tuple(Choice(c, w, f) for c, w, f in
+                                                zip(q.choices, weights, fb, strict=False)),
+                    **common)
+    if q.kind == "true_false":
+        fb = list(q.feedback) + ["", ""]
+        return Item(kind="true_false", answer=bool(q.answer), feedback_true=fb[0],
+                    feedback_false=fb[1], **common)
+    if q.kind == "matching":
+        pairs = [Pair(left, q.choices[a]) for left, a in zip(q.left, q.answer, strict=True)]
+        used = set(q.answer)
+        pairs += [Pair("", c) for i, c in enumerate(q.choices) if i not in used]
+        return Item(kind="matching", pairs=tuple(pairs), **common)
+    forms = list(dict.fromkeys([q.answer, *q.accepted]))
+    if q.weights and len(q.weights) == len(q.accepted):
+        by_form = {a: round(w * 100, 5) for a, w in zip(q.accepted, q.weights, strict=True)}
+        fb = dict(zip(q.accepted, q.feedback, strict=False))
+        choices = tuple(Choice(f, by_form.get(f, 100.0), fb.get(f, "")) for f in forms)
+    else:
+        choices = tuple(Choice(f, 100.0) for f in forms)
+    return Item(kind="typed", choices=choices, **common)

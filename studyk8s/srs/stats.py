@@ -1,0 +1,161 @@
+"""Pure helpers for the statistics page: study-day numbers, the day "runs" that let SQL map a
+UTC instant to a learner's study day, streaks, week/month buckets and the FSRS forgetting curve.
+
+Study days are numbered (days since 1970-01-01 of the study date) so SQL can group by an
+integer. A learner's study day starts at the rollover hour (4 am) in their zone; between two
+UTC-offset changes consecutive day starts are exactly 24 hours apart, so a *run* of such days
+maps an instant to its day with integer arithmetic: ``first + (epoch - start) // 86400``. Days
+that are 23 or 25 hours long (a DST change) are runs of their own, divided by their length.
+``day_runs`` finds the runs over a range; the SQL ``CASE`` built from them
+(``services.stats.day_expr``) gives exactly ``scheduler.study_day`` for every instant in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from .scheduler import day_start, study_day
+
+EPOCH = date(1970, 1, 1)
+DAY_SECONDS = 86_400
+MATURE_DAYS = 21  # Anki: a review card is mature once its interval reaches 21 days
+
+
+def day_number(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def day_date(n: int) -> date:
+    return EPOCH + timedelta(days=n)
+
+
+def study_day_number(now: datetime, tz: str, rollover_hour: int = 4) -> int:
+    return day_number(study_day(now, tz, rollover_hour))
+
+
+def epoch_seconds(when: datetime) -> int:
+    """Whole seconds since 1970 (floor), as SQLite's ``strftime('%s', …)`` gives them."""
+    delta = when.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return delta.days * DAY_SECONDS + delta.seconds
+
+
+@dataclass(frozen=True)
+class DayRun:
+    """Study days from ``first`` on, each ``length`` seconds long, the first starting at
+    ``start`` (epoch seconds): day = first + (epoch - start) // length. A 23- or 25-hour day
+    (a DST change) is a run of one day with its own length."""
+
+    first: int
+    start: int
+    length: int = DAY_SECONDS
+
+
+def _exact_start(n: int, tz: str, rollover_hour: int) -> int:
+    """Start of study day ``n`` via the scheduler's own rules (gaps and folds included)."""
+    zone = ZoneInfo(tz)
+    noon = datetime.combine(day_date(n), time(rollover_hour)) + timedelta(hours=12)
+    return epoch_seconds(day_start(noon.replace(tzinfo=zone), tz, rollover_hour))
+
+
+@lru_cache(maxsize=512)
+def day_runs(first: int, last: int, tz: str, rollover_hour: int = 4) -> tuple[DayRun, ...]:
+    """The runs covering study days ``first``…``last`` (day numbers, inclusive), oldest first.
+
+    Cheap: one UTC-offset look-up per day; the scheduler's exact rule only next to the days
+    whose offset differs from the day before (where a gap or fold could touch the rollover).
+    """
+    last = max(first, last)
+    zone = ZoneInfo(tz)
+    starts: list[int] = []
+    prev_offset = None
+    for n in range(first, last + 2):  # one extra day: where the last day ends
+        wall = datetime.combine(day_date(n), time(rollover_hour))
+        offset = wall.replace(tzinfo=zone).utcoffset()
+        start = epoch_seconds(wall.replace(tzinfo=UTC)) - int(offset.total_seconds())
+        if prev_offset is not None and offset != prev_offset:
+            starts[-1] = _exact_start(n - 1, tz, rollover_hour)
+            start = _exact_start(n, tz, rollover_hour)
+        starts.append(start)
+        prev_offset = offset
+    runs: list[DayRun] = []
+    for i in range(len(starts) - 1):
+        length = starts[i + 1] - starts[i]
+        if length <= 0:  # a date the zone skipped (Samoa, 30 Dec 2011)
+            continue
+        if not runs or length != DAY_SECONDS or runs[-1].length != DAY_SECONDS:
+            runs.append(DayRun(first + i, starts[i], length))
+    return tuple(runs)
+
+
+def run_day(runs: Sequence[DayRun], epoch: int) -> int:
+    """The study-day number of ``epoch`` under ``runs`` (what the SQL expression computes)."""
+    run = runs[0]
+    for r in runs:
+        if epoch >= r.start:
+            run = r
+    return run.first + (epoch - run.start) // run.length
+
+
+# --- streaks and buckets -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Streaks:
+    current: int
+    longest: int
+
+
+def streaks(days: Iterable[int], today: int) -> Streaks:
+    """Streaks of consecutive study days with at least one review. The current streak ends
+    today, or yesterday while today has no review yet (the day is not over)."""
+    ordered = sorted(set(days))
+    longest = run = 0
+    prev = None
+    for d in ordered:
+        run = run + 1 if prev is not None and d == prev + 1 else 1
+        longest = max(longest, run)
+        prev = d
+    present = set(ordered)
+    end = today if today in present else today - 1
+    current = 0
+    while end - current in present:
+        current += 1
+    return Streaks(current, longest)
+
+
+def week_start(n: int) -> int:
+    """The Monday (day number) of the ISO week of day ``n``."""
+    return n - day_date(n).weekday()
+
+
+def month_start(n: int) -> int:
+    return day_number(day_date(n).replace(day=1))
+
+
+def months_back(today: int, count: int) -> list[int]:
+    """The first days of the last ``count`` months, oldest first, ending with this month."""
+    d = day_date(today).replace(day=1)
+    out = []
+    for _ in range(count):
+        out.append(day_number(d))
+        d = (d - timedelta(days=1)).replace(day=1)
+    return out[::-1]
+
+
+# --- the forgetting curve ------------------------------------------------------------------
+
+
+def curve(parameters: Sequence[float]) -> tuple[float, float]:
+    """(decay, factor) of FSRS-6's forgetting curve R(t) = (1 + factor * t / S) ** decay, as
+    ``Scheduler.retrievability`` uses them."""
+    decay = -float(parameters[20])
+    return decay, 0.9 ** (1 / decay) - 1
+
+
+def retrievability(elapsed_days: int, stability: float, parameters: Sequence[float]) -> float:
+    decay, factor = curve(parameters)
+    return (1 + factor * max(0, elapsed_days) / stability) ** decay

@@ -1,0 +1,652 @@
+"""Quiz-set pages: authoring for instructors (sets, questions, facts → questions, draws,
+preview, publish, GIFT/YAML import and export), learners' assigned sets and set results,
+and deck export/import (Anki, CSV). Views only translate HTTP ↔ services.
+
+Uploads are size-limited; a bad file is answered with a 400 page naming file and line, and
+nothing is written. "Not yours" and "does not exist" are both a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from ..db import get_session
+from ..models import Assignment, Note, StudyClass
+from ..render import to_html
+from ..services import classes, interop, sets
+from ..services import quiz as quiz_service
+from ..sets.model import (
+    DRAW,
+    GRADING,
+    KIND_LABELS,
+    KINDS,
+    MAX_DRAW,
+    REVIEW,
+    Choice,
+    Draw,
+    Item,
+    Pair,
+    Settings,
+    clean_text,
+)
+from .auth import role_required
+
+bp = Blueprint("sets", __name__)
+instructors = role_required("instructor", "admin")
+
+MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
+                 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
+GRADE_OPTIONS = (*MOODLE_GRADES, *(-g for g in reversed(MOODLE_GRADES) if g))
+GRADING_LABELS = {"highest": "Highest grade", "last": "Last attempt",
+                  "average": "Average grade", "first": "First attempt"}
+REVIEW_LABELS = {"after_submit": "Right after each attempt",
+                 "after_close": "After the assignment closes", "never": "Never (score only)"}
+BLANK_ROWS = 3
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@bp.app_template_filter("set_md")
+def _markdown(text: str) -> str:
+    """Instructor-authored Markdown, rendered and sanitised (nh3)."""
+    from markupsafe import Markup
+
+    return Markup(to_html(text or ""))
+
+
+@bp.app_template_global("assigned_sets")
+def _assigned_sets() -> dict[str, Any]:
+    """For the home page: the learner's assigned sets and classes (empty when logged out)."""
+    if not current_user.is_authenticated:
+        return {"sets": [], "classes": []}
+    session = get_session()
+    return {"sets": classes.assigned_sets(session, current_user, _now()),
+            "classes": classes.my_classes(session, current_user)}
+
+
+@bp.app_template_global("localtime_assigned")
+def local(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    try:
+        zone = ZoneInfo(getattr(current_user, "timezone", None) or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return value.astimezone(zone).strftime(fmt)
+
+
+def parse_local(text: str | None, label: str) -> datetime | None:
+    """A datetime-local field, in the user's time zone, as an aware UTC datetime."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError:
+        raise sets.SetError(f"{label}: write a date and time like 2026-03-01T09:00") from None
+    try:
+        zone = ZoneInfo(current_user.timezone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return naive.replace(tzinfo=zone).astimezone(UTC) if naive.tzinfo is None else naive
+
+
+def _context() -> dict[str, Any]:
+    return {"localtime": local, "kind_labels": KIND_LABELS, "grading_labels": GRADING_LABELS,
+            "review_labels": REVIEW_LABELS}
+
+
+def render(template: str, status: int = 200, **kw: Any):
+    return render_template(template, **_context(), **kw), status
+
+
+@bp.errorhandler(sets.NotFound)
+def _not_found(exc):
+    return NotFound().get_response()  # the same answer for "not yours" and "no such id"
+
+
+@bp.errorhandler(sets.ImportFailed)
+def _import_failed(exc: sets.ImportFailed):
+    return render("sets/upload_error.html", 400, errors=exc.errors,
+                  back=_back(url_for("sets.index")))
+
+
+@bp.errorhandler(sets.SetError)
+def _set_error(exc: sets.SetError):
+    flash(str(exc), "error")
+    return redirect(_back(url_for("sets.index")), 303)
+
+
+@bp.errorhandler(quiz_service.QuizError)
+def _quiz_error(exc: quiz_service.QuizError):
+    if exc.status == 404:
+        return NotFound().get_response()
+    flash(str(exc), "error")
+    return redirect(_back(url_for("home.index")), 303)
+
+
+def _back(default: str) -> str:
+    from .auth import safe_next
+
+    target = request.form.get("back") or request.referrer or ""
+    if target.startswith(request.host_url):
+        target = "/" + target[len(request.host_url):]
+    return safe_next(target) or default
+
+
+def _upload(field: str = "file") -> tuple[bytes, str]:
+    f = request.files.get(field)
+    if f is None or not f.filename:
+        raise sets.SetError("Choose a file to upload")
+    limit = interop.MAX_UPLOAD
+    data = f.stream.read(limit + 1)
+    name = f.filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
+    if len(data) > limit:
+        from ..notes.model import Problem
+
+        raise sets.ImportFailed([Problem(name, 1, f"file is over the limit of {limit} bytes",
+                                         "error")])
+    return data, name
+
+
+def _download(body: str | bytes, filename: str, mimetype: str) -> Response:
+    from urllib.parse import quote
+
+    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
+                               f"filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "no-store"})
+
+
+# --- sets: list, create, upload ----------------------------------------------------------------
+
+
+@bp.get("/sets")
+@instructors
+def index():
+    session = get_session()
+    return render("sets/index.html", sets=sets.list_sets(session, current_user),
+                  classes=classes.list_classes(session, current_user))
+
+
+@bp.post("/sets")
+@instructors
+def create():
+    qset = sets.create_set(get_session(), current_user, request.form.get("title", ""),
+                           now=_now())
+    flash("Set created as a draft: add questions, then publish it.", "success")
+    return redirect(url_for("sets.edit", set_id=qset.id), 303)
+
+
+@bp.post("/sets/upload")
+@instructors
+def upload():
+    """A GIFT or YAML file becomes a new set."""
+    data, name = _upload()
+    session = get_session()
+    if name.lower().endswith((".yaml", ".yml")):
+        qset = interop.import_yaml(session, current_user, data, name, now=_now())
+        flash(f"Imported the set “{qset.title}”.", "success")
+    else:
+        qset, n = interop.import_gift(session, current_user, data, name, now=_now())
+        flash(f"Imported {n} questions into a new draft set.", "success")
+    return redirect(url_for("sets.edit", set_id=qset.id), 303)
+
+
+# --- one set -------------------------------------------------------------------------------------
+
+
+def _edit_page(set_id: int, status: int = 200, **kw: Any):
+    session = get_session()
+    qset = sets.get_set(session, current_user, set_id)
+    rows = sets.draft_rows(session, qset)
+    entries = [(r, sets.entry_of(r)) for r in rows]
+    assigned = session.execute(
+        select(Assignment.id, StudyClass.name, StudyClass.id)
+        .join(StudyClass, StudyClass.id == Assignment.class_id)
+        .where(Assignment.set_id == qset.id)).all()
+    settings = Settings.from_dict(qset.settings)
+    return render("sets/edit.html", status, qset=qset, entries=entries, settings=settings,
+                  state=sets.status(qset, rows), grading=GRADING, review=REVIEW,
+                  assigned=assigned, kinds=KINDS, **kw)
+
+
+@bp.get("/sets/<int:set_id>")
+@instructors
+def edit(set_id: int):
+    return _edit_page(set_id)
+
+
+@bp.post("/sets/<int:set_id>/settings")
+@instructors
+def save_settings(set_id: int):
+    form = request.form
+    try:
+        settings = sets.parse_settings({
+            "time_limit_min": form.get("time_limit_min"), "pass_mark": form.get("pass_mark"),
+            "shuffle_questions": "shuffle_questions" in form,
+            "shuffle_answers": "shuffle_answers" in form, "attempts": form.get("attempts"),
+            "grading": form.get("grading"), "review": form.get("review")})
+        sets.update_settings(get_session(), current_user, set_id, title=form.get("title", ""),
+                             description=form.get("description", ""), settings=settings,
+                             now=_now())
+    except sets.NotFound:
+        raise
+    except sets.SetError as exc:
+        get_session().rollback()
+        return _edit_page(set_id, 400, error=str(exc))
+    flash("Settings saved (in the draft).", "success")
+    return redirect(url_for("sets.edit", set_id=set_id), 303)
+
+
+@bp.post("/sets/<int:set_id>/publish")
+@instructors
+def publish(set_id: int):
+    qset = sets.publish(get_session(), current_user, set_id, now=_now())
+    flash(f"Published version {qset.version}. Attempts already made keep their questions.",
+          "success")
+    return redirect(url_for("sets.edit", set_id=set_id), 303)
+
+
+@bp.post("/sets/<int:set_id>/discard")
+@instructors
+def discard(set_id: int):
+    sets.discard_changes(get_session(), current_user, set_id, now=_now())
+    flash("Unpublished changes discarded.", "success")
+    return redirect(url_for("sets.edit", set_id=set_id), 303)
+
+
+@bp.post("/sets/<int:set_id>/delete")
+@instructors
+def delete(set_id: int):
+    sets.delete_set(get_session(), current_user, set_id, now=_now())
+    flash("Set deleted. Results of attempts already made are kept.", "success")
+    return redirect(url_for("sets.index"), 303)
+
+
+@bp.get("/sets/<int:set_id>/preview")
+@instructors
+def preview(set_id: int):
+    session = get_session()
+    qset = sets.get_set(session, current_user, set_id)
+    return render("sets/preview.html", qset=qset,
+                  questions=sets.preview_questions(session, current_user, set_id))
+
+
+@bp.post("/sets/<int:set_id>/try")
+@instructors
+def try_it(set_id: int):
+    attempt = sets.try_set(get_session(), current_user, set_id, now=_now())
+    return redirect(url_for("quiz.take", attempt_id=attempt.id), 303)
+
+
+@bp.get("/sets/<int:set_id>/export.gift")
+@instructors
+def export_gift(set_id: int):
+    session = get_session()
+    qset = sets.get_set(session, current_user, set_id)
+    text = interop.export_gift(session, qset, now=_now())
+    return _download(text, f"{qset.name}.gift.txt", "text/plain; charset=utf-8")
+
+
+@bp.get("/sets/<int:set_id>/export.yaml")
+@instructors
+def export_yaml(set_id: int):
+    session = get_session()
+    qset = sets.get_set(session, current_user, set_id)
+    return _download(interop.export_yaml(session, qset), f"{qset.name}.yaml",
+                     "application/yaml; charset=utf-8")
+
+
+@bp.post("/sets/<int:set_id>/import")
+@instructors
+def import_into(set_id: int):
+    sets.get_set(get_session(), current_user, set_id)
+    data, name = _upload()
+    _, n = interop.import_gift(get_session(), current_user, data, name, now=_now(),
+                               set_id=set_id, replace=request.form.get("mode") == "replace")
+    flash(f"Imported {n} questions from {name}.", "success")
+    return redirect(url_for("sets.edit", set_id=set_id), 303)
+
+
+# --- questions ---------------------------------------------------------------------------------
+
+
+def _rows(form, *names: str) -> list[tuple[str, ...]]:
+    lists = [form.getlist(n) for n in names]
+    n = max((len(x) for x in lists), default=0)
+    return [tuple((x[i] if i < len(x) else "") for x in lists) for i in range(n)]
+
+
+def _float(value: str, label: str, default: float) -> float:
+    if value in (None, ""):
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise sets.SetError(f"{label} must be a number") from None
+
+
+def item_from_form(kind: str, form) -> Item | Draw:
+    if kind == DRAW:
+        source = form.get("source", "")
+        note_id, _, topic = source.partition("|")
+        note = get_session().get(Note, int(note_id)) if note_id.isdigit() else None
+        if note is None:
+            raise sets.SetError("Choose a deck (and optionally a section) to draw from")
+        qkind = form.get("question_kind", "")
+        if qkind and qkind not in KINDS:
+            raise sets.SetError("Unknown question kind")
+        try:
+            count = int(form.get("count") or 1)
+        except ValueError:
+            raise sets.SetError("The number of questions must be a whole number") from None
+        return Draw(deck=note.path, section=topic, kind=qkind, count=count,
+                    points=_float(form.get("points"), "Points", 1.0))
+    if kind not in KINDS:
+        raise sets.SetError("Unknown question kind")
+    common = {"prompt": clean_text(form.get("prompt")), "title": clean_text(form.get("title")),
+              "feedback": clean_text(form.get("feedback")),
+              "topic": clean_text(form.get("topic")),
+              "points": _float(form.get("points"), "Points", 1.0)}
+    if kind in ("single", "multiple", "typed"):
+        choices = []
+        for text, grade, fb in _rows(form, "choice_text", "choice_grade", "choice_feedback"):
+            if not clean_text(text):
+                if clean_text(fb):
+                    raise sets.SetError("A choice has feedback but no text")
+                continue
+            choices.append(Choice(clean_text(text), _float(grade, "A grade", 0.0),
+                                  clean_text(fb)))
+        return Item(kind=kind, choices=tuple(choices), **common)
+    if kind == "true_false":
+        if form.get("answer") not in ("true", "false"):
+            raise sets.SetError("Choose whether the statement is true or false")
+        return Item(kind=kind, answer=form.get("answer") == "true",
+                    feedback_true=clean_text(form.get("feedback_true")),
+                    feedback_false=clean_text(form.get("feedback_false")), **common)
+    pairs = []
+    for left, right in _rows(form, "left", "right"):
+        left, right = clean_text(left), clean_text(right)
+        if left and not right:
+            raise sets.SetError(f"“{left}” has no answer on the right")
+        if right:
+            pairs.append(Pair(left, right))
+    return Item(kind=kind, pairs=tuple(pairs), **common)
+
+
+def _draw_sources() -> list[dict[str, Any]]:
+    out = []
+    for deck in quiz_service.scope_options(get_session()):
+        out.append({"value": f"{deck['id']}|", "label": f"{deck['title']} (whole deck)",
+                    "path": deck["path"], "topic": ""})
+        for t in deck["topics"]:
+            out.append({"value": f"{deck['id']}|{t['name']}",
+                        "label": f"{deck['title']} › {t['name']} ({t['facts']})",
+                        "path": deck["path"], "topic": t["name"]})
+    return out
+
+
+def _question_page(qset, kind: str, entry: Item | Draw | None, row=None, status: int = 200,
+                   error: str | None = None):
+    sources = _draw_sources() if kind == DRAW else []
+    selected = ""
+    if isinstance(entry, Draw):
+        note = sets.resolve_deck(get_session(), entry.deck)
+        if note is not None:
+            selected = f"{note.id}|{entry.section or entry.group}"
+    blank = Item(kind=kind, prompt="") if kind != DRAW else None
+    return render("sets/question.html", status, qset=qset, kind=kind, entry=entry or blank,
+                  row=row, error=error, grades=GRADE_OPTIONS, blank_rows=BLANK_ROWS,
+                  sources=sources, selected=selected, max_draw=MAX_DRAW, kinds=KINDS)
+
+
+@bp.get("/sets/<int:set_id>/questions/new")
+@instructors
+def new_question(set_id: int):
+    qset = sets.get_set(get_session(), current_user, set_id)
+    kind = request.args.get("kind", "single")
+    if kind not in (*KINDS, DRAW):
+        abort(404)
+    return _question_page(qset, kind, None)
+
+
+@bp.post("/sets/<int:set_id>/questions")
+@instructors
+def add_question(set_id: int):
+    session = get_session()
+    qset = sets.get_set(session, current_user, set_id)
+    kind = request.form.get("kind", "")
+    try:
+        entry = item_from_form(kind, request.form)
+        sets.add_entry(session, current_user, set_id, entry, now=_now())
+    except sets.NotFound:
+        raise
+    except sets.SetError as exc:
+        session.rollback()
+        entry = _safe_entry(kind)
+        return _question_page(qset, kind if kind in (*KINDS, DRAW) else "single", entry,
+                              status=400, error=str(exc))
+    flash("Question added to the draft.", "success")
+    return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
+
+
+def _safe_entry(kind: str):
+    """What was typed, to show again with the error (even if it does not validate)."""
+    try:
+        return item_from_form(kind, request.form)
+    except sets.SetError:
+        return None
+
+
+@bp.get("/sets/<int:set_id>/questions/<int:question_id>")
+@instructors
+def edit_question(set_id: int, question_id: int):
+    qset, row = sets.get_entry(get_session(), current_user, set_id, question_id)
+    entry = sets.entry_of(row)
+    return _question_page(qset, DRAW if isinstance(entry, Draw) else entry.kind, entry, row)
+
+
+@bp.post("/sets/<int:set_id>/questions/<int:question_id>")
+@instructors
+def save_question(set_id: int, question_id: int):
+    session = get_session()
+    qset, row = sets.get_entry(session, current_user, set_id, question_id)
+    kind = row.kind
+    try:
+        entry = item_from_form(kind, request.form)
+        sets.update_entry(session, current_user, set_id, question_id, entry, now=_now())
+    except sets.NotFound:
+        raise
+    except sets.SetError as exc:
+        session.rollback()
+        return _question_page(qset, kind, _safe_entry(kind), row, status=400, error=str(exc))
+    flash("Question saved (in the draft).", "success")
+    return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
+
+
+@bp.post("/sets/<int:set_id>/questions/<int:question_id>/delete")
+@instructors
+def delete_question(set_id: int, question_id: int):
+    sets.delete_entry(get_session(), current_user, set_id, question_id, now=_now())
+    flash("Question removed from the draft.", "success")
+    return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
+
+
+@bp.post("/sets/<int:set_id>/questions/<int:question_id>/move")
+@instructors
+def move_question(set_id: int, question_id: int):
+    delta = -1 if request.form.get("direction") == "up" else 1
+    sets.move_entry(get_session(), current_user, set_id, question_id, delta, now=_now())
+    return redirect(url_for("sets.edit", set_id=set_id) + f"#q{question_id}", 303)
+
+
+@bp.post("/sets/<int:set_id>/order")
+@instructors
+def reorder(set_id: int):
+    """The whole order at once (sets.js drag and drop, or a form listing ids)."""
+    ids = request.form.getlist("question") or (request.get_json(silent=True) or {}).get("order")
+    sets.reorder(get_session(), current_user, set_id, ids or [], now=_now())
+    if request.is_json:
+        return {"ok": True}
+    return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
+
+
+@bp.get("/sets/<int:set_id>/facts")
+@instructors
+def facts(set_id: int):
+    session = get_session()
+    qset = sets.get_set(session, current_user, set_id)
+    note_id = request.args.get("deck", type=int)
+    choices = sets.fact_choices(session, note_id)
+    if note_id is None and choices["decks"]:
+        note_id = choices["decks"][0].id
+        choices = sets.fact_choices(session, note_id)
+    return render("sets/facts.html", qset=qset, decks=choices["decks"], facts=choices["facts"],
+                  deck_id=note_id, kinds=KINDS)
+
+
+@bp.post("/sets/<int:set_id>/facts")
+@instructors
+def add_facts(set_id: int):
+    added, failed = sets.add_from_facts(get_session(), current_user, set_id,
+                                        request.form.getlist("fact"),
+                                        request.form.get("kind", "single"), now=_now())
+    if added:
+        flash(f"Added {added} question{'s' if added != 1 else ''} written from the notes: "
+              "edit them as you like.", "success")
+    if failed:
+        flash(f"No {KIND_LABELS.get(request.form.get('kind', ''), '').lower()} question can "
+              f"be made from: {', '.join(failed)}", "error")
+    return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
+
+
+# --- learners: joining, assigned sets, attempts ------------------------------------------------
+
+
+@bp.get("/join/<code>")
+@login_required
+def join_page(code: str):
+    klass = classes.class_for_code(get_session(), code)
+    return render("classes/join.html", 200 if klass else 404, klass=klass,
+                  code=classes.normalize_code(code))
+
+
+@bp.post("/join")
+@login_required
+def join():
+    code = request.form.get("code", "")
+    try:
+        klass, fresh = classes.join(get_session(), current_user, code, now=_now())
+    except sets.NotFound as exc:
+        get_session().rollback()
+        return render("classes/join.html", 404, klass=None,
+                      code=classes.normalize_code(code), error=str(exc))
+    flash(f"You joined {klass.name}." if fresh else f"You are already in {klass.name}.",
+          "success")
+    return redirect(url_for("home.index") + "#assigned", 303)
+
+
+@bp.post("/classes/<int:class_id>/leave")
+@login_required
+def leave(class_id: int):
+    classes.leave(get_session(), current_user, class_id)
+    flash("You left the class.", "success")
+    return redirect(url_for("home.index"), 303)
+
+
+@bp.get("/assigned/<int:assignment_id>")
+@login_required
+def assigned(assignment_id: int):
+    view = classes.learner_view(get_session(), current_user, assignment_id, _now())
+    return render("sets/assigned.html", a=view)
+
+
+@bp.post("/assigned/<int:assignment_id>/start")
+@login_required
+def start(assignment_id: int):
+    attempt = classes.start(get_session(), current_user, assignment_id, now=_now())
+    return redirect(url_for("quiz.take", attempt_id=attempt.id), 303)
+
+
+@bp.get("/set-attempts/<int:attempt_id>")
+@login_required
+def attempt_results(attempt_id: int):
+    """A set attempt's results: the learner's own (their set's review setting applies), or
+    a learner's attempt for their instructor (everything)."""
+    session = get_session()
+    link, learner, staff = classes.attempt_access(session, current_user, attempt_id)
+    try:
+        data = quiz_service.results(session, learner, attempt_id, _now(), full=staff)
+    except quiz_service.Closed:
+        if not staff:
+            return redirect(url_for("quiz.take", attempt_id=attempt_id), 303)
+        return render("sets/attempt.html", r=None, learner=learner, staff=True, link=link)
+    return render("sets/attempt.html", r=data, learner=learner, staff=staff, link=link)
+
+
+# --- decks: Anki and CSV -----------------------------------------------------------------------
+
+
+@bp.get("/decks/export")
+@login_required
+def decks():
+    from ..services.decks import list_decks
+
+    return render("sets/decks.html", decks=list_decks(get_session()),
+                  can_import=sets.is_author(current_user))
+
+
+def _deck(note_id: int):
+    note = get_session().get(Note, note_id)
+    if note is None or note.retired_at is not None:
+        abort(404)
+    return note
+
+
+@bp.get("/decks/<int:note_id>/export.apkg")
+@login_required
+def deck_apkg(note_id: int):
+    note = _deck(note_id)
+    data = interop.export_apkg(get_session(), [note], now=_now())
+    return _download(data, f"{sets.slugify(note.title or note.path)}.apkg",
+                     "application/octet-stream")
+
+
+@bp.get("/decks/<int:note_id>/export.csv")
+@login_required
+def deck_csv(note_id: int):
+    note = _deck(note_id)
+    return _download(interop.export_cards_csv(get_session(), [note]),
+                     f"{sets.slugify(note.title or note.path)}.csv", "text/csv; charset=utf-8")
+
+
+@bp.post("/decks/import")
+@instructors
+def decks_import():
+    data, name = _upload()
+    report = interop.import_cards_csv(get_session(), data, name, now=_now(),
+                                      deck=request.form.get("deck", "").strip())
+    flash(f"Imported {name}: {report.summary()}.", "success")
+    return redirect(url_for("sets.decks"), 303)
