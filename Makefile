@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint bench bootstrap
+.PHONY: run test test-postgres test-load lint bench bootstrap
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 test-postgres: $(STAMP)
 	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Load and fault tests: real gunicorn workers on loopback (a few minutes; figures are printed
+# and written to bench/load_results.json).
+test-load: $(STAMP)
+	STUDYK8S_LOAD=1 $(BIN)/python -m pytest -q -s tests/load --timeout 1200 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
