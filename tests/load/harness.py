@@ -216,7 +216,7 @@ def _submit(client, twin, payload, tally, running, retry_network) -> None:
         t0 = time.perf_counter()
         results: list[tuple[int, dict]] = []
 
-        def send(c):
+        def send(c, results=results):
             try:
                 results.append(c.json("POST", "/api/review/answer", payload))
             except (OSError, http.client.HTTPException):
