@@ -50,7 +50,8 @@ def _states(rng: random.Random, user_id: int, card_ids, now: datetime) -> list[d
         if roll < 0.94:  # review: due from a month ago to a year ahead
             state, step, due = 2, None, now + timedelta(days=rng.uniform(-30, 365))
         elif roll < 0.99:  # learning / relearning, due around now
-            state, step, due = rng.choice((1, 3)), 0, now + timedelta(minutes=rng.uniform(-600, 600))
+            minutes = rng.uniform(-600, 600)
+            state, step, due = rng.choice((1, 3)), 0, now + timedelta(minutes=minutes)
         else:  # suspended review card
             state, step, due = 2, None, now + timedelta(days=rng.uniform(-30, 30))
         rows.append({"user_id": user_id, "card_id": cid, "state": state, "step": step,

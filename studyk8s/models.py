@@ -245,10 +245,11 @@ class StatsRollup(Base):
     updated_at: Mapped[datetime]
 
 
-# The stats page groups a learner's cards by deck and section (services.stats.section_rows),
-# and counts the cards due per day (services.stats.forecast). Both indexes are covering, so
-# neither query reads the wide card rows nor the card-state rows.
-Index("ix_cards_note_section", Card.note_id, Card.section, Card.retired_at, Card.kind)
+# The stats page groups a learner's active cards by deck and section (services.stats.
+# section_rows: the range retired_at IS NULL comes in group order) and counts the cards due per
+# day (services.stats.forecast: retired cards are a short range at the other end). Both indexes
+# are covering, so neither query reads the wide card rows nor the card-state rows.
+Index("ix_cards_active_section", Card.retired_at, Card.note_id, Card.section, Card.kind)
 Index("ix_card_states_forecast", CardState.user_id, CardState.suspended, CardState.due,
       CardState.state, CardState.card_id)
 

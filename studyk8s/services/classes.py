@@ -9,6 +9,7 @@ yours" and "does not exist" raise the same NotFound.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -563,7 +564,11 @@ def _right(q: Question) -> tuple[str, ...]:
 
 
 def _label(q: Question) -> str:
+    """The question as one line of plain text (Markdown emphasis and code marks dropped)."""
     text = q.prompt if not q.context else f"{q.prompt} {q.context}"
+    if q.meta.get("markdown"):
+        text = re.sub(r"(\*\*|__|`|\*)", "", text)
+    text = " ".join(text.split())
     return text if len(text) <= 300 else text[:299] + "…"
 
 

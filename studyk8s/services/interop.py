@@ -35,7 +35,7 @@ from .sets import ImportFailed, NotFound, SetError, writes
 ANKI_MODEL_ID = 1_716_000_001  # fixed: Anki ties notes to their note type by this id
 ANKI_MODEL_NAME = "studyk8s"
 CSV_DECK_PREFIX = "csv:"
-MAX_UPLOAD = 2 * 1_048_576
+MAX_UPLOAD = 1_048_576  # GIFT and set files (CSV: csvio.MAX_FILE_BYTES)
 
 
 # --- GIFT --------------------------------------------------------------------------------------

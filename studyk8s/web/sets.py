@@ -154,11 +154,11 @@ def _back(default: str) -> str:
     return safe_next(target) or default
 
 
-def _upload(field: str = "file") -> tuple[bytes, str]:
+def _upload(field: str = "file", limit: int = interop.MAX_UPLOAD) -> tuple[bytes, str]:
+    """The uploaded file, read up to ``limit`` bytes (more: refused, nothing written)."""
     f = request.files.get(field)
     if f is None or not f.filename:
         raise sets.SetError("Choose a file to upload")
-    limit = interop.MAX_UPLOAD
     data = f.stream.read(limit + 1)
     name = f.filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
     if len(data) > limit:
@@ -645,7 +645,9 @@ def deck_csv(note_id: int):
 @bp.post("/decks/import")
 @instructors
 def decks_import():
-    data, name = _upload()
+    from ..sets.csvio import MAX_FILE_BYTES
+
+    data, name = _upload(limit=MAX_FILE_BYTES)
     report = interop.import_cards_csv(get_session(), data, name, now=_now(),
                                       deck=request.form.get("deck", "").strip())
     flash(f"Imported {name}: {report.summary()}.", "success")

@@ -27,8 +27,8 @@ def test_sets_check_ok(runner):
 
 
 def test_sets_check_reports_path_line_and_exits_1(runner, tmp_path):
-    bad = write(tmp_path / "bad.yaml", "title: T\nquestions:\n  - kind: single\n    prompt: p\n"
-                                       "    choices: [a, b]\n  - from_notes: {deck: no.md}\n")
+    write(tmp_path / "bad.yaml", "title: T\nquestions:\n  - kind: single\n    prompt: p\n"
+                                 "    choices: [a, b]\n  - from_notes: {deck: no.md}\n")
     result = runner.invoke(args=["sets", "check", str(tmp_path)])
     assert result.exit_code == 1
     lines = [ln for ln in result.output.splitlines() if "bad.yaml:" in ln]

@@ -39,21 +39,21 @@ def test_read_cards_with_header_in_any_order():
 
 
 def test_read_cards_without_header_tabs_and_default_deck():
-    data = "Pod\tsmallest unit\n\nJob\truns once\n".encode()
+    data = b"Pod\tsmallest unit\n\nJob\truns once\n"
     result = read_cards(data, "c.tsv", default_deck="mine")
     assert [(r.front, r.deck, r.line) for r in result.rows] == [("Pod", "mine", 1),
                                                                 ("Job", "mine", 3)]
 
 
 def test_read_anki_text_export():
-    data = ("#separator:tab\n#html:true\n#tags column:3\n"
-            "CRI\tcontainer runtime interface\tk8s arch\n").encode()
+    data = (b"#separator:tab\n#html:true\n#tags column:3\n"
+            b"CRI\tcontainer runtime interface\tk8s arch\n")
     [row] = read_cards(data, "anki.txt", default_deck="anki").rows
     assert row.front == "CRI" and row.tags == ("k8s", "arch") and row.line == 4
 
 
 def test_multiline_cells_keep_line_numbers():
-    data = 'front,back\n"a\nb",c\nd,\n'.encode()
+    data = b'front,back\n"a\nb",c\nd,\n'
     result = read_cards(data, "m.csv", default_deck="x")
     assert [(r.front, r.line) for r in result.rows] == [("a\nb", 2)]
     assert [(e.line, e.message) for e in result.errors] == [(4, "the back is empty")]

@@ -153,7 +153,7 @@ def test_uploads_refuse_bad_files_with_their_line(site, db):
                    content_type="multipart/form-data")
         html = ok_page(r, 400)
         assert where in html and "Nothing was imported" in html
-    big = b"x" * (2 * 1024 * 1024 + 10)
+    big = b"x" * (1024 * 1024 + 10)
     r = t.post("/sets/upload", data={"file": (io.BytesIO(big), "big.gift")},
                content_type="multipart/form-data")
     assert 400 <= r.status_code < 500
