@@ -8,14 +8,38 @@ the issue sets (named as such).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
+import platform
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from . import import_notes, quiz
+# Benchmark key → module (each has ROWS and run()), in the order `make bench` runs them.
+_MODULE_NAMES = {
+    "srs": "srs_eval",
+    "import": "import_notes",
+    "quiz": "quiz",
+    "stats": "stats",
+    "scale": "scale",
+    "review_loop": "review_loop",
+    "http": "http_review",
+}
 
-MODULES = {"import": import_notes, "quiz": quiz}
+
+def _load_modules() -> dict:
+    mods = {}
+    for key, name in _MODULE_NAMES.items():
+        try:
+            mods[key] = importlib.import_module(f".{name}", __package__)
+        except ImportError as exc:  # e.g. a benchmark still being written
+            print(f"# bench: {key} skipped ({exc})", file=sys.stderr)
+    return mods
+
+
+MODULES = _load_modules()
 BENCHMARKS = {key: mod.run for key, mod in MODULES.items()}
 # Row names → the benchmark that produces them, so `make bench ONLY=import_1000_notes_s` works.
 ROW_OWNERS = {name: key for key, mod in MODULES.items() for name in mod.ROWS}
@@ -43,8 +67,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"# {key}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     print_table(rows)
     out = Path(__file__).with_name("results.json")
+    if args.only and out.exists():  # one benchmark again: keep the others' rows
+        fresh = {r["name"] for r in rows} | set(MODULES[wanted[0]].ROWS)
+        kept = [r for r in json.loads(out.read_text()) if r["name"] not in fresh]
+        rows = kept + rows
     out.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nwrote {out}", file=sys.stderr)
+    write_markdown(rows, Path(__file__).with_name("RESULTS.md"))
+    print(f"\nwrote {out} and RESULTS.md", file=sys.stderr)
     return 0
 
 
@@ -60,6 +89,37 @@ def print_table(rows: list[dict]) -> None:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
         if i == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{platform.node()}: {os.cpu_count()} cores ({cpu}), Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def write_markdown(rows: list[dict], path: Path) -> None:
+    """The figures as a Markdown table, with the machine and date (for the README)."""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}.",
+        "Each figure next to its reference measured in the same run (or the issue's target,",
+        "named as such); ratio = value / reference.",
+        "",
+        "| name | value | unit | reference | ref value | ratio |",
+        "| --- | ---: | --- | --- | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(f"| {r['name']} | {r['value']:.4g} | {r['unit']} | {r['reference']} | "
+                     f"{r['reference_value']:.4g} | {r['ratio']:.3f} |")
+    path.write_text("\n".join(lines) + "\n")
 
 
 def row(name, value, unit, reference, reference_value) -> dict:

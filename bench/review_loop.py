@@ -12,7 +12,8 @@ Workload (both sides, each in a fresh Python process):
 Ours: ``services.review.next_view`` + ``services.review.answer`` on SQLite (WAL, the app's
 pragmas), one commit per answer, no HTTP. Anki: ``anki`` from PyPI with FSRS on,
 ``sched.get_queued_cards`` (card, counts and the four next states), ``card.question()`` /
-``card.answer()``, ``sched.build_answer`` + ``sched.answer_card`` (Anki commits each answer).
+``card.answer()``, ``sched.build_answer`` + ``sched.answer_card`` (Anki commits each answer:
+WAL with synchronous=FULL; a second connection sees the review at once).
 Anki's clock cannot be passed in, so its later days move the collection's creation time back
 (``crt``): its day number advances exactly as if the days had passed.
 
@@ -36,11 +37,11 @@ from pathlib import Path
 N_CARDS = 10_000
 DAY1_ANSWERS = 10_000
 LATER_DAYS = (1, 4)  # study days after day 1
-LATER_CAP = 10_000
+LATER_CAP = 1_000
 LIMIT = 9_999  # our settings' upper bound for new cards a day; the same in Anki's deck config
 WEIGHTS = (15, 15, 60, 10)  # Again, Hard, Good, Easy (%)
 SEED = 20260105
-PROFILE_CARDS = 2_000
+PROFILE_CARDS = 500
 PROFILE_FILE = Path(__file__).with_name("review_loop_profile.txt")
 ROWS = ("review_loop_answers_per_s", "review_loop_step_p50_ms", "review_loop_step_p99_ms",
         "review_loop_day1_answers_per_s", "review_loop_later_days_answers_per_s")

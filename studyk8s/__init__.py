@@ -21,10 +21,12 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from . import i18n
     from .web import auth, security
 
     security.init_app(app)
     auth.init_app(app)
+    i18n.init_app(app)  # Flask-Babel: English and Chinese UI, the language switch
 
 
 def register_blueprints(app: Flask) -> None:

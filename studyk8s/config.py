@@ -37,6 +37,10 @@ class Config:
     # shared store (redis://127.0.0.1:6379) so every worker counts the same failures.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    # The UI's languages (studyk8s/i18n.py): English unless the browser or the user asks for
+    # Chinese; catalogs in studyk8s/translations, compiled to .mo by the bootstrap (make).
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "studyk8s" / "translations")
     WTF_CSRF_TIME_LIMIT = None  # tokens last the session: a long exam's final submit is not refused
 
     def __init__(self) -> None:

@@ -139,8 +139,8 @@ def _selected_cards(user: User):
     return _selected(*_selection(user))
 
 
-def _selected(decks: tuple[int, ...] | None, kinds: tuple[str, ...] | None):
-    cond = [Card.retired_at.is_(None)]
+def _selected(decks: tuple[int, ...] | None, kinds: tuple[str, ...] | None, active=None):
+    cond = [Card.retired_at.is_(None) if active is None else active]
     if decks:
         cond.append(Card.note_id.in_(decks))
     if kinds:
@@ -152,16 +152,18 @@ def _state_join():
     return and_(CardState.card_id == Card.id, CardState.user_id == _UID)
 
 
-def _not_buried():
+def _not_buried(sqlite: bool):
     """No other card of the same fact was reviewed today (Anki's sibling burying).
 
     Written sibling-first: the card's siblings (ix_cards_fact_id), then their reviews since
     the day started (ix_review_log_card), a few index probes per candidate card whatever the
-    log holds. ``user_id + 0`` stops SQLite from answering it by scanning all of today's
+    log holds. On SQLite, ``user_id + 0`` stops it from answering by scanning all of today's
     reviews through ix_review_log_user_time for every candidate card instead (it prefers that
     index for the equality; ``+ 0`` is SQLite's documented way to rule an index out).
+    PostgreSQL plans this well by itself, and the ``+ 0`` would cost it that index.
     """
     sibling = aliased(Card)
+    user = ReviewLog.user_id + 0 if sqlite else ReviewLog.user_id
     return ~exists(
         select(sibling.id)
         .join(ReviewLog, ReviewLog.card_id == sibling.id)
@@ -169,24 +171,26 @@ def _not_buried():
             sibling.fact_id == Card.fact_id,
             sibling.id != Card.id,
             ReviewLog.reviewed_at >= _DAY_START,
-            ReviewLog.user_id + 0 == _UID,
+            user == _UID,
             ReviewLog.undone_at.is_(None),
         )
     )
 
 
-def _is_new():
+def _is_new(sqlite: bool):
     """Not started (no state row, or new and not suspended) and not buried. One CASE, so the
     burying probe runs only for new cards, not for every started card a queue scan steps over.
     """
     started = or_(CardState.id.is_(None),
                   and_(CardState.state == State.NEW, CardState.suspended.is_(False)))
-    return case((started, _not_buried()), else_=false())
+    return case((started, _not_buried(sqlite)), else_=false())
 
 
-def _counted(q):
-    """How many rows ``q`` gives, at most ``cap``."""
-    return select(func.count()).select_from(q.limit(_CAP).subquery())
+def _counted(q, cap: bool = True):
+    """How many rows ``q`` gives (at most ``cap``): the same rows whatever their order, so the
+    order is dropped, and with it a sort."""
+    q = q.order_by(None)
+    return select(func.count()).select_from((q.limit(_CAP) if cap else q).subquery())
 
 
 @dataclass(frozen=True)
@@ -205,8 +209,9 @@ class _Statements:
 
 
 @lru_cache(maxsize=64)
-def _queue_statements(decks: tuple[int, ...] | None,
+def _queue_statements(dialect: str, decks: tuple[int, ...] | None,
                       kinds: tuple[str, ...] | None) -> _Statements:
+    sqlite = dialect == "sqlite"
     selected = _selected(decks, kinds)
     learning = (
         select(Card.id)
@@ -219,23 +224,26 @@ def _queue_statements(decks: tuple[int, ...] | None,
         select(Card.id)
         .join(CardState, _state_join())
         .where(selected, CardState.suspended.is_(False),
-               CardState.state == State.REVIEW, CardState.due < _DAY_END, _not_buried())
+               CardState.state == State.REVIEW, CardState.due < _DAY_END, _not_buried(sqlite))
         .order_by(CardState.due, Card.id)
     )
-    new = (
-        select(Card.id)
-        .join(Note, Note.id == Card.note_id)
-        .outerjoin(CardState, _state_join())
-        .where(selected, Note.retired_at.is_(None), _is_new())
-        .order_by(Note.path, Card.position, Card.id)
-    )
+    def new_cards(selected):
+        return (
+            select(Card.id)
+            .join(Note, Note.id == Card.note_id)
+            .outerjoin(CardState, _state_join())
+            .where(selected, Note.retired_at.is_(None), _is_new(sqlite))
+            .order_by(Note.path, Card.position, Card.id)
+        )
+
+    new = new_cards(selected)
     # The first new card, note by note in path order (each note's cards by position): the
     # scan stops at the first note that has one. (Given ``new`` with LIMIT 1, SQLite collects
     # and sorts every new card instead.)
     first = (
         select(Card.id)
         .outerjoin(CardState, _state_join())
-        .where(Card.note_id == Note.id, selected, _is_new())
+        .where(Card.note_id == Note.id, selected, _is_new(sqlite))
         .order_by(Card.position, Card.id)
         .limit(1)
         .correlate(Note)
@@ -243,9 +251,13 @@ def _queue_statements(decks: tuple[int, ...] | None,
     )
     first_new = (select(first).where(Note.retired_at.is_(None), first.is_not(None))
                  .order_by(Note.path).limit(1))
-    # A capped count does not depend on the order; newest cards first finds the cap's worth of
-    # unstarted cards without stepping over the started ones.
-    new_unordered = new.order_by(None).order_by(Card.id.desc())
+    # For a capped count, newest cards first: it finds the cap's worth of unstarted cards
+    # without stepping over the started ones. (``retired_at`` inside an expression, so SQLite
+    # does not drive the scan from an index led by it: nearly every card is active, so that
+    # index selects nothing and costs a sort of all of them.)
+    active = func.coalesce(Card.retired_at, Card.retired_at).is_(None)
+    newest_first = (new_cards(_selected(decks, kinds, active))
+                    .order_by(None).order_by(Card.id.desc()))
     started_due = (
         select(CardState.id)
         .join(Card, Card.id == CardState.card_id)
@@ -266,15 +278,19 @@ def _queue_statements(decks: tuple[int, ...] | None,
     return _Statements(
         learning=learning, review=review, new=new, first_new=first_new,
         first_learning=learning.limit(1), first_review=review.limit(1),
-        learning_count=select(func.count()).select_from(learning.subquery()),
-        review_count=_counted(review), new_count=_counted(new_unordered),
+        learning_count=_counted(learning, cap=False),
+        review_count=_counted(review),
+        new_count=select(func.count()).select_from(newest_first.limit(_CAP).subquery()),
         started_due=select(func.count()).select_from(started_due.subquery()),
         done_today=done_today,
     )
 
 
-def _statements(user: User) -> _Statements:
-    return _queue_statements(*_selection(user))
+def _statements(user: User, session: Session | None = None) -> _Statements:
+    """The statements for the learner's selection, planned for the session's database (any
+    variant gives the same rows)."""
+    dialect = session.get_bind().dialect.name if session is not None else ""
+    return _queue_statements(dialect, *_selection(user))
 
 
 def _params(user: User, day: Day, **more) -> dict[str, Any]:
@@ -284,7 +300,8 @@ def _params(user: User, day: Day, **more) -> dict[str, Any]:
 def _done_today(session: Session, user: User, day: Day) -> tuple[int, int]:
     """(new cards introduced, review-state cards answered) today, for the daily limits: one
     aggregate in SQL over today's rows."""
-    new, review = session.execute(_statements(user).done_today, _params(user, day)).one()
+    new, review = session.execute(_statements(user, session).done_today,
+                                  _params(user, day)).one()
     return int(new or 0), int(review or 0)
 
 
@@ -313,7 +330,7 @@ def counts(session: Session, user: User, now: datetime) -> Counts:
 
 
 def _counts(session: Session, user: User, day: Day, new_left: int, review_left: int) -> Counts:
-    q, p = _statements(user), _params(user, day)
+    q, p = _statements(user, session), _params(user, day)
     return Counts(  # a cap of 0 counts 0: no query
         new=session.scalar(q.new_count, {**p, "cap": new_left}) if new_left else 0,
         learning=session.scalar(q.learning_count, {**p, "until": day.end}),
@@ -332,7 +349,7 @@ def _next_card_id(session: Session, user: User, day: Day, new_left: int, review_
                   known: Counts | None = None) -> int | None:
     """``known``: today's counts, taken in the same transaction; a queue they show empty is
     not asked again (learn-ahead past the day's end is outside the learning count)."""
-    q, p = _statements(user), _params(user, day)
+    q, p = _statements(user, session), _params(user, day)
     now, ahead = day.now, day.now + LEARN_AHEAD
     steps: list[tuple[Any, dict[str, Any]]] = []
     if known is None or known.learning:
@@ -354,7 +371,7 @@ def tomorrow_count(session: Session, user: User, now: datetime) -> int:
     """Cards due by the end of tomorrow's study day, plus tomorrow's new-card allowance."""
     day = Day.of(user, now)
     end = next_day_start(day.end + timedelta(hours=1), user.timezone)
-    q = _statements(user)
+    q = _statements(user, session)
     due = session.scalar(q.started_due, {"uid": user.id, "until": end}) or 0
     settings = settings_of(user)
     tomorrow = Day(day.end, day.end, end)

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -316,6 +317,21 @@ def refresh_rollup(session: Session, user: User, clock: Clock) -> int:
         raise
 
 
+def refresh_rollups(session: Session, now: datetime,
+                    user_ids: Iterable[int] | None = None) -> int:
+    """``refresh_rollup`` for every learner (or those given): what each one's first visit
+    would otherwise do, for after an upgrade or a bulk history import. Returns how many."""
+    ids = list(user_ids) if user_ids is not None else list(
+        session.scalars(select(User.id).order_by(User.id)))
+    done = 0
+    for uid in ids:
+        user = session.get(User, uid)
+        if user is not None:
+            refresh_rollup(session, user, Clock.of(session, user, now))
+            done += 1
+    return done
+
+
 def _rollup(session: Session, user: User):
     """The learner's rollup bookkeeping as a plain row (never a stale identity-map object)."""
     return session.execute(
@@ -371,7 +387,7 @@ def _recall(clock: Clock, parameters: Sequence[float]):
     )
 
 
-_FIELD = 21  # bits per packed count: up to 2 million cards of one category in one section
+_FIELD = 21  # bits per packed count: up to 2 million cards of one category (in all decks)
 _MASK = (1 << _FIELD) - 1
 
 
@@ -404,7 +420,6 @@ def _packed_categories():
 
 
 def _unpack(total: int, first: int, second: int) -> dict[str, int]:
-    first, second = int(first or 0), int(second or 0)
     counts = {
         "new": first & _MASK,
         "learning": (first >> _FIELD) & _MASK,
@@ -417,9 +432,11 @@ def _unpack(total: int, first: int, second: int) -> dict[str, int]:
     return {c: counts[c] for c in CATEGORIES}
 
 
-@dataclass
+@dataclass(slots=True)
 class Mastery:
-    """Mean recall over ``cards`` (never-studied cards count 0) of a deck or one section."""
+    """Mean recall over ``cards`` (never-studied cards count 0) of a deck or one section.
+    The counts by category stay packed (``_packed_categories``): packed sums add up, so a deck
+    is the plain sum of its sections."""
 
     note_id: int
     deck: str
@@ -428,7 +445,7 @@ class Mastery:
     cards: int = 0
     studied: int = 0
     recall_sum: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)
+    packed: tuple[int, int] = (0, 0)
 
     @property
     def mastery(self) -> float:
@@ -438,12 +455,15 @@ class Mastery:
     def studied_recall(self) -> float | None:
         return self.recall_sum / self.studied if self.studied else None
 
+    @property
+    def counts(self) -> dict[str, int]:
+        return _unpack(self.cards, *self.packed)
+
     def add(self, other: Mastery) -> None:
         self.cards += other.cards
         self.studied += other.studied
         self.recall_sum += other.recall_sum
-        for k, v in other.counts.items():
-            self.counts[k] = self.counts.get(k, 0) + v
+        self.packed = (self.packed[0] + other.packed[0], self.packed[1] + other.packed[1])
 
 
 def section_rows(session: Session, user: User, clock: Clock, *,
@@ -470,7 +490,7 @@ def section_rows(session: Session, user: User, clock: Clock, *,
             continue
         title, lang = notes[nid]
         out.append(Mastery(nid, title, lang, section, n, int(seen or 0), float(rsum or 0.0),
-                           _unpack(n, first, second)))
+                           (int(first or 0), int(second or 0))))
     return out
 
 
@@ -552,20 +572,21 @@ class StatsPage:
 
 
 def _periods(totals: dict[int, DayTotals], starts: list[int], today: int) -> list[Period]:
-    bounds = [*starts[1:], today + 1]
-    out = []
-    for lo, hi in zip(starts, bounds, strict=True):
-        due = passed = 0
-        for d in range(lo, hi):
-            t = totals.get(d)
-            if t is not None:
-                due += t.retention_due
-                passed += t.retention_passed
-        out.append(Period(day_date(lo), day_date(hi - 1), due, passed))
-    return out
+    """True retention summed over the periods beginning on ``starts`` (the last ends today)."""
+    due, passed = [0] * len(starts), [0] * len(starts)
+    for d, t in totals.items():
+        if starts[0] <= d <= today:
+            i = bisect_right(starts, d) - 1
+            due[i] += t.retention_due
+            passed[i] += t.retention_passed
+    ends = [*starts[1:], today + 1]
+    return [Period(day_date(lo), day_date(hi - 1), due[i], passed[i])
+            for i, (lo, hi) in enumerate(zip(starts, ends, strict=True))]
 
 
 def page(session: Session, user: User, now: datetime) -> StatsPage:
+    """Everything the stats page shows: the review history from the rollup plus today, and
+    two grouped queries over the learner's cards (sections, forecast)."""
     clock = Clock.of(session, user, now)
     totals = day_totals(session, user, clock)
     today = clock.today
@@ -586,10 +607,9 @@ def page(session: Session, user: User, now: datetime) -> StatsPage:
 
     sections = section_rows(session, user, clock)
     decks = by_deck(sections)
-    counts_total = {c: 0 for c in CATEGORIES}
+    everything = Mastery(0, "", "", "")
     for d in decks:
-        for k, v in d.counts.items():
-            counts_total[k] += v
+        everything.add(d)
     # Weakest among the sections the learner has started: the rest are all at 0 (the deck
     # table shows how much of each deck is still unseen).
     weakest = sorted((s for s in sections if s.studied),
@@ -610,7 +630,7 @@ def page(session: Session, user: User, now: datetime) -> StatsPage:
         weeks=weeks,
         months=months,
         retention_all=Period(day_date(first_day), day_date(today), all_due, all_passed),
-        counts=counts_total,
+        counts=everything.counts,
         time=[DayValue(day_date(d), totals[d].duration_ms if d in totals else 0)
               for d in time_days],
         time_reviews=[DayValue(day_date(d), totals[d].reviews if d in totals else 0)

@@ -27,13 +27,17 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_url, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from .. import i18n
 from ..db import get_session
+from ..i18n import translate
 from ..models import User
 from ..services import users
 
@@ -41,7 +45,7 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
-LOGIN_FAILED = "Incorrect email or password."
+LOGIN_FAILED = "Incorrect email or password."  # shown translated: _(LOGIN_FAILED) below
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +56,7 @@ def init_app(app: Flask) -> None:
     _make_user_model_loginable()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = _l("Please log in to see that page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -93,7 +97,7 @@ def _load_user(user_id: str) -> User | None:
 def _unauthorized():
     if wants_json():
         return jsonify(error="login required", status=401), 401
-    flash(login_manager.login_message, login_manager.login_message_category)
+    flash(str(login_manager.login_message), login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
@@ -163,18 +167,29 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _keep_language(user: User) -> None:
+    """The language a visitor chose with the switch becomes the new account's language."""
+    code = session.get(i18n.SESSION_KEY)
+    if code in i18n.LANGUAGES and user.locale != code:
+        i18n.remember(user, code)
+
+
 def _start_session(user: User, *, remember: bool = False) -> None:
+    chosen = session.get(i18n.SESSION_KEY)
     session.clear()  # nothing from before the login survives it (session fixation)
+    if chosen:  # …but the language picked with the switch
+        session[i18n.SESSION_KEY] = chosen
     login_user(user, remember=remember)
 
 
 def show_error(form: FlaskForm, exc: users.UserError) -> None:
     """Put a service's refusal next to the field it names, else at the top of the form."""
     field = getattr(form, exc.field, None) if exc.field else None
+    message = translate(str(exc))
     if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(exc)]
+        field.errors = [*field.errors, message]
     else:
-        form.form_errors.append(str(exc))
+        form.form_errors.append(message)
 
 
 # --- forms -------------------------------------------------------------------------------
@@ -182,25 +197,26 @@ def show_error(form: FlaskForm, exc: users.UserError) -> None:
 
 class SignupForm(FlaskForm):
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[InputRequired(), Length(max=users.MAX_EMAIL_LENGTH)],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
             InputRequired(),
             Length(
                 min=users.MIN_PASSWORD_LENGTH,
                 max=users.MAX_PASSWORD_LENGTH,
-                message=f"Use at least {users.MIN_PASSWORD_LENGTH} characters.",
+                message=_l("Use at least %(n)d characters.", n=users.MIN_PASSWORD_LENGTH),
             ),
         ],
         render_kw={"autocomplete": "new-password", "minlength": users.MIN_PASSWORD_LENGTH},
     )
     confirm = PasswordField(
-        "Confirm password",
-        validators=[InputRequired(), EqualTo("password", message="The passwords do not match.")],
+        _l("Confirm password"),
+        validators=[InputRequired(),
+                    EqualTo("password", message=_l("The passwords do not match."))],
         render_kw={"autocomplete": "new-password"},
     )
     # Filled in by static/js/tz.js from the browser; checked on the server.
@@ -209,14 +225,15 @@ class SignupForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[InputRequired(), Length(max=users.MAX_EMAIL_LENGTH)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
-        "Password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
+        _l("Password"), validators=[InputRequired()],
+        render_kw={"autocomplete": "current-password"}
     )
-    remember = BooleanField("Keep me logged in on this device")
+    remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 # --- views -------------------------------------------------------------------------------
@@ -238,11 +255,12 @@ def signup():
             show_error(form, exc)
         else:
             _start_session(user)
-            flash(f"Welcome! Your account {user.email} is ready.", "success")
+            _keep_language(user)
+            flash(_("Welcome! Your account %(email)s is ready.", email=user.email), "success")
             if tz != detected:
                 flash(
-                    "Your time zone could not be detected, so it is set to UTC: "
-                    "change it in Settings.",
+                    _("Your time zone could not be detected, so it is set to UTC: "
+                      "change it in Settings."),
                     "info",
                 )
             return redirect(_next_url())
@@ -259,12 +277,14 @@ def login():
         user = users.authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
             _start_session(user, remember=form.remember.data)
+            if not user.locale:  # a language picked before logging in is kept
+                _keep_language(user)
             return redirect(_next_url())
         failed = True
     return render_template(
         "auth/login.html",
         form=form,
-        error=LOGIN_FAILED if failed else None,
+        error=_("Incorrect email or password.") if failed else None,
         next=safe_next(request.args.get("next")),
     )
 
@@ -275,5 +295,5 @@ def logout():
         users.end_sessions(get_session(), current_user)  # a copied cookie dies with this one
     session.clear()  # first: logout_user then marks the remember-me cookie for deletion
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("home.index"))

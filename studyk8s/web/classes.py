@@ -5,11 +5,14 @@ exports. Every id is checked against the instructor: another's class is a 404.""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from ..db import get_session
+from ..i18n import translate
 from ..services import classes, sets
+from ..services.stats import section_mastery
 from ..sets.analysis import FLAG_BELOW
 from .sets import _download, _now, instructors, parse_local, render
 
@@ -25,7 +28,7 @@ def _not_found(exc):
 def _error(exc: sets.SetError):
     from .sets import _back
 
-    flash(str(exc), "error")
+    flash(translate(str(exc)), "error")
     return redirect(_back(url_for("classes.index")), 303)
 
 
@@ -41,7 +44,8 @@ def index():
 def create():
     klass = classes.create_class(get_session(), current_user, request.form.get("name", ""),
                                  now=_now())
-    flash(f"Class created. Learners join with the code {klass.join_code}.", "success")
+    flash(_("Class created. Learners join with the code %(code)s.", code=klass.join_code),
+          "success")
     return redirect(url_for("classes.show", class_id=klass.id), 303)
 
 
@@ -51,7 +55,9 @@ def show(class_id: int):
     session = get_session()
     klass = classes.get_class(session, current_user, class_id)
     mine = [s for s in sets.list_sets(session, current_user) if s["status"] != "draft"]
-    return render("classes/show.html", klass=klass, members=classes.members(session, klass),
+    members = classes.members(session, klass)
+    mastery = section_mastery(session, [m["id"] for m in members], _now())
+    return render("classes/show.html", klass=klass, members=members, mastery=mastery,
                   assignments=classes.class_assignments(session, klass, _now()), sets=mine,
                   join_url=url_for("sets.join_page", code=klass.join_code, _external=True))
 
@@ -67,8 +73,8 @@ def rename(class_id: int):
 @instructors
 def new_code(class_id: int):
     klass = classes.new_code(get_session(), current_user, class_id)
-    flash(f"New join code: {klass.join_code}. The old code and link no longer work.",
-          "success")
+    flash(_("New join code: %(code)s. The old code and link no longer work.",
+            code=klass.join_code), "success")
     return redirect(url_for("classes.show", class_id=class_id), 303)
 
 
@@ -77,7 +83,7 @@ def new_code(class_id: int):
 def joining(class_id: int):
     on = request.form.get("on") == "1"
     classes.set_joining(get_session(), current_user, class_id, on)
-    flash("Joining is open." if on else "Joining is closed: the code no longer works.",
+    flash(_("Joining is open.") if on else _("Joining is closed: the code no longer works."),
           "success")
     return redirect(url_for("classes.show", class_id=class_id), 303)
 
@@ -86,7 +92,7 @@ def joining(class_id: int):
 @instructors
 def archive(class_id: int):
     classes.archive_class(get_session(), current_user, class_id, now=_now())
-    flash("Class archived.", "success")
+    flash(_("Class archived."), "success")
     return redirect(url_for("classes.index"), 303)
 
 
@@ -94,7 +100,7 @@ def archive(class_id: int):
 @instructors
 def remove_member(class_id: int, user_id: int):
     classes.remove_member(get_session(), current_user, class_id, user_id)
-    flash("Removed from the class (their attempts and results are kept).", "success")
+    flash(_("Removed from the class (their attempts and results are kept)."), "success")
     return redirect(url_for("classes.show", class_id=class_id) + "#members", 303)
 
 
@@ -105,11 +111,11 @@ def assign(class_id: int):
     try:
         set_id = int(form.get("set_id", ""))
     except ValueError:
-        raise sets.SetError("Choose a set to assign") from None
+        raise sets.SetError(_("Choose a set to assign")) from None
     classes.assign(get_session(), current_user, class_id, set_id,
-                   opens_at=parse_local(form.get("opens_at"), "Opens"),
-                   closes_at=parse_local(form.get("closes_at"), "Closes"), now=_now())
-    flash("Set assigned: the class's learners see it on their home page.", "success")
+                   opens_at=parse_local(form.get("opens_at"), _("Opens")),
+                   closes_at=parse_local(form.get("closes_at"), _("Closes")), now=_now())
+    flash(_("Set assigned: the class's learners see it on their home page."), "success")
     return redirect(url_for("classes.show", class_id=class_id) + "#assignments", 303)
 
 
@@ -127,10 +133,10 @@ def results(assignment_id: int):
 def update_assignment(assignment_id: int):
     form = request.form
     classes.update_assignment(get_session(), current_user, assignment_id,
-                              opens_at=parse_local(form.get("opens_at"), "Opens"),
-                              closes_at=parse_local(form.get("closes_at"), "Closes"),
+                              opens_at=parse_local(form.get("opens_at"), _("Opens")),
+                              closes_at=parse_local(form.get("closes_at"), _("Closes")),
                               now=_now())
-    flash("Times saved.", "success")
+    flash(_("Times saved."), "success")
     return redirect(url_for("classes.results", assignment_id=assignment_id), 303)
 
 
@@ -140,7 +146,7 @@ def delete_assignment(assignment_id: int):
     a, klass, _ = classes.get_assignment(get_session(), current_user, assignment_id)
     class_id = klass.id
     classes.delete_assignment(get_session(), current_user, assignment_id)
-    flash("Assignment removed.", "success")
+    flash(_("Assignment removed."), "success")
     return redirect(url_for("classes.show", class_id=class_id) + "#assignments", 303)
 
 

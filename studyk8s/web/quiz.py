@@ -19,10 +19,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 
 from ..db import get_session
+from ..i18n import fmt_datetime, translate
 from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
 from ..quiz.generate import KIND_NAMES
 from ..services import quiz
@@ -31,11 +33,11 @@ from .auth import has_endpoint, wants_json
 bp = Blueprint("quiz", __name__, cli_group="quiz")
 
 KIND_LABELS = {
-    "single": "Single choice",
-    "multiple": "Multiple select",
-    "true_false": "True / false",
-    "matching": "Matching",
-    "typed": "Typed answer",
+    "single": _l("Single choice"),
+    "multiple": _l("Multiple select"),
+    "true_false": _l("True / false"),
+    "matching": _l("Matching"),
+    "typed": _l("Typed answer"),
 }
 
 
@@ -49,7 +51,7 @@ def _quiz_error(exc: quiz.QuizError):
         return jsonify(error=str(exc), status=exc.status), exc.status
     if exc.status == 404:
         return NotFound().get_response()
-    flash(str(exc), "error")
+    flash(translate(str(exc)), "error")
     return redirect(url_for("quiz.index"))
 
 
@@ -74,16 +76,9 @@ def _form_values(form=None) -> dict[str, Any]:
 
 
 def _local(iso: str | None) -> str:
-    """An ISO instant as the learner's local date and time (their settings' time zone)."""
-    if not iso:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    try:
-        zone = ZoneInfo(current_user.timezone or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.fromisoformat(iso).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    """An ISO instant as the learner's local date and time (their settings' time zone), the
+    way the UI language writes it."""
+    return fmt_datetime(iso)
 
 
 def _index(values: dict[str, Any], error: str | None = None, status: int = 200):
@@ -118,7 +113,7 @@ def start_form():
             weights=values["weights"], kinds=values["kinds"],
             review_forward=values["review_forward"], now=_now())
     except quiz.QuizError as exc:
-        return _index(values, error=str(exc), status=400)
+        return _index(values, error=translate(str(exc)), status=400)
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 
 

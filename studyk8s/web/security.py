@@ -61,7 +61,9 @@ def limit_logins(app: Flask) -> None:
 
 
 def _too_many(exc):
-    message = "Too many failed attempts. Wait a few minutes, then try again."
+    from flask_babel import gettext as _
+
+    message = _("Too many failed attempts. Wait a few minutes, then try again.")
     if request.path.startswith("/api/") or request.is_json:
         return jsonify(error=message, status=429), 429
     return render_template("auth/too_many.html", message=message), 429

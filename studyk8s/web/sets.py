@@ -22,11 +22,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from ..db import get_session
+from ..i18n import fmt_datetime, translate
 from ..models import Assignment, Note, StudyClass
 from ..render import to_html
 from ..services import classes, interop, sets
@@ -34,7 +38,6 @@ from ..services import quiz as quiz_service
 from ..sets.model import (
     DRAW,
     GRADING,
-    KIND_LABELS,
     KINDS,
     MAX_DRAW,
     REVIEW,
@@ -53,10 +56,17 @@ instructors = role_required("instructor", "admin")
 MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
                  16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
 GRADE_OPTIONS = (*MOODLE_GRADES, *(-g for g in reversed(MOODLE_GRADES) if g))
-GRADING_LABELS = {"highest": "Highest grade", "last": "Last attempt",
-                  "average": "Average grade", "first": "First attempt"}
-REVIEW_LABELS = {"after_submit": "Right after each attempt",
-                 "after_close": "After the assignment closes", "never": "Never (score only)"}
+KIND_LABELS = {"single": _l("Single choice"), "multiple": _l("Multiple choice (several right)"),
+               "true_false": _l("True / false"), "matching": _l("Matching"),
+               "typed": _l("Short answer (typed)")}
+GRADING_LABELS = {"highest": _l("Highest grade"), "last": _l("Last attempt"),
+                  "average": _l("Average grade"), "first": _l("First attempt")}
+REVIEW_LABELS = {"after_submit": _l("Right after each attempt"),
+                 "after_close": _l("After the assignment closes"),
+                 "never": _l("Never (score only)")}
+STATE_LABELS = {"open": _l("open"), "closed": _l("closed"), "upcoming": _l("upcoming"),
+                "draft": _l("Draft"), "published": _l("Published"),
+                "changed": _l("Published · unpublished changes")}
 BLANK_ROWS = 3
 
 
@@ -83,9 +93,13 @@ def _assigned_sets() -> dict[str, Any]:
 
 
 @bp.app_template_global("localtime_assigned")
-def local(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local(value: datetime | str | None, fmt: str | None = None) -> str:
+    """A date and time in the user's zone: the UI language's way, or ``fmt`` (the value of a
+    datetime-local field, which is always ISO)."""
     if not value:
         return ""
+    if fmt is None:
+        return fmt_datetime(value)
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     try:
@@ -103,7 +117,8 @@ def parse_local(text: str | None, label: str) -> datetime | None:
     try:
         naive = datetime.fromisoformat(text)
     except ValueError:
-        raise sets.SetError(f"{label}: write a date and time like 2026-03-01T09:00") from None
+        raise sets.SetError(_("%(label)s: write a date and time like 2026-03-01T09:00",
+                              label=label)) from None
     try:
         zone = ZoneInfo(current_user.timezone or "UTC")
     except (KeyError, ValueError):
@@ -113,7 +128,7 @@ def parse_local(text: str | None, label: str) -> datetime | None:
 
 def _context() -> dict[str, Any]:
     return {"localtime": local, "kind_labels": KIND_LABELS, "grading_labels": GRADING_LABELS,
-            "review_labels": REVIEW_LABELS}
+            "review_labels": REVIEW_LABELS, "state_labels": STATE_LABELS}
 
 
 def render(template: str, status: int = 200, **kw: Any):
@@ -133,7 +148,7 @@ def _import_failed(exc: sets.ImportFailed):
 
 @bp.errorhandler(sets.SetError)
 def _set_error(exc: sets.SetError):
-    flash(str(exc), "error")
+    flash(translate(str(exc)), "error")
     return redirect(_back(url_for("sets.index")), 303)
 
 
@@ -141,7 +156,7 @@ def _set_error(exc: sets.SetError):
 def _quiz_error(exc: quiz_service.QuizError):
     if exc.status == 404:
         return NotFound().get_response()
-    flash(str(exc), "error")
+    flash(translate(str(exc)), "error")
     return redirect(_back(url_for("home.index")), 303)
 
 
@@ -158,7 +173,7 @@ def _upload(field: str = "file", limit: int = interop.MAX_UPLOAD) -> tuple[bytes
     """The uploaded file, read up to ``limit`` bytes (more: refused, nothing written)."""
     f = request.files.get(field)
     if f is None or not f.filename:
-        raise sets.SetError("Choose a file to upload")
+        raise sets.SetError(_("Choose a file to upload"))
     data = f.stream.read(limit + 1)
     name = f.filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
     if len(data) > limit:
@@ -195,7 +210,7 @@ def index():
 def create():
     qset = sets.create_set(get_session(), current_user, request.form.get("title", ""),
                            now=_now())
-    flash("Set created as a draft: add questions, then publish it.", "success")
+    flash(_("Set created as a draft: add questions, then publish it."), "success")
     return redirect(url_for("sets.edit", set_id=qset.id), 303)
 
 
@@ -207,10 +222,11 @@ def upload():
     session = get_session()
     if name.lower().endswith((".yaml", ".yml")):
         qset = interop.import_yaml(session, current_user, data, name, now=_now())
-        flash(f"Imported the set “{qset.title}”.", "success")
+        flash(_("Imported the set “%(title)s”.", title=qset.title), "success")
     else:
         qset, n = interop.import_gift(session, current_user, data, name, now=_now())
-        flash(f"Imported {n} questions into a new draft set.", "success")
+        flash(ngettext("Imported %(num)d question into a new draft set.",
+                       "Imported %(num)d questions into a new draft set.", n), "success")
     return redirect(url_for("sets.edit", set_id=qset.id), 303)
 
 
@@ -255,8 +271,8 @@ def save_settings(set_id: int):
         raise
     except sets.SetError as exc:
         get_session().rollback()
-        return _edit_page(set_id, 400, error=str(exc))
-    flash("Settings saved (in the draft).", "success")
+        return _edit_page(set_id, 400, error=translate(str(exc)))
+    flash(_("Settings saved (in the draft)."), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
 
 
@@ -264,8 +280,8 @@ def save_settings(set_id: int):
 @instructors
 def publish(set_id: int):
     qset = sets.publish(get_session(), current_user, set_id, now=_now())
-    flash(f"Published version {qset.version}. Attempts already made keep their questions.",
-          "success")
+    flash(_("Published version %(version)s. Attempts already made keep their questions.",
+            version=qset.version), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
 
 
@@ -273,7 +289,7 @@ def publish(set_id: int):
 @instructors
 def discard(set_id: int):
     sets.discard_changes(get_session(), current_user, set_id, now=_now())
-    flash("Unpublished changes discarded.", "success")
+    flash(_("Unpublished changes discarded."), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
 
 
@@ -281,7 +297,7 @@ def discard(set_id: int):
 @instructors
 def delete(set_id: int):
     sets.delete_set(get_session(), current_user, set_id, now=_now())
-    flash("Set deleted. Results of attempts already made are kept.", "success")
+    flash(_("Set deleted. Results of attempts already made are kept."), "success")
     return redirect(url_for("sets.index"), 303)
 
 
@@ -324,9 +340,10 @@ def export_yaml(set_id: int):
 def import_into(set_id: int):
     sets.get_set(get_session(), current_user, set_id)
     data, name = _upload()
-    _, n = interop.import_gift(get_session(), current_user, data, name, now=_now(),
+    _set, n = interop.import_gift(get_session(), current_user, data, name, now=_now(),
                                set_id=set_id, replace=request.form.get("mode") == "replace")
-    flash(f"Imported {n} questions from {name}.", "success")
+    flash(ngettext("Imported %(num)d question from %(name)s.",
+                   "Imported %(num)d questions from %(name)s.", n, name=name), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
 
 
@@ -345,44 +362,44 @@ def _float(value: str, label: str, default: float) -> float:
     try:
         return float(value)
     except ValueError:
-        raise sets.SetError(f"{label} must be a number") from None
+        raise sets.SetError(_("%(label)s must be a number", label=label)) from None
 
 
 def item_from_form(kind: str, form) -> Item | Draw:
     if kind == DRAW:
         source = form.get("source", "")
-        note_id, _, topic = source.partition("|")
+        note_id, _sep, topic = source.partition("|")
         note = get_session().get(Note, int(note_id)) if note_id.isdigit() else None
         if note is None:
-            raise sets.SetError("Choose a deck (and optionally a section) to draw from")
+            raise sets.SetError(_("Choose a deck (and optionally a section) to draw from"))
         qkind = form.get("question_kind", "")
         if qkind and qkind not in KINDS:
-            raise sets.SetError("Unknown question kind")
+            raise sets.SetError(_("Unknown question kind"))
         try:
             count = int(form.get("count") or 1)
         except ValueError:
-            raise sets.SetError("The number of questions must be a whole number") from None
+            raise sets.SetError(_("The number of questions must be a whole number")) from None
         return Draw(deck=note.path, section=topic, kind=qkind, count=count,
-                    points=_float(form.get("points"), "Points", 1.0))
+                    points=_float(form.get("points"), _("Points"), 1.0))
     if kind not in KINDS:
-        raise sets.SetError("Unknown question kind")
+        raise sets.SetError(_("Unknown question kind"))
     common = {"prompt": clean_text(form.get("prompt")), "title": clean_text(form.get("title")),
               "feedback": clean_text(form.get("feedback")),
               "topic": clean_text(form.get("topic")),
-              "points": _float(form.get("points"), "Points", 1.0)}
+              "points": _float(form.get("points"), _("Points"), 1.0)}
     if kind in ("single", "multiple", "typed"):
         choices = []
         for text, grade, fb in _rows(form, "choice_text", "choice_grade", "choice_feedback"):
             if not clean_text(text):
                 if clean_text(fb):
-                    raise sets.SetError("A choice has feedback but no text")
+                    raise sets.SetError(_("A choice has feedback but no text"))
                 continue
-            choices.append(Choice(clean_text(text), _float(grade, "A grade", 0.0),
+            choices.append(Choice(clean_text(text), _float(grade, _("A grade"), 0.0),
                                   clean_text(fb)))
         return Item(kind=kind, choices=tuple(choices), **common)
     if kind == "true_false":
         if form.get("answer") not in ("true", "false"):
-            raise sets.SetError("Choose whether the statement is true or false")
+            raise sets.SetError(_("Choose whether the statement is true or false"))
         return Item(kind=kind, answer=form.get("answer") == "true",
                     feedback_true=clean_text(form.get("feedback_true")),
                     feedback_false=clean_text(form.get("feedback_false")), **common)
@@ -390,7 +407,7 @@ def item_from_form(kind: str, form) -> Item | Draw:
     for left, right in _rows(form, "left", "right"):
         left, right = clean_text(left), clean_text(right)
         if left and not right:
-            raise sets.SetError(f"“{left}” has no answer on the right")
+            raise sets.SetError(_("“%(left)s” has no answer on the right", left=left))
         if right:
             pairs.append(Pair(left, right))
     return Item(kind=kind, pairs=tuple(pairs), **common)
@@ -399,7 +416,8 @@ def item_from_form(kind: str, form) -> Item | Draw:
 def _draw_sources() -> list[dict[str, Any]]:
     out = []
     for deck in quiz_service.scope_options(get_session()):
-        out.append({"value": f"{deck['id']}|", "label": f"{deck['title']} (whole deck)",
+        out.append({"value": f"{deck['id']}|",
+                    "label": _("%(deck)s (whole deck)", deck=deck["title"]),
                     "path": deck["path"], "topic": ""})
         for t in deck["topics"]:
             out.append({"value": f"{deck['id']}|{t['name']}",
@@ -447,8 +465,8 @@ def add_question(set_id: int):
         session.rollback()
         entry = _safe_entry(kind)
         return _question_page(qset, kind if kind in (*KINDS, DRAW) else "single", entry,
-                              status=400, error=str(exc))
-    flash("Question added to the draft.", "success")
+                              status=400, error=translate(str(exc)))
+    flash(_("Question added to the draft."), "success")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
 
 
@@ -481,8 +499,9 @@ def save_question(set_id: int, question_id: int):
         raise
     except sets.SetError as exc:
         session.rollback()
-        return _question_page(qset, kind, _safe_entry(kind), row, status=400, error=str(exc))
-    flash("Question saved (in the draft).", "success")
+        return _question_page(qset, kind, _safe_entry(kind), row, status=400,
+                              error=translate(str(exc)))
+    flash(_("Question saved (in the draft)."), "success")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
 
 
@@ -490,7 +509,7 @@ def save_question(set_id: int, question_id: int):
 @instructors
 def delete_question(set_id: int, question_id: int):
     sets.delete_entry(get_session(), current_user, set_id, question_id, now=_now())
-    flash("Question removed from the draft.", "success")
+    flash(_("Question removed from the draft."), "success")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
 
 
@@ -534,11 +553,13 @@ def add_facts(set_id: int):
                                         request.form.getlist("fact"),
                                         request.form.get("kind", "single"), now=_now())
     if added:
-        flash(f"Added {added} question{'s' if added != 1 else ''} written from the notes: "
-              "edit them as you like.", "success")
+        flash(ngettext("Added %(num)d question written from the notes: edit it as you like.",
+                       "Added %(num)d questions written from the notes: edit them as you like.",
+                       added), "success")
     if failed:
-        flash(f"No {KIND_LABELS.get(request.form.get('kind', ''), '').lower()} question can "
-              f"be made from: {', '.join(failed)}", "error")
+        flash(_("No question of the kind “%(kind)s” can be made from: %(facts)s",
+                kind=KIND_LABELS.get(request.form.get("kind", ""), ""),
+                facts=", ".join(failed)), "error")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
 
 
@@ -562,9 +583,9 @@ def join():
     except sets.NotFound as exc:
         get_session().rollback()
         return render("classes/join.html", 404, klass=None,
-                      code=classes.normalize_code(code), error=str(exc))
-    flash(f"You joined {klass.name}." if fresh else f"You are already in {klass.name}.",
-          "success")
+                      code=classes.normalize_code(code), error=translate(str(exc)))
+    flash(_("You joined %(name)s.", name=klass.name) if fresh
+          else _("You are already in %(name)s.", name=klass.name), "success")
     return redirect(url_for("home.index") + "#assigned", 303)
 
 
@@ -572,7 +593,7 @@ def join():
 @login_required
 def leave(class_id: int):
     classes.leave(get_session(), current_user, class_id)
-    flash("You left the class.", "success")
+    flash(_("You left the class."), "success")
     return redirect(url_for("home.index"), 303)
 
 
@@ -650,5 +671,5 @@ def decks_import():
     data, name = _upload(limit=MAX_FILE_BYTES)
     report = interop.import_cards_csv(get_session(), data, name, now=_now(),
                                       deck=request.form.get("deck", "").strip())
-    flash(f"Imported {name}: {report.summary()}.", "success")
+    flash(_("Imported %(name)s: %(summary)s.", name=name, summary=report.summary()), "success")
     return redirect(url_for("sets.decks"), 303)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, PasswordField, SelectField, SelectMultipleField
@@ -23,13 +25,13 @@ from .auth import show_error
 bp = Blueprint("settings", __name__)
 
 KIND_LABELS = {
-    "term_definition": "Term → definition",
-    "definition_term": "Definition → term",
-    "enumeration": "List recall",
-    "membership": "Group membership",
-    "cloze": "Cloze (fill the gap)",
-    "relation": "Diagram relation",
-    "abbreviation": "Abbreviation",
+    "term_definition": _l("Term → definition"),
+    "definition_term": _l("Definition → term"),
+    "enumeration": _l("List recall"),
+    "membership": _l("Group membership"),
+    "cloze": _l("Cloze (fill the gap)"),
+    "relation": _l("Diagram relation"),
+    "abbreviation": _l("Abbreviation"),
 }
 
 
@@ -39,19 +41,20 @@ class CheckboxesField(SelectMultipleField):
 
 
 class SettingsForm(FlaskForm):
-    timezone = SelectField("Time zone", validators=[InputRequired()])
+    timezone = SelectField(_l("Time zone"), validators=[InputRequired()])
     desired_retention = FloatField(
-        "Desired retention",
-        validators=[InputRequired(message="Enter a number between 0.70 and 0.99.")],
+        _l("Desired retention"),
+        validators=[InputRequired(message=_l("Enter a number between 0.70 and 0.99."))],
     )
     new_per_day = IntegerField(
-        "New cards per day", validators=[InputRequired(message="Enter a whole number.")]
+        _l("New cards per day"), validators=[InputRequired(message=_l("Enter a whole number."))]
     )
     reviews_per_day = IntegerField(
-        "Maximum reviews per day", validators=[InputRequired(message="Enter a whole number.")]
+        _l("Maximum reviews per day"),
+        validators=[InputRequired(message=_l("Enter a whole number."))],
     )
-    decks = CheckboxesField("Decks to study", coerce=int)
-    card_kinds = CheckboxesField("Card kinds to study")
+    decks = CheckboxesField(_l("Decks to study"), coerce=int)
+    card_kinds = CheckboxesField(_l("Card kinds to study"))
 
 
 def _form_for(user, decks) -> SettingsForm:
@@ -110,7 +113,7 @@ def index():
         except users.UserError as exc:
             show_error(form, exc)
         else:
-            flash("Settings saved.", "success")
+            flash(_("Settings saved."), "success")
             return redirect(url_for("settings.index"))
     return render_template(
         "settings/index.html",
@@ -128,7 +131,7 @@ def optimize():
     try:
         fit = srs.optimize_user(get_session(), current_user)
     except ValueError as exc:
-        flash(f"Cannot optimise yet: {exc}", "error")
+        flash(_("Cannot optimise yet: %(reason)s", reason=exc), "error")
         return redirect(url_for("settings.index"))
     return render_template("settings/optimize.html", fit=fit)
 
@@ -139,25 +142,26 @@ def parameters():
     """Keep fitted parameters (as posted back from the optimise page) or reset to defaults."""
     if request.form.get("action") == "reset":
         srs.keep_parameters(get_session(), current_user, None)
-        flash("Back to the FSRS-6 default parameters.", "success")
+        flash(_("Back to the FSRS-6 default parameters."), "success")
         return redirect(url_for("settings.index"))
     try:
         values = [float(w) for w in request.form.get("parameters", "").split(",")]
         srs.keep_parameters(get_session(), current_user, values)
     except (ValueError, users.UserError) as exc:
-        abort(400, description=f"Parameters not saved: {exc}")
-    flash("Optimised parameters kept: your next reviews use them.", "success")
+        abort(400, description=_("Parameters not saved: %(reason)s", reason=exc))
+    flash(_("Optimised parameters kept: your next reviews use them."), "success")
     return redirect(url_for("settings.index"))
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[InputRequired()],
+    current = PasswordField(_l("Current password"), validators=[InputRequired()],
                             render_kw={"autocomplete": "current-password"})
-    password = PasswordField("New password", validators=[InputRequired()],
+    password = PasswordField(_l("New password"), validators=[InputRequired()],
                              render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Confirm the new password",
+    confirm = PasswordField(_l("Confirm the new password"),
                             validators=[InputRequired(),
-                                        EqualTo("password", message="The passwords do not match.")],
+                                        EqualTo("password",
+                                                message=_l("The passwords do not match."))],
                             render_kw={"autocomplete": "new-password"})
 
 
@@ -173,7 +177,7 @@ def password():
         except users.UserError as exc:
             show_error(form, exc)
         else:
-            login_user(current_user)  # this session carries on with the new token
-            flash("Password changed. You were logged out everywhere else.", "success")
+            login_user(current_user._get_current_object())  # this session carries on
+            flash(_("Password changed. You were logged out everywhere else."), "success")
             return redirect(url_for("settings.index"))
     return render_template("settings/password.html", form=form)

@@ -1,28 +1,38 @@
-"""The learner's statistics pages. Views fetch ``services.stats`` and lay the numbers out as
-charts (``studyk8s.stats`` computes the SVG geometry; the templates draw it)."""
+"""The learner's statistics pages, and `flask stats rollup`. Views fetch ``services.stats`` and
+lay the numbers out as charts (``studyk8s.stats`` computes the SVG geometry; the templates draw
+it)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import click
+from babel.dates import get_day_names, get_month_names
 from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from .. import stats as charts
 from ..db import get_session
+from ..i18n import fmt_date, fmt_num, fmt_pct, locale_code
+from ..models import User
 from ..services import stats
 
-bp = Blueprint("stats", __name__)
+bp = Blueprint("stats", __name__, cli_group="stats")
 
 CATEGORY_LABELS = {
-    "new": "New",
-    "learning": "Learning",
-    "relearning": "Relearning",
-    "young": "Young",
-    "mature": "Mature",
-    "suspended": "Suspended",
-    "leech": "Leech",
+    "new": _l("New"),
+    "learning": _l("Learning"),
+    "relearning": _l("Relearning"),
+    "young": _l("Young"),
+    "mature": _l("Mature"),
+    "suspended": _l("Suspended"),
+    "leech": _l("Leech"),
 }
 DECKS_CHARTED = 20
 
@@ -49,55 +59,115 @@ def deck(note_id: int):
                                                                              sections=True))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+@bp.cli.command("rollup")
+@click.option("--email", help="Only this learner (default: everyone).")
+def rollup_command(email: str | None) -> None:
+    """Summarise every learner's closed study days now (after an upgrade or a big history
+    import), so no first visit to the stats or home page pays for it. Safe to repeat."""
+    session = get_session()
+    ids = None
+    if email:
+        user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+        if user_id is None:
+            raise click.ClickException(f"no account {email}")
+        ids = [user_id]
+    done = stats.refresh_rollups(session, _now(), ids)
+    click.echo(f"review rollup up to date for {done} learner{'' if done == 1 else 's'}")
+
+
+# --- chart labels in the UI language (studyk8s/stats.py draws in English; the geometry stays)
+
+
+def _day_label(day: date, today: date) -> str:
+    if day == today:
+        return _("today")
+    if day == today + timedelta(days=1):
+        return _("tmrw")
+    return fmt_date(day, "MMMd")
+
+
+def _month_label(first: date) -> str:
+    return fmt_date(first, "yMMM" if first.month == 1 else "MMM")
+
+
+def _localized_line(chart: charts.LineChart, reference: float | None) -> charts.LineChart:
+    """The y axis ("80 %") and the target label as the locale writes percentages."""
+    ticks = [(y, fmt_pct(float(text.rstrip(" %")) / 100)) for y, text in chart.axis.ticks]
+    label = "" if reference is None else _("target %(pct)s", pct=fmt_pct(reference))
+    return replace(chart, axis=replace(chart.axis, ticks=ticks), reference_label=label)
+
+
+def _localized_heatmap(chart: charts.Heatmap) -> charts.Heatmap:
+    months = get_month_names("abbreviated", locale=locale_code())
+    days = get_day_names("abbreviated", locale=locale_code())  # 0 = Monday
+    english = {name: i for i, name in enumerate(charts.MONTHS)}
+    weekday = {"Mon": 0, "Wed": 2, "Fri": 4}
+    return replace(chart,
+                   months=[(x, months[english[m] + 1]) for x, m in chart.months],
+                   weekdays=[(y, days[weekday.get(d, 0)]) for y, d in chart.weekdays])
+
+
+def _cards(n: int) -> str:
+    return ngettext("%(count)s card", "%(count)s cards", n, count=fmt_num(n))
+
+
+def _reviews(n: int) -> str:
+    return ngettext("%(count)s review", "%(count)s reviews", n, count=fmt_num(n))
 
 
 def _mastery_chart(rows: list[stats.Mastery], *, sections: bool) -> charts.HBarChart:
     return charts.hbars([
-        ((m.section or "(no heading)") if sections else m.deck, m.mastery,
-         f"{m.mastery * 100:.0f} %",
-         f"{m.section if sections else m.deck}: mastery {m.mastery * 100:.0f} % "
-         f"({m.studied} of {m.cards} cards studied)",
+        ((m.section or _("(no heading)")) if sections else m.deck, m.mastery,
+         fmt_pct(m.mastery),
+         _("%(name)s: mastery %(pct)s (%(studied)s of %(cards)s cards studied)",
+           name=(m.section or _("(no heading)")) if sections else m.deck,
+           pct=fmt_pct(m.mastery), studied=fmt_num(m.studied), cards=fmt_num(m.cards)),
          "weak" if m.mastery < 0.5 else "ok" if m.mastery < 0.8 else "strong")
         for m in rows
     ], scale_max=1)
 
 
+def _retention_title(period: str, p: Any) -> str:
+    if p.retention is None:
+        return _("%(period)s: no reviews", period=period)
+    return _("%(period)s: %(pct)s of %(n)s", period=period, pct=fmt_pct(p.retention, 1),
+             n=fmt_num(p.due))
+
+
 def _charts(page: stats.StatsPage) -> dict[str, Any]:
     today = page.today
     forecast = charts.bars(
-        [(charts.day_label(d.day, today), d.value,
-          f"{d.day.isoformat()}: {_plural(d.value, 'card')} due"
-          + (" (with the overdue ones)" if d.day == today else ""))
+        [(_day_label(d.day, today), d.value,
+          (_("%(day)s: %(cards)s due (with the overdue ones)", day=fmt_date(d.day),
+             cards=_cards(d.value)) if d.day == today
+           else _("%(day)s: %(cards)s due", day=fmt_date(d.day), cards=_cards(d.value))))
          for d in page.forecast],
         label_every=5)
     minutes = charts.bars(
-        [(charts.day_label(d.day, today), d.value / 60000,
-          f"{d.day.isoformat()}: {d.value / 60000:.0f} min, {_plural(r.value, 'review')}")
+        [(_day_label(d.day, today), d.value / 60000,
+          _("%(day)s: %(min)s min, %(reviews)s", day=fmt_date(d.day),
+            min=fmt_num(round(d.value / 60000)), reviews=_reviews(r.value)))
          for d, r in zip(page.time, page.time_reviews, strict=True)],
         label_every=5)
-    weeks = charts.line(
-        [(charts.week_label(p.first), p.retention,
-          f"week of {p.first.isoformat()}: "
-          + (f"{p.retention * 100:.1f} % of {p.due}" if p.retention is not None
-             else "no reviews"))
+    weeks = _localized_line(charts.line(
+        [(fmt_date(p.first, "MMMd"), p.retention,
+          _retention_title(_("week of %(day)s", day=fmt_date(p.first)), p))
          for p in page.weeks],
-        reference=page.desired_retention, label_every=2)
-    months = charts.line(
-        [(charts.month_label(p.first), p.retention,
-          f"{p.first:%Y-%m}: "
-          + (f"{p.retention * 100:.1f} % of {p.due}" if p.retention is not None
-             else "no reviews"))
+        reference=page.desired_retention, label_every=2), page.desired_retention)
+    months = _localized_line(charts.line(
+        [(_month_label(p.first), p.retention,
+          _retention_title(fmt_date(p.first, "yMMM"), p))
          for p in page.months],
-        reference=page.desired_retention, label_every=2)
+        reference=page.desired_retention, label_every=2), page.desired_retention)
     total = sum(page.counts.values()) or 1
     counts = charts.hbars(
-        [(CATEGORY_LABELS[k], v, f"{v:,}", f"{CATEGORY_LABELS[k]}: {v:,} cards",
+        [(str(CATEGORY_LABELS[k]), v, fmt_num(v),
+          _("%(state)s: %(cards)s", state=CATEGORY_LABELS[k], cards=_cards(v)),
           f"cat-{k}") for k, v in page.counts.items()],
         label_width=110)
     return {
-        "heatmap": charts.heatmap([(d.day, d.value) for d in page.heatmap]),
+        "heatmap": _localized_heatmap(
+            charts.heatmap([(d.day, d.value) for d in page.heatmap])),
         "forecast": forecast,
         "time": minutes,
         "weeks": weeks,

@@ -42,7 +42,7 @@ def test_start_page(learner_client):
     html = learner_client.get("/quiz").get_data(as_text=True)
     assert 'id="quiz-form"' in html and "Docker+K8s学习1" in html
     assert 'value="简介 &gt; k8s架构 &gt; 插件"' in html  # sections to pick
-    assert "Exam readiness" in html and "66 %" in html
+    assert "Exam readiness" in html and "66%" in html
     assert "<script>" not in html and "js/quiz-start.js" in html
     assert 'href="/quiz"' in html  # the nav link
     assert "No attempts yet" in html
@@ -73,7 +73,7 @@ def test_practice_flow_through_the_pages(app, learner_client):
     r = learner_client.post(f"/quiz/{attempt_id}/submit")
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/quiz/{attempt_id}/results")
     summary = learner_client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Practice summary" in summary and "50 %" in summary
+    assert "Practice summary" in summary and "50%" in summary
     assert "Retry the wrong ones" in summary
     assert "/source/" in summary and "#L" in summary  # links to the note lines
     # the attempt page of a closed attempt leads to its results

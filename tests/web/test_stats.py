@@ -84,6 +84,16 @@ def test_home_summary_only_for_a_logged_in_learner(client, learner_client):
     assert "due-today" not in html and 'href="/stats"' not in html
 
 
+def test_rollup_command(learner_client, runner):
+    answer_one(learner_client)
+    result = runner.invoke(args=["stats", "rollup"])
+    assert result.exit_code == 0 and "for 1 learner" in result.output
+    result = runner.invoke(args=["stats", "rollup", "--email", "ME@example.com"])
+    assert result.exit_code == 0 and "for 1 learner" in result.output
+    result = runner.invoke(args=["stats", "rollup", "--email", "nobody@example.com"])
+    assert result.exit_code != 0 and "no account" in result.output
+
+
 # --- chart geometry (studyk8s/stats.py) ----------------------------------------------------
 
 

@@ -6,6 +6,15 @@
   const form = document.getElementById("quiz-form");
   if (!root || !form) return;
   const examFields = document.getElementById("exam-fields");
+  // UI strings in the page's language (templates/quiz/index.html: js_strings("quiz_start")).
+  const STRINGS = (() => {
+    try { return JSON.parse(document.getElementById("i18n").dataset.strings); } catch (e) { return {}; }
+  })();
+  function t(key, vars) {
+    let text = STRINGS[key] || key;
+    for (const [k, v] of Object.entries(vars || {})) text = text.split("{" + k + "}").join(String(v));
+    return text;
+  }
 
   function mode() {
     const on = form.querySelector('input[name="mode"]:checked');
@@ -32,14 +41,14 @@
         headers: { "Accept": "application/json" }, credentials: "same-origin" });
       if (!res.ok) return;
       const r = await res.json();
-      const pct = (x) => Math.round(x * 100) + " %";
+      const pct = (x) => new Intl.NumberFormat(STRINGS._locale || "en", { style: "percent" }).format(x);
       document.getElementById("readiness-score").textContent = pct(r.predicted);
       document.getElementById("readiness-mark").textContent = pct(r.pass_mark);
       const verdict = document.getElementById("readiness-verdict");
-      verdict.textContent = r.ready ? "ready" : "not ready yet";
+      verdict.textContent = r.ready ? t("ready") : t("not_ready");
       verdict.className = r.ready ? "good" : "bad";
       document.getElementById("readiness-detail").textContent =
-        "(" + r.studied + " of " + r.facts + " facts studied; from your review history)";
+        t("detail", { studied: r.studied, facts: r.facts });
     } catch (e) { /* the estimate is a hint; the form works without it */ }
   }
 

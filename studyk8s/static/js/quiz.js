@@ -10,6 +10,15 @@
   const $ = (id) => document.getElementById(id);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const urls = root.dataset;
+  // UI strings in the page's language (templates/quiz/take.html: js_strings("quiz")).
+  const STRINGS = (() => {
+    try { return JSON.parse(document.getElementById("i18n").dataset.strings); } catch (e) { return {}; }
+  })();
+  function t(key, vars) {
+    let text = STRINGS[key] || key;
+    for (const [k, v] of Object.entries(vars || {})) text = text.split("{" + k + "}").join(String(v));
+    return text;
+  }
   const exam = root.dataset.mode === "exam";
   const storeKey = "studyk8s-quiz-" + root.dataset.attempt;
 
@@ -82,7 +91,7 @@
     $("actions").hidden = false;
     buildNavigator();
     render();
-    if (Object.keys(pending).length) { status("Sending answers saved on this device…"); flush(); }
+    if (Object.keys(pending).length) { status(t("sending")); flush(); }
   }
 
   function firstOpen() {
@@ -113,12 +122,12 @@
     $("timer-text").textContent = fmt(left);
     $("timer").classList.toggle("low", left < 60000);
     const mins = Math.ceil(left / 60000);
-    $("timer").setAttribute("aria-label", "Time left: " + mins + " minute" + (mins === 1 ? "" : "s"));
+    $("timer").setAttribute("aria-label", t("time_left", { n: mins }));
     if (left <= 0 && !closing) { closing = true; timeUp(); }
   }
 
   async function timeUp() {
-    status("Time is up: submitting your saved answers…");
+    status(t("time_up"));
     disableAll();
     await flush();
     await submit(true);
@@ -135,7 +144,7 @@
     updateProgress();
     clearTimeout(flushTimer);
     if (immediate) return flush();
-    saveStatus("Unsaved…");
+    saveStatus(t("unsaved"));
     flushTimer = setTimeout(flush, 600);
     return Promise.resolve();
   }
@@ -148,7 +157,7 @@
         const entries = Object.entries(pending);
         if (!entries.length) break;
         const [pos, p] = entries[0];
-        saveStatus("Saving…");
+        saveStatus(t("saving"));
         let data;
         try {
           data = await call(urls.answer + pos, "PUT", { response: p.response, revision: p.revision });
@@ -162,10 +171,10 @@
           if (err.status === 400 || err.status === 404) { // refused: keep the page usable
             if (pending[pos] === p) delete pending[pos];
             storePending();
-            status("Not saved: " + err.message);
+            status(t("refused", { error: err.message }));
             continue;
           }
-          saveStatus("Offline — your answers are kept on this device and will be sent.");
+          saveStatus(t("offline"));
           setTimeout(flush, retryDelay);
           retryDelay = Math.min(retryDelay * 2, 15000);
           return;
@@ -179,7 +188,7 @@
           if (+pos === current) render();
         }
         if (data.remaining_ms !== undefined && endAt !== null) endAt = performance.now() + data.remaining_ms;
-        saveStatus("Saved");
+        saveStatus(t("saved"));
       }
     } finally {
       flushing = false;
@@ -212,8 +221,9 @@
     const pos = q.position;
     const fb = feedback[pos];
     const lang = q.lang === "zh" ? "zh-CN" : "en";
-    $("question").lang = lang;
-    $("q-number").textContent = "Question " + (pos + 1) + " of " + state.count;
+    // The question's own language on its text only: the UI around it keeps the page's.
+    for (const id of ["q-topic", "q-prompt", "q-prompt-html", "q-context", "q-body", "fb-explanation"]) $(id).lang = lang;
+    $("q-number").textContent = t("question_of", { n: pos + 1, count: state.count });
     $("q-topic").textContent = q.topic;
     // Quiz-set questions are Markdown, rendered and sanitised (nh3) by the server.
     $("q-prompt").textContent = q.prompt_html ? "" : q.prompt;
@@ -229,7 +239,7 @@
     if (q.kind === "single" || q.kind === "true_false" || q.kind === "multiple") {
       const multi = q.kind === "multiple";
       const fs = el("fieldset", { class: "choices" });
-      fs.appendChild(el("legend", { class: "sr-only" }, multi ? "Choose all that apply" : "Choose one"));
+      fs.appendChild(el("legend", { class: "sr-only" }, multi ? t("choose_all") : t("choose_one")));
       q.choices.forEach((text, i) => {
         const id = "c-" + pos + "-" + i;
         const value = q.kind === "true_false" ? i === 0 : i;
@@ -276,7 +286,7 @@
       body.appendChild(list);
     } else if (q.kind === "typed") {
       const id = "t-" + pos;
-      body.appendChild(el("label", { for: id, class: "sr-only" }, "Your answer"));
+      body.appendChild(el("label", { for: id, class: "sr-only" }, t("your_answer")));
       const input = el("input", { type: "text", id: id, class: "typed", autocomplete: "off",
                                   autocapitalize: "off", spellcheck: "false", maxlength: "500",
                                   disabled: dis, lang: lang });
@@ -294,8 +304,11 @@
     $("check").hidden = exam || !!fb;
     $("next").hidden = !exam && !fb;
     $("next").disabled = exam && current === state.questions.length - 1;
-    if (!exam && fb && current === state.questions.length - 1) $("next").textContent = "See the summary ›";
-    else $("next").innerHTML = "Next › <kbd>Enter</kbd>";
+    if (!exam && fb && current === state.questions.length - 1) $("next").textContent = t("summary_next");
+    else {
+      $("next").textContent = t("next") + " ";
+      $("next").appendChild(el("kbd", {}, "Enter"));
+    }
     updateNavigator();
     updateProgress();
     const focusable = body.querySelector("input:not([disabled]), select:not([disabled])");
@@ -308,8 +321,16 @@
     if (q.kind === "multiple") right = Array.isArray(fb.key) && fb.key.includes(i);
     else if (q.kind === "true_false") right = (i === 0) === fb.key;
     else right = fb.key === i;
+    // Not by colour alone: a mark, and words for screen readers.
     if (right) label.classList.add("right");
     if (checked && !right) label.classList.add("wrong");
+    if (right || checked) {
+      const mark = el("span", { class: "mark" });
+      mark.appendChild(el("span", { "aria-hidden": "true" }, right ? "✓" : "✗"));
+      mark.appendChild(el("span", { class: "sr-only" },
+        "(" + (right ? t("right_answer") : t("your_choice") + ", " + t("wrong")) + ")"));
+      label.appendChild(mark);
+    }
   }
 
   function showFeedback(fb) {
@@ -317,7 +338,7 @@
     box.hidden = !fb;
     if (!fb) return;
     box.className = "feedback " + (fb.correct ? "right" : "wrong");
-    $("fb-verdict").textContent = fb.correct ? "✓ Right" : (fb.score > 0 ? "◐ Partly right" : "✗ Not right");
+    $("fb-verdict").textContent = fb.correct ? "✓ " + t("right") : (fb.score > 0 ? "◐ " + t("partly") : "✗ " + t("wrong"));
     $("fb-explanation").textContent = fb.explanation;
     const a = $("fb-source");
     a.textContent = fb.source;
@@ -363,11 +384,11 @@
       r = v.trim() ? v : null;
     } else if (q.kind === "matching") r = readMatch(q);
     else r = readChoice(q);
-    if (r === null || (Array.isArray(r) && !r.length)) { status("Answer first, then check."); return; }
+    if (r === null || (Array.isArray(r) && !r.length)) { status(t("answer_first")); return; }
     status("");
     disableAll();
     await give(q.position, r, true);
-    if (!feedback[q.position]) { status("Saved on this device; the verdict shows once the server is reachable."); }
+    if (!feedback[q.position]) { status(t("saved_locally")); }
     render();
   }
 
@@ -401,7 +422,7 @@
 
   function updateProgress() {
     const done = state.questions.filter((q) => exam ? answered(q.position) : !!feedback[q.position]).length;
-    $("progress").textContent = "Question " + (current + 1) + " of " + state.count + " · " + done + " answered";
+    $("progress").textContent = t("progress", { n: current + 1, count: state.count, done: done });
   }
 
   function buildNavigator() {
@@ -424,7 +445,7 @@
       const pos = +b.dataset.pos;
       b.classList.toggle("answered", answered(pos));
       if (pos === current) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current");
-      b.setAttribute("aria-label", "Question " + (pos + 1) + (answered(pos) ? ", answered" : ", not answered"));
+      b.setAttribute("aria-label", t(answered(pos) ? "nav_answered" : "nav_open", { n: pos + 1 }));
     }
   }
 
@@ -434,13 +455,13 @@
     if (!forced) {
       const open = state.questions.filter((q) => !answered(q.position)).length;
       const msg = exam
-        ? (open ? open + " question" + (open === 1 ? " is" : "s are") + " not answered. Submit the exam anyway?" : "Submit the exam? You cannot change answers afterwards.")
+        ? (open ? t(open === 1 ? "unanswered_one" : "unanswered_other", { n: open }) : t("submit_confirm"))
         : null;
       if (msg && !window.confirm(msg)) return;
     }
     await flush();
     if (Object.keys(pending).length && !forced) {
-      status("Some answers are not saved yet (offline?). Try again when the connection is back.");
+      status(t("not_all_saved"));
       return;
     }
     try {
@@ -449,7 +470,7 @@
       location.assign(data.url || urls.results);
     } catch (err) {
       if (err.status === 409 || err.status === 404) { location.assign(urls.results); return; }
-      status("Could not submit: " + err.message + ". Your answers are saved; try again.");
+      status(t("submit_failed", { error: err.message }));
       closing = false;
     }
   }
@@ -483,5 +504,5 @@
     if (exam && e.key === "ArrowLeft") { e.preventDefault(); go(current - 1); }
   });
 
-  load().catch((err) => status("Could not load the quiz: " + err.message));
+  load().catch((err) => status(t("load_failed", { error: err.message })));
 })();

@@ -8,6 +8,15 @@
   const $ = (id) => document.getElementById(id);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const urls = root.dataset;
+  // UI strings in the page's language (templates/review/index.html: js_strings("review")).
+  const STRINGS = (() => {
+    try { return JSON.parse(document.getElementById("i18n").dataset.strings); } catch (e) { return {}; }
+  })();
+  function t(key, vars) {
+    let text = STRINGS[key] || key;
+    for (const [k, v] of Object.entries(vars || {})) text = text.split("{" + k + "}").join(String(v));
+    return text;
+  }
   let view = null; // {card, counts, tomorrow}
   let revealed = false;
   let busy = false;
@@ -45,7 +54,7 @@
       } catch (err) {
         // Only network failures are retried: the same body (same client id) is safe to resend.
         if (err.status || i + 1 >= attempts) throw err;
-        status("Connection lost, retrying…");
+        status(t("retrying"));
         await new Promise((r) => setTimeout(r, 500 * (i + 1)));
       }
     }
@@ -79,13 +88,19 @@
       if (view && view.card && view.card.id === card.id) {
         box.innerHTML = svg;
         const el = box.querySelector("svg");
-        if (el) { el.setAttribute("role", "img"); el.setAttribute("aria-label", "Diagram"); }
+        if (el) { el.setAttribute("role", "img"); el.setAttribute("aria-label", t("diagram")); }
       }
     } catch (e) {
       const pre = document.createElement("pre");
       pre.textContent = card.diagram;
       box.appendChild(pre);
     }
+  }
+
+  // "10m", "3d", "1.2mo" (Anki's labels, from the server) in the page's language.
+  function interval(text) {
+    const m = /^(<?)(\d+(?:\.\d+)?)(m|h|d|mo|y)$/.exec(text);
+    return m ? m[1] + t("iv_" + m[3], { n: m[2] }) : text;
   }
 
   function render(next) {
@@ -100,10 +115,13 @@
     $("done").hidden = !!card;
     $("suspend").disabled = !card;
     if (!card) {
-      $("tomorrow").textContent = "Tomorrow: " + next.tomorrow + " cards due.";
+      $("tomorrow").textContent = t("tomorrow", { n: next.tomorrow });
       return;
     }
-    $("card").lang = card.lang === "zh" ? "zh-CN" : "en";
+    // The note's language on the card's text only: the UI around it keeps the page's.
+    for (const id of ["card-deck", "card-section", "card-front", "card-back", "card-diagram"]) {
+      $(id).lang = card.lang === "zh" ? "zh-CN" : "en";
+    }
     $("card-deck").textContent = card.deck;
     $("card-section").textContent = card.section;
     $("card-front").innerHTML = card.front_html; // sanitised server-side (nh3)
@@ -115,7 +133,7 @@
     $("show-answer").hidden = false;
     $("ratings").hidden = true;
     for (const el of document.querySelectorAll("[data-iv]")) {
-      el.textContent = card.intervals[el.dataset.iv] || "";
+      el.textContent = interval(card.intervals[el.dataset.iv] || "");
     }
     drawDiagram(card);
     shownAt = Date.now();
@@ -135,8 +153,7 @@
     if (busy) return;
     busy = true;
     try { await fn(); } catch (err) {
-      status(err.status === 409 ? "This card changed elsewhere; showing the current one." :
-             "Could not save: " + err.message);
+      status(err.status === 409 ? t("changed") : t("not_saved", { error: err.message }));
       if (err.status === 409) await refresh(false);
     } finally { busy = false; }
   }
@@ -155,7 +172,7 @@
     return act(async () => {
       const data = await call(urls.answer, body);
       if (!data) return;
-      status(data.result.leech ? "Leech: this card was suspended and tagged." : "");
+      status(data.result.leech ? t("leech") : "");
       render(data.next);
     });
   }
@@ -166,9 +183,9 @@
         const data = await call(urls.undo, {});
         if (!data) return;
         render(data.next);
-        status("Undid the last rating (" + ["", "Again", "Hard", "Good", "Easy"][data.result.rating] + ").");
+        status(t("undid", { rating: t(["", "again", "hard", "good", "easy"][data.result.rating]) }));
       } catch (err) {
-        if (err.status === 400) { status("Nothing to undo."); return; }
+        if (err.status === 400) { status(t("nothing_to_undo")); return; }
         throw err;
       }
     });
@@ -181,7 +198,7 @@
       const data = await call(urls.suspend, { card_id: id });
       if (!data) return;
       render(data.next);
-      status("Card suspended.");
+      status(t("suspended"));
     });
   }
 
@@ -206,5 +223,5 @@
   }
   $("undo").addEventListener("click", undo);
   $("suspend").addEventListener("click", suspend);
-  refresh().catch((err) => status("Could not load cards: " + err.message));
+  refresh().catch((err) => status(t("load_failed", { error: err.message })));
 })();

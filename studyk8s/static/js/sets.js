@@ -5,6 +5,15 @@
 //  - "Copy link" copies a class's join link.
 (function () {
   "use strict";
+  // UI strings in the page's language (js_strings("sets") in the templates that load this).
+  const STRINGS = (() => {
+    try { return JSON.parse(document.getElementById("i18n").dataset.strings); } catch (e) { return {}; }
+  })();
+  function t(key, vars) {
+    let text = STRINGS[key] || key;
+    for (const [k, v] of Object.entries(vars || {})) text = text.split("{" + k + "}").join(String(v));
+    return text;
+  }
 
   document.addEventListener("click", (e) => {
     const button = e.target.closest("button[data-confirm]");
@@ -46,9 +55,9 @@
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(button.dataset.copy);
-        button.textContent = "Copied";
+        button.textContent = t("copied");
       } catch (err) {
-        button.textContent = "Copy failed: select the link";
+        button.textContent = t("copy_failed");
       }
     });
   }

@@ -1,0 +1,302 @@
+"""The UI's language: English or Simplified Chinese, with Flask-Babel message catalogs.
+
+Which language a page is in, first match wins:
+
+1. the logged-in user's choice (``User.locale``, saved by the language switch);
+2. a visitor's choice, kept in the session (the switch, before logging in);
+3. the browser's ``Accept-Language`` (``zh``, ``zh-CN``, ``zh-Hans``… → Chinese);
+4. English.
+
+Only the interface is translated. Card text and generated questions stay in the language of
+the note they come from, whatever the UI language.
+
+Catalogs live in ``studyk8s/translations/<locale>/LC_MESSAGES/messages.po``; the bootstrap
+(``make``) compiles them to ``.mo`` files, which are not committed. Templates use ``_()`` /
+``ngettext()`` (Jinja's i18n extension, new style: ``%(name)s`` placeholders, and a literal
+percent sign is written ``%%``), Python code ``gettext`` / ``lazy_gettext``, and scripts read
+their strings as JSON from ``<div id="i18n" data-strings="…">`` (``js_strings``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_skeleton, format_time
+from babel.numbers import format_decimal, format_percent
+from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from .db import begin_write, get_session
+
+LANGUAGES = {"en": "English", "zh": "中文"}
+DEFAULT = "en"
+HTML_LANG = {"en": "en", "zh": "zh-CN"}  # the lang attribute of <html>
+SESSION_KEY = "locale"
+
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.add_template_global(html_lang)
+    app.add_template_global(locale_code)
+    app.add_template_global(LANGUAGES, "languages")
+    app.add_template_global(js_strings)
+    app.add_template_global(fmt_num)
+    app.add_template_global(fmt_pct)
+    app.add_template_global(fmt_date)
+    app.add_template_global(fmt_datetime)
+    app.add_template_filter(fmt_num, "num")
+    app.add_template_global(translate)
+    app.add_template_global(wrap)
+
+
+# --- which language ------------------------------------------------------------------------
+
+
+def _known(code: str | None) -> str | None:
+    code = (code or "").strip().replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def select_locale() -> str:
+    # Loading the user can itself translate a message (Flask-Login flashes one when a cookie
+    # is refused); that inner call decides without the user instead of recursing.
+    if not g.get("_selecting_locale"):
+        g._selecting_locale = True
+        try:
+            user = current_user if _has_user() else None
+            authenticated = user is not None and getattr(user, "is_authenticated", False)
+            if authenticated and (chosen := _known(getattr(user, "locale", None))):
+                return chosen
+        finally:
+            g._selecting_locale = False
+    if chosen := _known(session.get(SESSION_KEY)):
+        return chosen
+    return _known(request.accept_languages.best_match(list(LANGUAGES))) or DEFAULT
+
+
+def _has_user() -> bool:
+    try:
+        return current_user is not None and current_user._get_current_object() is not None
+    except Exception:  # no request, or no login manager (CLI, some tests)
+        return False
+
+
+def locale_code() -> str:
+    """"en" or "zh": the UI language of this request."""
+    return _known(str(get_locale())) or DEFAULT
+
+
+def html_lang() -> str:
+    return HTML_LANG[locale_code()]
+
+
+@bp.post("/language")
+def switch():
+    """The language switch (every page's footer): remembered in the session, and on the
+    account when logged in."""
+    from .web.auth import safe_next
+
+    code = _known(request.form.get("locale"))
+    if code is None:
+        return redirect(safe_next(request.form.get("next")) or url_for("home.index"), 303)
+    session[SESSION_KEY] = code
+    if current_user.is_authenticated:
+        remember(current_user, code)
+    return redirect(safe_next(request.form.get("next")) or url_for("home.index"), 303)
+
+
+def remember(user: Any, code: str) -> None:
+    """Save ``code`` as ``user``'s language (one small write transaction)."""
+    db = get_session()
+    begin_write(db)
+    user.locale = code
+    db.commit()
+
+
+# --- formatting ----------------------------------------------------------------------------
+
+
+def _locale() -> str:
+    return locale_code()
+
+
+def fmt_num(value: float | int | None, digits: int | None = None) -> str:
+    """A number with the locale's grouping and decimal marks (``12,345``)."""
+    if value is None:
+        return "—"
+    fmt = None if digits is None else ("#,##0" + ("." + "0" * digits if digits else ""))
+    return format_decimal(value, format=fmt, locale=_locale())
+
+
+def fmt_pct(value: float | None, digits: int = 0) -> str:
+    """A share (0.66) as the locale writes a percentage (``66%``); None is a dash."""
+    if value is None:
+        return "—"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(value, format=fmt, locale=_locale())
+
+
+def _zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(getattr(current_user, "timezone", None) or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def fmt_date(value: date | datetime | str | None, skeleton: str = "yMMMd") -> str:
+    """A calendar day, the locale's way (``Jan 5, 2026`` / ``2026年1月5日``)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone()).date() if value.tzinfo else value.date()
+    return format_skeleton(skeleton, value, locale=_locale())
+
+
+def fmt_datetime(value: datetime | str | None) -> str:
+    """An instant in the user's time zone: the locale's date and a 24-hour time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    local = value.astimezone(_zone()) if value.tzinfo else value
+    return (format_skeleton("yMMMd", local, locale=_locale()) + " "
+            + format_time(local, "HH:mm", locale=_locale()))
+
+
+def wrap(tag: str, text: Any, **attrs: Any) -> Markup:
+    """``<tag attrs>text</tag>`` with ``text`` and the attributes escaped: for markup inside a
+    translated sentence (``_("Join %(name)s?", name=wrap("b", klass.name))``)."""
+    parts = "".join(Markup(' {}="{}"').format(k.rstrip("_").replace("_", "-"), v)
+                    for k, v in attrs.items())
+    return Markup("<{}{}>{}</{}>").format(Markup(tag), Markup(parts), text, Markup(tag))
+
+
+# --- strings for scripts -------------------------------------------------------------------
+
+# Each script's strings, by key. ``{name}`` placeholders are filled in by the script; a key
+# ending in ``_one`` / ``_other`` is the singular / plural of the same message.
+JS_STRINGS: dict[str, dict[str, Any]] = {
+    "review": {
+        "retrying": _l("Connection lost, retrying…"),
+        "diagram": _l("Diagram"),
+        "tomorrow": _l("Tomorrow: {n} cards due."),
+        "changed": _l("This card changed elsewhere; showing the current one."),
+        "not_saved": _l("Could not save: {error}"),
+        "leech": _l("Leech: this card was suspended and tagged."),
+        "undid": _l("Undid the last rating ({rating})."),
+        "nothing_to_undo": _l("Nothing to undo."),
+        "suspended": _l("Card suspended."),
+        "load_failed": _l("Could not load cards: {error}"),
+        "again": _l("Again"), "hard": _l("Hard"), "good": _l("Good"), "easy": _l("Easy"),
+        # the next interval on each rating button: minutes, hours, days, months, years
+        "iv_m": _l("{n}m"), "iv_h": _l("{n}h"), "iv_d": _l("{n}d"), "iv_mo": _l("{n}mo"),
+        "iv_y": _l("{n}y"),
+    },
+    "quiz": {
+        "sending": _l("Sending answers saved on this device…"),
+        "time_left": _l("Time left: {n} min"),
+        "time_up": _l("Time is up: submitting your saved answers…"),
+        "unsaved": _l("Unsaved…"),
+        "saving": _l("Saving…"),
+        "saved": _l("Saved"),
+        "refused": _l("Not saved: {error}"),
+        "offline": _l("Offline — your answers are kept on this device and will be sent."),
+        "choose_all": _l("Choose all that apply"),
+        "choose_one": _l("Choose one"),
+        "your_answer": _l("Your answer"),
+        "question_of": _l("Question {n} of {count}"),
+        "progress": _l("Question {n} of {count} · {done} answered"),
+        "nav_answered": _l("Question {n}, answered"),
+        "nav_open": _l("Question {n}, not answered"),
+        "summary_next": _l("See the summary ›"),
+        "next": _l("Next ›"),
+        "answer_first": _l("Answer first, then check."),
+        "saved_locally": _l("Saved on this device; the verdict shows once the server is "
+                            "reachable."),
+        "unanswered_one": _l("{n} question is not answered. Submit the exam anyway?"),
+        "unanswered_other": _l("{n} questions are not answered. Submit the exam anyway?"),
+        "submit_confirm": _l("Submit the exam? You cannot change answers afterwards."),
+        "not_all_saved": _l("Some answers are not saved yet (offline?). Try again when the "
+                            "connection is back."),
+        "submit_failed": _l("Could not submit: {error}. Your answers are saved; try again."),
+        "load_failed": _l("Could not load the quiz: {error}"),
+        "right": _l("Right"),
+        "wrong": _l("Not right"),
+        "partly": _l("Partly right"),
+        "your_choice": _l("your choice"),
+        "right_answer": _l("right answer"),
+    },
+    "quiz_start": {
+        "ready": _l("ready"),
+        "not_ready": _l("not ready yet"),
+        "detail": _l("({studied} of {facts} facts studied; from your review history)"),
+    },
+    "sets": {
+        "copied": _l("Copied"),
+        "copy_failed": _l("Copy failed: select the link"),
+    },
+}
+
+
+def js_strings(*groups: str) -> Markup:
+    """The named groups' strings in the UI language, as JSON in a data attribute that the
+    page's scripts read (no inline script: the CSP forbids it)."""
+    import json
+
+    from markupsafe import escape
+
+    merged: dict[str, str] = {"_locale": HTML_LANG[locale_code()]}
+    for group in groups:
+        merged.update({k: str(v) for k, v in JS_STRINGS[group].items()})
+    text = json.dumps(merged, ensure_ascii=False)
+    return Markup(f'<div id="i18n" hidden data-strings="{escape(text)}"></div>')
+
+
+# --- messages raised by the services -------------------------------------------------------
+
+# The services raise English messages; the fixed ones are listed here so they are in the
+# catalog, and ``translate`` looks a message up (one with variable parts stays English).
+SERVICE_MESSAGES = (
+    _l("An account with this email already exists"),
+    _l("The current password is not right."),
+    _l("Enter a valid email address, like name@example.com"),
+    _l("Choose at least one deck"),
+    _l("Choose at least one card kind"),
+    _l("nothing to undo"),
+    _l("no questions can be made from this selection: choose more decks or sections"),
+    _l("this attempt is still open: submit it to see the results"),
+    _l("submit this attempt before retrying its wrong answers"),
+    _l("nothing to retry: every answer was right"),
+    _l("The title is required"),
+    _l("Pick at least one fact"),
+    _l("Add at least one question before publishing"),
+    _l("This set was never published: there is nothing to go back to"),
+    _l("No questions can be made from this set right now"),
+    _l("No attempts left at this set"),
+    _l("Add at least one question first"),
+    _l("The class needs a name"),
+    _l("You teach this class"),
+    _l("The close time must be after the open time"),
+    _l("Publish the set before assigning it"),
+    _l("This set is not open yet."),
+    _l("This set is closed."),
+    _l("You have used all your attempts."),
+)
+
+
+def translate(message: str) -> str:
+    """``message`` in the UI language when the catalog has it, else as it is."""
+    return _(message) if message else message
