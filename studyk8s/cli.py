@@ -276,8 +276,13 @@ def srs_import_revlog(csv_path, email):
     from .services.srs import import_revlog
     from .srs.revlog import RevlogFormatError
 
+    from .services.stats import refresh_rollups
+
+    user = _user(email)
     try:
-        added = import_revlog(get_session(), _user(email), csv_path)
+        added = import_revlog(get_session(), user, csv_path)
     except RevlogFormatError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {added} reviews")
+    if added:  # summarise the history now, so the stats page's first visit is fast too
+        refresh_rollups(get_session(), _now(), [user.id])
