@@ -352,3 +352,68 @@ def test_a_learner_cannot_open_a_set_not_assigned_to_them(world, app, db, now):
     assert outsider.get(f"/api/quiz/attempts/{world['attempt']}").status_code == 404
     home = outsider.get("/").get_data(as_text=True)
     assert "Private" not in home
+
+
+QUIZ_ROUTES = [
+    ("GET", "/quiz/{attempt}"), ("GET", "/quiz/{attempt}/results"),
+    ("POST", "/quiz/{attempt}/submit"), ("POST", "/quiz/{attempt}/retry"),
+    ("GET", "/api/quiz/attempts/{attempt}"), ("PUT", "/api/quiz/attempts/{attempt}/answers/0"),
+    ("POST", "/api/quiz/attempts/{attempt}/answers/0"),
+    ("GET", "/api/quiz/attempts/{attempt}/results"),
+    ("POST", "/api/quiz/attempts/{attempt}/submit"),
+    ("POST", "/api/quiz/attempts/{attempt}/retry"),
+]
+# Routes with an id that is not anyone's property, and why.
+NOT_OWNED = {
+    "/join/<code>": "a class's join code is meant to be shared",
+    "/notes/<int:note_id>/source": "notes are shared content every learner studies",
+    "/source/<path:path>": "notes are shared content, looked up by path in the database",
+    "/stats/decks/<int:note_id>": "a deck is shared; the page shows only the viewer's own stats",
+    "/decks/<int:note_id>/export.apkg": "a deck is shared content (any learner may export it)",
+    "/decks/<int:note_id>/export.csv": "a deck is shared content (any learner may export it)",
+}
+
+
+def test_quiz_attempt_routes_are_walked_too(world, db):
+    import re
+
+    real = {k: world[k] for k in MISSING}
+    before = db.counts(QuizSet, SetQuestion, StudyClass, Assignment, ClassMember)
+    for who in ("other_learner", "other_teacher", "anonymous"):
+        client = world[who]
+        for method, template in QUIZ_ROUTES:
+            if template.startswith("/api/"):  # JSON calls, with a valid body
+                body = {"json": {"response": 0, "revision": 1}}
+                mine = client.open(template.format(**real), method=method, **body)
+                none = client.open(template.format(**MISSING), method=method, **body)
+            else:
+                mine = call(client, method, template, real)
+                none = call(client, method, template, MISSING)
+            where = f"{who} {method} {template}"
+            if who == "anonymous":
+                expected = 401 if template.startswith("/api/") else 302
+                assert mine.status_code == none.status_code == expected, where
+                continue
+            assert mine.status_code in (403, 404), (where, mine.status_code)
+            # the same answer, but for the id it repeats back ("attempt 9999 does not exist")
+            same = re.sub(rb"\b%d\b" % real["attempt"], b"9999", mine.get_data())
+            assert (mine.status_code, same) == (none.status_code, none.get_data()), where
+    assert db.counts(QuizSet, SetQuestion, StudyClass, Assignment, ClassMember) == before
+
+
+def test_every_route_with_an_id_is_walked(app):
+    """A new route that takes an id fails here until the walker (or NOT_OWNED) covers it."""
+    import re
+
+    walked = set()
+    for method, template in ID_ROUTES + LEARNER_ROUTES + QUIZ_ROUTES:
+        walked.add((method, re.sub(r"\{\w+\}", "<id>", re.sub(r"/0$", "/{n}", template))))
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint == "static" or rule.rule in NOT_OWNED:
+            continue
+        shape = re.sub(r"<[^>]+>", "<id>", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (method, shape) not in walked:
+                missing.append(f"{method} {rule.rule}")
+    assert missing == []
