@@ -7,14 +7,7 @@
   if (!root || !form) return;
   const examFields = document.getElementById("exam-fields");
   // UI strings in the page's language (templates/quiz/index.html: js_strings("quiz_start")).
-  const STRINGS = (() => {
-    try { return JSON.parse(document.getElementById("i18n").dataset.strings); } catch (e) { return {}; }
-  })();
-  function t(key, vars) {
-    let text = STRINGS[key] || key;
-    for (const [k, v] of Object.entries(vars || {})) text = text.split("{" + k + "}").join(String(v));
-    return text;
-  }
+  const { STRINGS, t } = window.studyk8sStrings;
 
   function mode() {
     const on = form.querySelector('input[name="mode"]:checked');

@@ -11,14 +11,7 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const urls = root.dataset;
   // UI strings in the page's language (templates/quiz/take.html: js_strings("quiz")).
-  const STRINGS = (() => {
-    try { return JSON.parse(document.getElementById("i18n").dataset.strings); } catch (e) { return {}; }
-  })();
-  function t(key, vars) {
-    let text = STRINGS[key] || key;
-    for (const [k, v] of Object.entries(vars || {})) text = text.split("{" + k + "}").join(String(v));
-    return text;
-  }
+  const { STRINGS, t } = window.studyk8sStrings;
   const exam = root.dataset.mode === "exam";
   const storeKey = "studyk8s-quiz-" + root.dataset.attempt;
 

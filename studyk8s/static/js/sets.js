@@ -6,14 +6,7 @@
 (function () {
   "use strict";
   // UI strings in the page's language (js_strings("sets") in the templates that load this).
-  const STRINGS = (() => {
-    try { return JSON.parse(document.getElementById("i18n").dataset.strings); } catch (e) { return {}; }
-  })();
-  function t(key, vars) {
-    let text = STRINGS[key] || key;
-    for (const [k, v] of Object.entries(vars || {})) text = text.split("{" + k + "}").join(String(v));
-    return text;
-  }
+  const { STRINGS, t } = window.studyk8sStrings;
 
   document.addEventListener("click", (e) => {
     const button = e.target.closest("button[data-confirm]");
