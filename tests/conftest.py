@@ -100,13 +100,32 @@ def notes_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def app(db_url, notes_dir):
+    with made_app(db_url, notes_dir) as app:
+        yield app
+
+
+@pytest.fixture
+def app_factory():
+    """``made_app`` for tests that need an app with other settings (CSRF on, Redis…)."""
+    return made_app
+
+
+@contextmanager
+def made_app(db_url: str, notes_dir=None, **settings):
+    """An app on ``db_url`` (CSRF off unless ``WTF_CSRF_ENABLED=True`` is given); its engine is
+    disposed of afterwards."""
     config = TestConfig()
     config.DATABASE_URL = db_url
-    config.NOTES_DIR = str(notes_dir)
+    if notes_dir is not None:
+        config.NOTES_DIR = str(notes_dir)
     config.WTF_CSRF_ENABLED = False
+    for key, value in settings.items():
+        setattr(config, key, value)
     app = create_app(config)
-    yield app
-    app.extensions["db_engine"].dispose()
+    try:
+        yield app
+    finally:
+        app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture

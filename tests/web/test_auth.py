@@ -9,8 +9,6 @@ import pytest
 from flask_login import login_required
 from sqlalchemy import select
 
-from studyk8s import config as app_config
-from studyk8s import create_app
 from studyk8s.models import User
 from studyk8s.web.auth import LOGIN_FAILED, role_required, safe_next
 
@@ -225,14 +223,9 @@ def test_logged_in_users_skip_login_and_signup(client):
 
 
 @pytest.fixture
-def csrf_app(db_url, notes_dir):
-    config = app_config.TestConfig()
-    config.DATABASE_URL = db_url
-    config.NOTES_DIR = str(notes_dir)
-    config.WTF_CSRF_ENABLED = True
-    app = create_app(config)
-    yield app
-    app.extensions["db_engine"].dispose()
+def csrf_app(db_url, notes_dir, app_factory):
+    with app_factory(db_url, notes_dir, WTF_CSRF_ENABLED=True) as app:
+        yield app
 
 
 @pytest.fixture

@@ -70,29 +70,23 @@ def _redis_up() -> bool:
 
 
 @pytest.mark.skipif(not _redis_up(), reason="Redis on 127.0.0.1:6379 is not running")
-def test_two_workers_share_login_failures_through_redis(db_url, notes_dir):
+def test_two_workers_share_login_failures_through_redis(db_url, notes_dir, app_factory):
     """Two app instances (as two gunicorn workers would be) count failures in one store."""
+    import contextlib
     import uuid
 
-    from studyk8s import create_app
-    from studyk8s.config import TestConfig
 
-    apps = []
-    for _ in range(2):
-        config = TestConfig()
-        config.DATABASE_URL = db_url
-        config.WTF_CSRF_ENABLED = False
-        config.RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
-        config.LOGIN_RATE_LIMIT = "4 per 5 minutes"
-        apps.append(create_app(config))
+    stack = contextlib.ExitStack()
+    apps = [stack.enter_context(app_factory(
+        db_url, notes_dir, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+        LOGIN_RATE_LIMIT="4 per 5 minutes")) for _ in range(2)]
     address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"  # a fresh counter
     env = {"REMOTE_ADDR": address}
     codes = [apps[i % 2].test_client().post(
         "/login", data={"email": "x@example.com", "password": "bad-password"},
         environ_base=env).status_code for i in range(5)]
+    stack.close()
     assert codes == [200, 200, 200, 200, 429]
-    for a in apps:
-        a.extensions["db_engine"].dispose()
 
 
 def _signup(client, email="t@example.com", password="password1"):
