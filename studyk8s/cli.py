@@ -274,9 +274,8 @@ def srs_import_revlog(csv_path, email):
     """Bring a review history (card_id,review_rating,review_time,review_duration) into an
     account, so the optimiser has data from day one."""
     from .services.srs import import_revlog
-    from .srs.revlog import RevlogFormatError
-
     from .services.stats import refresh_rollups
+    from .srs.revlog import RevlogFormatError
 
     user = _user(email)
     try:
