@@ -53,10 +53,15 @@ def test_login_rate_limit_counts_failures_only(app, client):
     assert client.get("/login").status_code == 200  # the form itself stays reachable
 
 
-def test_rate_limit_storage_is_per_app(app):
-    other = app.test_client()
-    assert other.post("/login", data={"email": "x@example.com",
-                                      "password": "nope"}).status_code == 200
+def test_rate_limit_storage_is_per_app(app, app_factory, db_url, notes_dir):
+    """Counters live in each app's own storage (memory by default): tests and separately
+    configured apps never share them by accident."""
+    client = app.test_client()
+    bad = {"email": "x@example.com", "password": "nope-nope"}
+    codes = [client.post("/login", data=bad).status_code for _ in range(11)]
+    assert codes[-1] == 429
+    with app_factory(db_url, notes_dir) as other:
+        assert other.test_client().post("/login", data=bad).status_code == 200
 
 
 def _redis_up() -> bool:
