@@ -153,18 +153,19 @@ def delete_assignment(assignment_id: int):
 @bp.get("/assignments/<int:assignment_id>/results.csv")
 @instructors
 def results_csv(assignment_id: int):
-    session = get_session()
-    a, klass, qset = classes.get_assignment(session, current_user, assignment_id)
-    body = classes.report_csv(session, current_user, assignment_id, _now())
-    return _download(body, f"{sets.slugify(klass.name)}-{qset.name}-results.csv",
-                     "text/csv; charset=utf-8")
+    return _assignment_csv(assignment_id, classes.report_csv, "results")
 
 
 @bp.get("/assignments/<int:assignment_id>/questions.csv")
 @instructors
 def analysis_csv(assignment_id: int):
+    return _assignment_csv(assignment_id, classes.analysis_csv, "questions")
+
+
+def _assignment_csv(assignment_id: int, make_csv, what: str):
+    """One of an assignment's tables as a spreadsheet-safe CSV download, named after it."""
     session = get_session()
-    a, klass, qset = classes.get_assignment(session, current_user, assignment_id)
-    body = classes.analysis_csv(session, current_user, assignment_id, _now())
-    return _download(body, f"{sets.slugify(klass.name)}-{qset.name}-questions.csv",
+    _a, klass, qset = classes.get_assignment(session, current_user, assignment_id)
+    body = make_csv(session, current_user, assignment_id, _now())
+    return _download(body, f"{sets.slugify(klass.name)}-{qset.name}-{what}.csv",
                      "text/csv; charset=utf-8")
