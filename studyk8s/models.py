@@ -6,6 +6,7 @@ are per learner. The review log is append-only: undo marks a row, nothing delete
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -88,6 +89,10 @@ class Card(Base):
     __table_args__ = (Index("ix_cards_note_position", "note_id", "position"),)
 
 
+def _random_epoch() -> int:
+    return secrets.randbits(62)
+
+
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +106,20 @@ class User(Base):
     # Part of every login cookie; replaced on logout and password change, which ends every
     # session (and remember-me cookie) issued before, even one captured by someone else.
     session_token: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Written by database triggers (migration 0006), read by services/review.py: a worker's
+    # in-memory queue for this learner is current while (epoch, seq) is unchanged. The epoch
+    # is random so two databases (or a restored backup) never share a stamp.
+    queue_epoch: Mapped[int] = mapped_column(BigInteger, default=_random_epoch,
+                                             server_default="0")
+    queue_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class QueueContent(Base):
+    """One row: ``seq`` is bumped by triggers on every write to cards and notes."""
+
+    __tablename__ = "queue_content"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
 
 
 class CardState(Base):

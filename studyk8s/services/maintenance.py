@@ -63,6 +63,12 @@ def backup(engine: Engine, dest: str | Path) -> Path:
     raise MaintenanceError(f"backup is not supported for {engine.dialect.name}")
 
 
+# After a restore every learner gets a new queue epoch: a worker's in-memory queue of the
+# replaced database must never pass for the restored one (services/review.py).
+_NEW_EPOCHS = {"sqlite": "UPDATE users SET queue_epoch = abs(random() >> 2)",
+               "postgresql": "UPDATE users SET queue_epoch = floor(random() * 4e18)::bigint"}
+
+
 def restore(engine: Engine, source: str | Path) -> None:
     """Replace the database's contents with a backup made by ``backup`` (checked first)."""
     source = Path(source)
@@ -81,6 +87,8 @@ def restore(engine: Engine, source: str | Path) -> None:
             live = sqlite3.connect(_sqlite_path(engine), timeout=30)
             with live:
                 src.backup(live)
+            with live:
+                live.execute(_NEW_EPOCHS["sqlite"])
             live.close()
         except sqlite3.DatabaseError as exc:
             raise MaintenanceError(f"{source}: not a SQLite database ({exc})") from None
@@ -93,6 +101,8 @@ def restore(engine: Engine, source: str | Path) -> None:
                                    "`pg_restore --clean --if-exists -d DATABASE_URL FILE`")
         subprocess.run(["pg_restore", "--clean", "--if-exists", "-d", *_pg_args(engine),
                         str(source)], check=True)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(_NEW_EPOCHS["postgresql"])
         return
     raise MaintenanceError(f"restore is not supported for {engine.dialect.name}")
 

@@ -9,6 +9,8 @@ review log rather than stored, so undoing a review unburies its siblings by itse
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -22,6 +24,7 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    insert,
     or_,
     select,
     update,
@@ -30,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ..db import begin_write
-from ..models import Card, CardState, Note, ReviewLog, User
+from ..models import Card, CardState, Note, QueueContent, ReviewLog, User
 from ..srs import (
     CardMemory,
     Rating,
@@ -42,6 +45,7 @@ from ..srs import (
     fuzz_seed,
     next_day_start,
 )
+from ..srs.queue import Change, DayQueue
 from .users import settings_of
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: show learning cards this early when idle
@@ -126,6 +130,7 @@ _DAY_START = bindparam("day_start")
 _DAY_END = bindparam("day_end")
 _UNTIL = bindparam("until")
 _CAP = bindparam("cap", type_=Integer)
+_UPTO = bindparam("upto", type_=Integer)
 
 
 def _selection(user: User) -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
@@ -206,6 +211,12 @@ class _Statements:
     new_count: Any
     started_due: Any  # started cards due before ``until`` (tomorrow's forecast)
     done_today: Any  # (new introduced, reviews answered) today
+    # For the in-memory queue (``_day_queue``): the same rows with what the queue keeps.
+    learning_rows: Any  # (card, due) of every learning card, whenever due
+    review_rows: Any  # (card, fact, due), at most ``cap``
+    new_rows: Any  # (card, fact), at most ``cap``
+    done_upto: Any  # ``done_today`` over the log rows up to ``upto``
+    reviewed_today: Any  # (fact, card) of today's reviews up to ``upto``
 
 
 @lru_cache(maxsize=64)
@@ -275,7 +286,17 @@ def _queue_statements(dialect: str, decks: tuple[int, ...] | None,
         ReviewLog.undone_at.is_(None),
         ReviewLog.imported.is_(False),
     )
+    today = and_(ReviewLog.user_id == _UID, ReviewLog.reviewed_at >= _DAY_START,
+                 ReviewLog.undone_at.is_(None), ReviewLog.id <= _UPTO)
     return _Statements(
+        learning_rows=select(Card.id, CardState.due).join(CardState, _state_join()).where(
+            selected, CardState.suspended.is_(False),
+            CardState.state.in_((State.LEARNING, State.RELEARNING)), CardState.due.is_not(None)),
+        review_rows=review.with_only_columns(Card.id, Card.fact_id, CardState.due).limit(_CAP),
+        new_rows=new.with_only_columns(Card.id, Card.fact_id).limit(_CAP),
+        done_upto=done_today.where(ReviewLog.id <= _UPTO),
+        reviewed_today=select(Card.fact_id, Card.id).distinct()
+        .join(ReviewLog, ReviewLog.card_id == Card.id).where(today),
         learning=learning, review=review, new=new, first_new=first_new,
         first_learning=learning.limit(1), first_review=review.limit(1),
         learning_count=_counted(learning, cap=False),
@@ -398,49 +419,185 @@ def _get_state(session: Session, user: User, card_id: int, *,
     return session.scalar(q.with_for_update() if lock else q)
 
 
+_CARD_COLUMNS = (Card.id, Card.kind, Card.front, Card.back, Card.section, Card.line,
+                 Card.diagram, Note.id.label("note_id"), Note.title, Note.lang, Note.path)
+_STATE_COLUMNS = (CardState.id.label("state_id"), CardState.version, CardState.state,
+                  CardState.step, CardState.stability, CardState.difficulty, CardState.due,
+                  CardState.last_review, CardState.reps, CardState.lapses, CardState.suspended,
+                  CardState.leech)
+# One statement for a card, its note and the learner's state of it (none yet: NULLs).
+_CARD_VIEW = (select(*_CARD_COLUMNS, *_STATE_COLUMNS)
+              .join(Note, Note.id == Card.note_id)
+              .outerjoin(CardState, _state_join())
+              .where(Card.id == bindparam("card_id")))
+
+
+def _memory_of_row(row) -> CardMemory:
+    if row.state_id is None:
+        return CardMemory()
+    return CardMemory(state=State(row.state), step=row.step, stability=row.stability,
+                      difficulty=row.difficulty, due=row.due, last_review=row.last_review,
+                      reps=row.reps, lapses=row.lapses)
+
+
 def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
     """What the review page needs to show one card, with each button's interval."""
     from ..render import to_html
 
-    row = session.execute(
-        select(Card, Note).join(Note, Note.id == Card.note_id).where(Card.id == card_id)
-    ).one_or_none()
+    row = session.execute(_CARD_VIEW, {"uid": user.id, "card_id": card_id}).one_or_none()
     if row is None:
         raise NotFound(f"card {card_id} does not exist")
-    card, note = row
-    state = _get_state(session, user, card_id)
-    memory = memory_of(state)
-    intervals = scheduler_for(user).preview(memory, now, seed=fuzz_seed(card.id, memory.reps))
+    memory = _memory_of_row(row)
+    intervals = scheduler_for(user).preview(memory, now, seed=fuzz_seed(card_id, memory.reps))
     return {
-        "id": card.id,
-        "version": state.version if state else 0,
-        "kind": card.kind,
+        "id": card_id,
+        "version": row.version or 0,
+        "kind": row.kind,
         "state": STATE_NAMES[memory.state],
-        "front_html": to_html(card.front),
-        "back_html": to_html(card.back),
-        "deck": note.title,
-        "lang": note.lang,
-        "section": card.section,
-        "source": f"{note.path}:{card.line}",
-        "note_id": note.id,
-        "line": card.line,
-        "diagram": card.diagram,
+        "front_html": to_html(row.front),
+        "back_html": to_html(row.back),
+        "deck": row.title,
+        "lang": row.lang,
+        "section": row.section,
+        "source": f"{row.path}:{row.line}",
+        "note_id": row.note_id,
+        "line": row.line,
+        "diagram": row.diagram,
         "intervals": {str(int(r)): format_interval(iv) for r, iv in intervals.items()},
     }
 
 
 def next_view(session: Session, user: User, now: datetime) -> dict[str, Any]:
+    """The counts and the next card, from the learner's queue kept in memory (``_day_queue``),
+    so a step reads two small rows instead of scanning the collection."""
     day = Day.of(user, now)
-    new_left, review_left = _limits_left(session, user, day)  # once for both
-    c = _counts(session, user, day, new_left, review_left)
-    card_id = _next_card_id(session, user, day, new_left, review_left, known=c)
-    view: dict[str, Any] = {"counts": {"new": c.new, "learning": c.learning, "review": c.review}}
+    with _QUEUE_LOCK:
+        queue = _day_queue(session, user, day)
+        new, learning, review = queue.counts()
+        card_id = queue.next_card(now, now + LEARN_AHEAD)
+    view: dict[str, Any] = {"counts": {"new": new, "learning": learning, "review": review}}
     if card_id is None:
         view["card"] = None
         view["tomorrow"] = tomorrow_count(session, user, now)
     else:
         view["card"] = card_view(session, user, card_id, now)
     return view
+
+
+# --- the learner's queue, kept in memory -----------------------------------------------------
+#
+# Valid while the learner's stamp (``users.queue_epoch``, ``queue_seq``), the content stamp
+# (``queue_content.seq``), the study day and the settings that shape the queue are unchanged.
+# Database triggers bump ``queue_seq`` by 1 for each write to the learner's card states and by
+# LOG_WEIGHT for each review-log row added, so "the stamp moved by k × (LOG_WEIGHT + 1) and k
+# reviews were added" means those k answers (from any worker) are all that happened: the queue
+# takes them card by card. Anything else (undo, suspend, new content, another day) rebuilds it.
+
+LOG_WEIGHT = 1 << 20  # migration 0006
+QUEUE_MARGIN = 50  # extra review/new candidates read beyond the limits, for burying
+CACHED_LEARNERS = 256
+_QUEUES: OrderedDict[int, _Cached] = OrderedDict()
+_QUEUE_LOCK = threading.Lock()  # threaded servers: one request at a time touches the queues
+
+_STAMP = select(User.queue_epoch, User.queue_seq,
+                select(QueueContent.seq).where(QueueContent.id == 1).scalar_subquery(),
+                select(func.max(ReviewLog.id)).scalar_subquery()).where(User.id == _UID)
+# The answers after ``after`` (up to ``upto``): the card's state now and what the review was.
+# ``user_id + 0``: walk the few newest log rows by id, not all of the learner's rows.
+_CHANGES = (
+    select(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.undone_at, ReviewLog.imported,
+           func.coalesce(ReviewLog.state_before["state"].as_integer(), int(State.NEW)),
+           Card.fact_id, Card.note_id, Card.kind, Card.retired_at,
+           CardState.state, CardState.due, CardState.suspended)
+    .outerjoin(Card, Card.id == ReviewLog.card_id)
+    .outerjoin(CardState, and_(CardState.card_id == ReviewLog.card_id,
+                               CardState.user_id == _UID))
+    .where(ReviewLog.id > bindparam("after"), ReviewLog.id <= _UPTO,
+           ReviewLog.user_id + 0 == _UID)
+    .order_by(ReviewLog.id)
+)
+
+
+@dataclass
+class _Cached:
+    key: tuple
+    seq: int
+    last_log: int
+    queue: DayQueue
+
+
+def _day_queue(session: Session, user: User, day: Day) -> DayQueue:
+    """The learner's queue for ``day``: the cached one, caught up, or a new one."""
+    epoch, seq, content, last_log = session.execute(_STAMP, {"uid": user.id}).one()
+    settings = settings_of(user)
+    key = (epoch, content, day.start, day.end, _selection(user), settings["new_per_day"],
+           settings["reviews_per_day"])
+    last_log = last_log or 0
+    cached = _QUEUES.get(user.id)
+    if cached is None or cached.key != key or (
+            cached.seq != seq and not _catch_up(session, user, day, cached, seq, last_log)):
+        cached = _Cached(key, seq, last_log, _build_queue(session, user, day, last_log))
+    _QUEUES[user.id] = cached
+    _QUEUES.move_to_end(user.id)
+    while len(_QUEUES) > CACHED_LEARNERS:
+        _QUEUES.popitem(last=False)
+    if cached.queue.needs_rebuild():
+        cached.queue = _build_queue(session, user, day, last_log)
+    return cached.queue
+
+
+def _build_queue(session: Session, user: User, day: Day, upto: int) -> DayQueue:
+    """Read the day's queue: today's counts up to log row ``upto``, the learning cards, and the
+    first reviews and new cards the limits allow (plus a margin)."""
+    q, p = _statements(user, session), _params(user, day, upto=upto)
+    settings = settings_of(user)
+    new_done, review_done = session.execute(q.done_upto, p).one()
+    new_left = max(0, settings["new_per_day"] - int(new_done or 0))
+    review_left = max(0, settings["reviews_per_day"] - int(review_done or 0))
+
+    def capped(stmt, left):
+        if not left:
+            return [], True
+        rows = session.execute(stmt, {**p, "cap": left + QUEUE_MARGIN}).all()
+        return rows, len(rows) < left + QUEUE_MARGIN
+
+    review_rows, review_complete = capped(q.review_rows, review_left)
+    new_rows, new_complete = capped(q.new_rows, new_left)
+    return DayQueue.build(
+        day_end=day.end, new_left=new_left, review_left=review_left,
+        learning=session.execute(q.learning_rows, p).all(), review=review_rows, new=new_rows,
+        review_complete=review_complete, new_complete=new_complete,
+        reviewed_today=session.execute(q.reviewed_today, p).all())
+
+
+def _catch_up(session: Session, user: User, day: Day, cached: _Cached, seq: int,
+              last_log: int) -> bool:
+    """Apply the answers given since the queue was read; False if more than answers
+    happened (the caller rebuilds)."""
+    rows = session.execute(_CHANGES, {"uid": user.id, "after": cached.last_log,
+                                      "upto": last_log}).all()
+    if seq - cached.seq != len(rows) * (LOG_WEIGHT + 1) or any(
+            r.card_id is None or r.fact_id is None for r in rows):
+        return False
+    decks, kinds = _selection(user)
+    for (card_id, reviewed_at, undone_at, imported, before, fact_id, note_id, kind, retired_at,
+         state, due, suspended) in rows:
+        today = reviewed_at >= day.start and undone_at is None
+        cached.queue.apply(Change(
+            card_id=card_id, fact_id=fact_id, state=int(State.NEW if state is None else state),
+            due=due, suspended=bool(suspended),
+            selected=(retired_at is None and (not decks or note_id in decks)
+                      and (not kinds or kind in kinds)),
+            reviewed_today=today,
+            counted_as=before if today and not imported else None))
+    cached.seq, cached.last_log = seq, last_log
+    return True
+
+
+def forget_queues() -> None:
+    """Drop every cached queue (after a restore swaps the database underneath)."""
+    with _QUEUE_LOCK:
+        _QUEUES.clear()
 
 
 # --- answering -----------------------------------------------------------------------------
@@ -455,12 +612,17 @@ def _check_client_id(client_id: str) -> str:
 
 def _result(log: ReviewLog, duplicate: bool) -> dict[str, Any]:
     """The answer to a rating; a repeated submit gets the same one, flagged ``duplicate``."""
-    after = log.state_after
+    return _result_of(log.id, log.card_id, log.rating, log.reviewed_at, log.state_after,
+                      undone=log.undone_at is not None, duplicate=duplicate)
+
+
+def _result_of(review_id: int, card_id: int, rating: int, reviewed_at: datetime,
+               after: dict[str, Any], *, undone: bool, duplicate: bool) -> dict[str, Any]:
     due = datetime.fromisoformat(after["due"])
-    return {"review_id": log.id, "card_id": log.card_id, "rating": log.rating,
+    return {"review_id": review_id, "card_id": card_id, "rating": rating,
             "version": after["version"], "due": after["due"],
-            "interval": format_interval(due - log.reviewed_at), "leech": after.get("leech", False),
-            "undone": log.undone_at is not None, "duplicate": duplicate}
+            "interval": format_interval(due - reviewed_at), "leech": after.get("leech", False),
+            "undone": undone, "duplicate": duplicate}
 
 
 def _replayed(session: Session, user: User, client_id: str) -> dict[str, Any] | None:
@@ -472,59 +634,84 @@ def _replayed(session: Session, user: User, client_id: str) -> dict[str, Any] | 
     return _result(log, duplicate=True)
 
 
+_ANSWER_ROW = (select(Card.fact_id, Card.retired_at, *_STATE_COLUMNS)
+               .outerjoin(CardState, _state_join())
+               .where(Card.id == bindparam("card_id")))
+_LOCK_STATE = (select(CardState.id).where(CardState.user_id == _UID,
+                                          CardState.card_id == bindparam("card_id"))
+               .with_for_update())
+# Core statements on the tables (no ORM bookkeeping on the hot path).
+_STATES, _LOG = CardState.__table__, ReviewLog.__table__
+_INSERT_STATE = insert(_STATES)
+_UPDATE_STATE = (update(_STATES)
+                 .where(_STATES.c.id == bindparam("sid"), _STATES.c.version == bindparam("seen")))
+_INSERT_LOG = insert(_LOG)
+
+
 def answer(session: Session, user: User, *, card_id: int, rating: int, client_id: str,
            version: int, now: datetime, duration_ms: int = 0) -> dict[str, Any]:
     """Record one rating. Same ``client_id`` again → the first result; stale ``version`` →
-    Conflict and nothing written."""
+    Conflict and nothing written.
+
+    A retry is found by its ``client_id`` only when something is off (the version moved, or
+    the id is taken, which the log's unique index reports): an accepted answer always moves
+    the card's version, so a retry of it can never pass the version check.
+    """
     client_id = _check_client_id(client_id)
     try:
         rating = Rating(int(rating))
     except (TypeError, ValueError):
         raise ReviewError("rating must be 1, 2, 3 or 4") from None
+    params = {"uid": user.id, "card_id": card_id}
     try:
         begin_write(session)
-        # Lock first, then look for the id: a racing submit that held the lock has committed
-        # by now, so its review is visible here and this one becomes its duplicate.
-        state = _get_state(session, user, card_id, lock=True)
-        if (done := _replayed(session, user, client_id)) is not None:
-            return done
-        card = session.get(Card, card_id)
-        if card is None or card.retired_at is not None:
-            raise NotFound(f"card {card_id} is not available")
-        current = state.version if state else 0
-        if int(version) != current:
-            raise Conflict(f"card {card_id} changed since it was shown "
-                           f"(version {version}, now {current}); reload it")
-        if state is not None and state.suspended:
-            raise Conflict(f"card {card_id} is suspended")
-        before = memory_of(state)
-        outcome = scheduler_for(user).review(before, rating, now, seed=fuzz_seed(card.id,
-                                                                                  before.reps))
+        if session.get_bind().dialect.name != "sqlite":  # SQLite: the write lock is held
+            session.execute(_LOCK_STATE, params)
+        row = session.execute(_ANSWER_ROW, params).one_or_none()
+        current = (row.version or 0) if row is not None else 0
+        problem: ReviewError | None = None
+        if row is None or row.retired_at is not None:
+            problem = NotFound(f"card {card_id} is not available")
+        elif int(version) != current:
+            problem = Conflict(f"card {card_id} changed since it was shown "
+                               f"(version {version}, now {current}); reload it")
+        elif row.suspended:
+            problem = Conflict(f"card {card_id} is suspended")
+        if problem is not None:
+            if (done := _replayed(session, user, client_id)) is not None:
+                session.rollback()
+                return done
+            raise problem
+        before = _memory_of_row(row)
+        outcome = scheduler_for(user).review(before, rating, now,
+                                             seed=fuzz_seed(card_id, before.reps))
         after = outcome.memory
-        snapshot = {**before.to_dict(), "version": current,
-                    "suspended": False, "leech": bool(state and state.leech)}
-        if state is None:
-            state = CardState(user_id=user.id, card_id=card_id, version=0)
-            session.add(state)
-        fields = _memory_fields(after)
-        fields["version"] = current + 1
+        fields = {**_memory_fields(after), "version": current + 1}
         if outcome.leech:
-            fields["leech"] = True
-            fields["suspended"] = True
-        for k, v in fields.items():
-            setattr(state, k, v)
-        session.flush()  # a concurrent first answer of the same card fails here (unique row)
-        if state.version != current + 1:
-            raise Conflict(f"card {card_id} changed concurrently")
-        log = ReviewLog(user_id=user.id, card_id=card_id, client_id=client_id, rating=int(rating),
-                        reviewed_at=now, duration_ms=max(0, min(int(duration_ms), 600_000)),
-                        state_before=snapshot,
-                        state_after={**after.to_dict(), "version": current + 1,
-                                     "leech": outcome.leech,
-                                     "cfg": scheduler_fingerprint(user)})
-        session.add(log)
-        session.flush()
-        result = _result(log, duplicate=False)
+            fields.update(leech=True, suspended=True)
+        if row.state_id is None:
+            session.execute(_INSERT_STATE, {"user_id": user.id, "card_id": card_id,
+                                            "suspended": False, "leech": False, **fields})
+        else:
+            done = session.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current,
+                                                   **fields})
+            if done.rowcount != 1:
+                raise Conflict(f"card {card_id} changed concurrently")
+            if (stale := session.identity_map.get(
+                    session.identity_key(CardState, row.state_id))) is not None:
+                session.expire(stale)  # an ORM copy loaded earlier in this session
+        state_after = {**after.to_dict(), "version": current + 1, "leech": outcome.leech,
+                       "cfg": scheduler_fingerprint(user)}
+        inserted = session.execute(_INSERT_LOG, {
+            "user_id": user.id, "card_id": card_id, "client_id": client_id,
+            "rating": int(rating), "reviewed_at": now,
+            "duration_ms": max(0, min(int(duration_ms), 600_000)),
+            "state_before": {**before.to_dict(), "version": current, "suspended": False,
+                             "leech": bool(row.leech)},
+            "state_after": state_after, "undone_at": None, "imported": False,
+            "external_card": None})
+        result = _result_of(inserted.inserted_primary_key[0], card_id, int(rating), now,
+                            state_after, undone=False, duplicate=False)
         session.commit()
         return result
     except IntegrityError:

@@ -90,6 +90,33 @@ def test_backup_and_restore_round_trip(session, history, tmp_path):
 
 
 @sqlite_only
+def test_a_restore_never_serves_the_replaced_databases_queue(session, history, tmp_path):
+    """A worker keeps each learner's queue in memory, keyed by stamps the database bumps. A
+    restore rewinds those stamps, and the same number of answers afterwards would bring them
+    back to the cached values: the restore's new epoch is what tells the two apart."""
+    engine = session.get_bind()
+    now = NOW + timedelta(days=3)
+    dest = backup(engine, tmp_path / "before.db")
+
+    def answer_four(rating, tag):
+        for i in range(4):
+            card = review.next_card_id(session, history, now)
+            version = session.scalar(select(CardState.version).where(
+                CardState.card_id == card, CardState.user_id == history.id)) or 0
+            review.answer(session, history, card_id=card, rating=rating,
+                          client_id=f"{tag}-{i}-0000", version=version, now=now)
+
+    answer_four(1, "again")  # four cards to learning, and the queue cached after them
+    assert review.next_view(session, history, now)["counts"]["learning"] >= 4
+    session.close()
+    restore(engine, dest)
+    answer_four(4, "easy")  # the same stamps again, other states: all four leave for days
+    c = review.counts(session, history, now)
+    assert review.next_view(session, history, now)["counts"] == {
+        "new": c.new, "learning": c.learning, "review": c.review}
+
+
+@sqlite_only
 def test_restore_refuses_damaged_or_foreign_files(session, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)

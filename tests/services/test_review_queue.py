@@ -1,0 +1,121 @@
+"""The in-memory queue behind ``next_view`` against the SQL queries it stands in for.
+
+Random sessions on the real shared note (siblings, so burying matters): answers, undo,
+suspend, time passing, another study day, changed limits, a second worker answering, and
+writes that bypass the review service. After every step the counts and the card that
+``next_view`` shows must be exactly what ``counts`` and ``next_card_id`` (plain SQL) give.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import uuid
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from studyk8s.models import CardState
+from studyk8s.services import review
+from studyk8s.services.content import import_notes
+from studyk8s.services.users import create_user, update_settings
+
+NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def learner(session, notes_dir):
+    import_notes(session, [notes_dir], now=NOW)
+    return create_user(session, "learner@example.com", "password1", timezone="Asia/Shanghai",
+                       now=NOW)
+
+
+@pytest.fixture
+def workers(monkeypatch):
+    """Two workers' queue caches; ``switch`` makes the other one current."""
+    caches = [OrderedDict(), OrderedDict()]
+    current = [0]
+    monkeypatch.setattr(review, "_QUEUES", caches[0])
+
+    def switch():
+        current[0] ^= 1
+        monkeypatch.setattr(review, "_QUEUES", caches[current[0]])
+
+    return switch
+
+
+def expected(session, user, now):
+    c = review.counts(session, user, now)
+    return ({"new": c.new, "learning": c.learning, "review": c.review},
+            review.next_card_id(session, user, now))
+
+
+def shown(session, user, now):
+    view = review.next_view(session, user, now)
+    return view["counts"], (view["card"] or {}).get("id"), view["card"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cached_queue_matches_sql_through_random_sessions(session, learner, workers, seed):
+    rng = random.Random(seed)
+    update_settings(session, learner, {"new_per_day": rng.choice([5, 12, 40]),
+                                       "reviews_per_day": rng.choice([3, 200])})
+    now = NOW
+    for step in range(140):
+        counts, card_id, card = shown(session, learner, now)
+        assert (counts, card_id) == expected(session, learner, now), f"step {step}"
+        op = rng.choices(["answer", "undo", "suspend", "wait", "day", "limits", "worker",
+                          "direct"], weights=[60, 6, 3, 12, 4, 3, 8, 4])[0]
+        if op == "answer" and card is not None:
+            review.answer(session, learner, card_id=card_id, rating=rng.choice([1, 2, 3, 3, 4]),
+                          client_id=uuid.uuid4().hex, version=card["version"], now=now)
+        elif op == "undo":
+            with contextlib.suppress(review.ReviewError):  # nothing to undo today
+                review.undo(session, learner, now)
+        elif op == "suspend" and card is not None:
+            review.suspend(session, learner, card_id, now)
+        elif op == "wait":
+            now += timedelta(minutes=rng.choice([1, 5, 11, 30, 90]))
+        elif op == "day":
+            now += timedelta(days=rng.choice([1, 2, 5]))
+        elif op == "limits":
+            update_settings(session, learner, {"new_per_day": rng.randint(0, 30)})
+        elif op == "worker":
+            workers()
+        elif op == "direct":  # as a quiz's wrong answer does: review cards due now
+            session.execute(update(CardState).where(CardState.user_id == learner.id,
+                                                    CardState.state == 2)
+                            .values(due=now, version=CardState.version + 1))
+            session.commit()
+
+
+def test_a_second_worker_catches_up_without_rebuilding(session, learner, workers,
+                                                        monkeypatch):
+    review.next_view(session, learner, NOW)  # worker A builds
+    workers()
+    review.next_view(session, learner, NOW)  # worker B builds
+    for _ in range(3):  # B answers three cards
+        card = review.next_view(session, learner, NOW)["card"]
+        review.answer(session, learner, card_id=card["id"], rating=3,
+                      client_id=uuid.uuid4().hex, version=card["version"], now=NOW)
+    workers()
+    builds = []
+    real_build = review._build_queue
+    monkeypatch.setattr(review, "_build_queue", lambda *a: builds.append(a) or real_build(*a))
+    counts, card_id, _ = shown(session, learner, NOW)
+    assert builds == []  # A applied B's three answers to its queue
+    assert (counts, card_id) == expected(session, learner, NOW)
+    assert counts["learning"] == 3
+
+
+def test_new_content_reaches_a_cached_queue(session, learner, notes_dir):
+    update_settings(session, learner, {"new_per_day": 999})
+    before = review.next_view(session, learner, NOW)["counts"]["new"]
+    (notes_dir / "more.md").write_text(
+        "# More\n\n## 组件\n\n- Ingress: 七层入口\n- Service: 四层负载均衡\n", encoding="utf-8")
+    import_notes(session, [notes_dir], now=NOW)
+    after = review.next_view(session, learner, NOW)["counts"]["new"]
+    assert after == expected(session, learner, NOW)[0]["new"]
+    assert after > before
