@@ -52,8 +52,13 @@ def _sqlite_begin(conn) -> None:
     that fails at once with "database is locked" if another writer committed meanwhile
     (busy_timeout does not help). Taking the write lock up front makes writers queue instead.
     """
-    immediate = conn.get_execution_options().get("sqlite_immediate")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if conn.get_execution_options().get("sqlite_immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # may wait or fail: SQLAlchemy wraps the error
+    else:
+        # Every request's first query starts here. A deferred BEGIN takes no lock (it neither
+        # waits nor meets "database is locked"), so it goes straight to the driver, skipping
+        # SQLAlchemy's statement machinery (~10 µs; cursor events do not see it).
+        conn.connection.dbapi_connection.execute("BEGIN").close()
 
 
 def begin_write(session: Session) -> None:

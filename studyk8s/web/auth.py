@@ -32,6 +32,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_url, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import bindparam, select
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
@@ -43,7 +44,26 @@ from ..services import users
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
-csrf = CSRFProtect()
+
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class _CSRFProtect(CSRFProtect):
+    """Flask-WTF's check, unchanged, except that it does not parse the body of a request that
+    is not a form (a JSON call) looking for a ``csrf_token`` field: Werkzeug parses only these
+    two types, so any other body has no fields, and the token can only be in the header."""
+
+    def _get_csrf_token(self):
+        if request.mimetype in _FORM_TYPES:
+            return super()._get_csrf_token()
+        request.stream  # noqa: B018 - as request.form did: 413 if over MAX_CONTENT_LENGTH
+        for header_name in current_app.config["WTF_CSRF_HEADERS"]:
+            if token := request.headers.get(header_name):
+                return token
+        return None
+
+
+csrf = _CSRFProtect()
 
 LOGIN_FAILED = "Incorrect email or password."  # shown translated: _(LOGIN_FAILED) below
 
@@ -80,15 +100,23 @@ def _make_user_model_loginable() -> None:
     User.get_id = lambda self: f"{self.id}:{self.session_token}"
 
 
+# Built once: ``Session.get`` builds a new SELECT (and its cache key) on every call.
+_USER_BY_ID = select(User).where(User.id == bindparam("uid"))
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """``id:token``: a cookie whose token was replaced (logout, password change) is refused."""
+    """``id:token``: a cookie whose token was replaced (logout, password change) is refused.
+    One primary-key SELECT per request, so a token replaced by another worker counts at once."""
     uid, _, token = (user_id or "").partition(":")
+    if not token:
+        return None
     try:
-        user = get_session().get(User, int(uid))
+        uid_int = int(uid)
     except (TypeError, ValueError):
         return None
-    if user is None or not token or not hmac.compare_digest(token, user.session_token or ""):
+    user = get_session().execute(_USER_BY_ID, {"uid": uid_int}).scalar_one_or_none()
+    if user is None or not hmac.compare_digest(token, user.session_token or ""):
         return None
     return user
 

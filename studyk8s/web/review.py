@@ -8,6 +8,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from ..db import get_session
+from ..models import User
 from ..services import review
 
 bp = Blueprint("review", __name__)
@@ -15,6 +16,12 @@ bp = Blueprint("review", __name__)
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _user() -> User:
+    """The logged-in ``User`` itself: the services read its attributes many times, and each
+    read through the ``current_user`` proxy costs a context lookup."""
+    return current_user._get_current_object()
 
 
 @bp.errorhandler(review.ReviewError)
@@ -31,7 +38,7 @@ def index():
 @bp.get("/api/review/next")
 @login_required
 def next_card():
-    return jsonify(review.next_view(get_session(), current_user, _now()))
+    return jsonify(review.next_view(get_session(), _user(), _now()))
 
 
 def _json() -> dict:
@@ -54,12 +61,13 @@ def answer():
     data = _json()
     session = get_session()
     now = _now()
+    user = _user()
     result = review.answer(
-        session, current_user, card_id=_int(data, "card_id"), rating=_int(data, "rating"),
+        session, user, card_id=_int(data, "card_id"), rating=_int(data, "rating"),
         client_id=str(data.get("client_id", "")), version=_int(data, "version"), now=now,
         duration_ms=_int(data, "duration_ms", 0),
     )
-    return jsonify(result=result, next=review.next_view(session, current_user, now))
+    return jsonify(result=result, next=review.next_view(session, user, now))
 
 
 @bp.post("/api/review/undo")
@@ -67,8 +75,9 @@ def answer():
 def undo():
     session = get_session()
     now = _now()
-    result = review.undo(session, current_user, now)
-    return jsonify(result=result, next=review.next_view(session, current_user, now))
+    user = _user()
+    result = review.undo(session, user, now)
+    return jsonify(result=result, next=review.next_view(session, user, now))
 
 
 @bp.post("/api/review/suspend")
@@ -77,8 +86,9 @@ def suspend():
     data = _json()
     session = get_session()
     now = _now()
-    result = review.suspend(session, current_user, _int(data, "card_id"), now)
-    return jsonify(result=result, next=review.next_view(session, current_user, now))
+    user = _user()
+    result = review.suspend(session, user, _int(data, "card_id"), now)
+    return jsonify(result=result, next=review.next_view(session, user, now))
 
 
 @bp.get("/notes/<int:note_id>/source")
