@@ -161,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, default=500)
     parser.add_argument("--profile-lines", type=int, default=45)
     parser.add_argument("--profile-post", action="store_true")
+    parser.add_argument("--profile-answer", action="store_true",
+                        help="profile the HTTP benchmark's pair: GET next, POST answer")
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args(argv)
 
@@ -226,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_profile:
             print(_profile(cases["(a) auth trivial GET"], args.runs, args.profile_lines,
                            "(a) authenticated trivial GET"))
+            if args.profile_answer:
+                print(_profile(answer_once, args.answers, args.profile_lines,
+                               "GET /api/review/next + POST /api/review/answer"))
             if args.profile_post:
                 print(_profile(cases["(d) auth trivial POST+CSRF"], args.runs,
                                args.profile_lines, "(d) authenticated trivial POST + CSRF"))

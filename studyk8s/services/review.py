@@ -442,13 +442,17 @@ def _memory_of_row(row) -> CardMemory:
 
 def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
     """What the review page needs to show one card, with each button's interval."""
+    return _with_intervals(user, *_card_parts(session.connection(), user, card_id), now)
+
+
+def _card_parts(conn, user: User, card_id: int) -> tuple[dict[str, Any], CardMemory]:
+    """The card as shown, but for the intervals (which depend on the time), and its memory."""
     from ..render import to_html
 
-    row = session.execute(_CARD_VIEW, {"uid": user.id, "card_id": card_id}).one_or_none()
+    row = conn.execute(_CARD_VIEW, {"uid": user.id, "card_id": card_id}).one_or_none()
     if row is None:
         raise NotFound(f"card {card_id} does not exist")
     memory = _memory_of_row(row)
-    intervals = scheduler_for(user).preview(memory, now, seed=fuzz_seed(card_id, memory.reps))
     return {
         "id": card_id,
         "version": row.version or 0,
@@ -463,24 +467,39 @@ def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict
         "note_id": row.note_id,
         "line": row.line,
         "diagram": row.diagram,
-        "intervals": {str(int(r)): format_interval(iv) for r, iv in intervals.items()},
-    }
+    }, memory
+
+
+def _with_intervals(user: User, parts: dict[str, Any], memory: CardMemory,
+                    now: datetime) -> dict[str, Any]:
+    intervals = scheduler_for(user).preview(memory, now,
+                                            seed=fuzz_seed(parts["id"], memory.reps))
+    return {**parts,
+            "intervals": {str(int(r)): format_interval(iv) for r, iv in intervals.items()}}
 
 
 def next_view(session: Session, user: User, now: datetime) -> dict[str, Any]:
     """The counts and the next card, from the learner's queue kept in memory (``_day_queue``),
-    so a step reads two small rows instead of scanning the collection."""
+    so a step reads one small row (and the card) instead of scanning the collection. The card
+    last shown is kept too: asked again with nothing changed, only its intervals are new."""
     day = Day.of(user, now)
+    conn = session.connection()
     with _QUEUE_LOCK:
-        queue = _day_queue(session, user, day)
-        new, learning, review = queue.counts()
-        card_id = queue.next_card(now, now + LEARN_AHEAD)
+        cached = _day_queue(conn, user, day)
+        new, learning, review = cached.queue.counts()
+        card_id = cached.queue.next_card(now, now + LEARN_AHEAD)
+        seen = cached.seq, card_id
+        shown = cached.shown if cached.shown and cached.shown[0] == seen else None
     view: dict[str, Any] = {"counts": {"new": new, "learning": learning, "review": review}}
     if card_id is None:
         view["card"] = None
         view["tomorrow"] = tomorrow_count(session, user, now)
-    else:
-        view["card"] = card_view(session, user, card_id, now)
+        return view
+    if shown is None:
+        shown = (seen, *_card_parts(conn, user, card_id))
+        with _QUEUE_LOCK:
+            cached.shown = shown
+    view["card"] = _with_intervals(user, shown[1], shown[2], now)
     return view
 
 
@@ -524,58 +543,58 @@ class _Cached:
     seq: int
     last_log: int
     queue: DayQueue
+    shown: tuple | None = None  # ((seq, card id), card parts, memory) of the card last shown
 
 
-def _day_queue(session: Session, user: User, day: Day) -> DayQueue:
+def _day_queue(conn, user: User, day: Day) -> _Cached:
     """The learner's queue for ``day``: the cached one, caught up, or a new one."""
-    epoch, seq, content, last_log = session.execute(_STAMP, {"uid": user.id}).one()
+    epoch, seq, content, last_log = conn.execute(_STAMP, {"uid": user.id}).one()
     settings = settings_of(user)
     key = (epoch, content, day.start, day.end, _selection(user), settings["new_per_day"],
            settings["reviews_per_day"])
     last_log = last_log or 0
     cached = _QUEUES.get(user.id)
     if cached is None or cached.key != key or (
-            cached.seq != seq and not _catch_up(session, user, day, cached, seq, last_log)):
-        cached = _Cached(key, seq, last_log, _build_queue(session, user, day, last_log))
+            cached.seq != seq and not _catch_up(conn, user, day, cached, seq, last_log)):
+        cached = _Cached(key, seq, last_log, _build_queue(conn, user, day, last_log))
     _QUEUES[user.id] = cached
     _QUEUES.move_to_end(user.id)
     while len(_QUEUES) > CACHED_LEARNERS:
         _QUEUES.popitem(last=False)
     if cached.queue.needs_rebuild():
-        cached.queue = _build_queue(session, user, day, last_log)
-    return cached.queue
+        cached.queue = _build_queue(conn, user, day, last_log)
+    return cached
 
 
-def _build_queue(session: Session, user: User, day: Day, upto: int) -> DayQueue:
+def _build_queue(conn, user: User, day: Day, upto: int) -> DayQueue:
     """Read the day's queue: today's counts up to log row ``upto``, the learning cards, and the
     first reviews and new cards the limits allow (plus a margin)."""
-    q, p = _statements(user, session), _params(user, day, upto=upto)
+    q, p = _queue_statements(conn.dialect.name, *_selection(user)), _params(user, day, upto=upto)
     settings = settings_of(user)
-    new_done, review_done = session.execute(q.done_upto, p).one()
+    new_done, review_done = conn.execute(q.done_upto, p).one()
     new_left = max(0, settings["new_per_day"] - int(new_done or 0))
     review_left = max(0, settings["reviews_per_day"] - int(review_done or 0))
 
     def capped(stmt, left):
         if not left:
             return [], True
-        rows = session.execute(stmt, {**p, "cap": left + QUEUE_MARGIN}).all()
+        rows = conn.execute(stmt, {**p, "cap": left + QUEUE_MARGIN}).all()
         return rows, len(rows) < left + QUEUE_MARGIN
 
     review_rows, review_complete = capped(q.review_rows, review_left)
     new_rows, new_complete = capped(q.new_rows, new_left)
     return DayQueue.build(
         day_end=day.end, new_left=new_left, review_left=review_left,
-        learning=session.execute(q.learning_rows, p).all(), review=review_rows, new=new_rows,
+        learning=conn.execute(q.learning_rows, p).all(), review=review_rows, new=new_rows,
         review_complete=review_complete, new_complete=new_complete,
-        reviewed_today=session.execute(q.reviewed_today, p).all())
+        reviewed_today=conn.execute(q.reviewed_today, p).all())
 
 
-def _catch_up(session: Session, user: User, day: Day, cached: _Cached, seq: int,
-              last_log: int) -> bool:
+def _catch_up(conn, user: User, day: Day, cached: _Cached, seq: int, last_log: int) -> bool:
     """Apply the answers given since the queue was read; False if more than answers
     happened (the caller rebuilds)."""
-    rows = session.execute(_CHANGES, {"uid": user.id, "after": cached.last_log,
-                                      "upto": last_log}).all()
+    rows = conn.execute(_CHANGES, {"uid": user.id, "after": cached.last_log,
+                                   "upto": last_log}).all()
     if seq - cached.seq != len(rows) * (LOG_WEIGHT + 1) or any(
             r.card_id is None or r.fact_id is None for r in rows):
         return False
@@ -665,9 +684,10 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
     params = {"uid": user.id, "card_id": card_id}
     try:
         begin_write(session)
-        if session.get_bind().dialect.name != "sqlite":  # SQLite: the write lock is held
-            session.execute(_LOCK_STATE, params)
-        row = session.execute(_ANSWER_ROW, params).one_or_none()
+        conn = session.connection()  # Core on the connection: no ORM bookkeeping per statement
+        if conn.dialect.name != "sqlite":  # SQLite: the write lock is held
+            conn.execute(_LOCK_STATE, params)
+        row = conn.execute(_ANSWER_ROW, params).one_or_none()
         current = (row.version or 0) if row is not None else 0
         problem: ReviewError | None = None
         if row is None or row.retired_at is not None:
@@ -690,11 +710,10 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
         if outcome.leech:
             fields.update(leech=True, suspended=True)
         if row.state_id is None:
-            session.execute(_INSERT_STATE, {"user_id": user.id, "card_id": card_id,
-                                            "suspended": False, "leech": False, **fields})
+            conn.execute(_INSERT_STATE, {"user_id": user.id, "card_id": card_id,
+                                         "suspended": False, "leech": False, **fields})
         else:
-            done = session.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current,
-                                                   **fields})
+            done = conn.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current, **fields})
             if done.rowcount != 1:
                 raise Conflict(f"card {card_id} changed concurrently")
             if (stale := session.identity_map.get(
@@ -702,7 +721,7 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                 session.expire(stale)  # an ORM copy loaded earlier in this session
         state_after = {**after.to_dict(), "version": current + 1, "leech": outcome.leech,
                        "cfg": scheduler_fingerprint(user)}
-        inserted = session.execute(_INSERT_LOG, {
+        inserted = conn.execute(_INSERT_LOG, {
             "user_id": user.id, "card_id": card_id, "client_id": client_id,
             "rating": int(rating), "reviewed_at": now,
             "duration_ms": max(0, min(int(duration_ms), 600_000)),

@@ -66,6 +66,8 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
     for step in range(140):
         counts, card_id, card = shown(session, learner, now)
         assert (counts, card_id) == expected(session, learner, now), f"step {step}"
+        if card is not None:  # the card as shown (kept from the last view, or read now)
+            assert card == review.card_view(session, learner, card_id, now), f"step {step}"
         op = rng.choices(["answer", "undo", "suspend", "wait", "day", "limits", "worker",
                           "direct"], weights=[60, 6, 3, 12, 4, 3, 8, 4])[0]
         if op == "answer" and card is not None:
