@@ -62,12 +62,23 @@ def _sqlite_begin(conn) -> None:
 
 
 def begin_write(session: Session) -> None:
-    """Start the session's write transaction: on SQLite, ``BEGIN IMMEDIATE`` (ends a read-only
-    transaction the request may have open, e.g. from loading the user). Elsewhere a no-op."""
+    """Start the session's write transaction: on SQLite, ``BEGIN IMMEDIATE``. Elsewhere a no-op.
+
+    A request usually has a read transaction open already (loading the user). With nothing
+    pending in the session it is swapped in place on the driver's connection, ``COMMIT`` then
+    ``BEGIN IMMEDIATE``, inside SQLAlchemy's transaction, whose own COMMIT or ROLLBACK then
+    ends the write (the driver issues no statements of its own: ``isolation_level=None``).
+    That saves a full ORM commit and a new transaction, ~60 µs per answer.
+    """
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
-        session.commit()  # nothing pending at a service's start; objects stay loaded
+        if not (session.new or session.dirty or session.deleted):
+            driver = session.connection().connection.dbapi_connection
+            driver.execute("COMMIT")
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        session.commit()  # objects stay loaded
     session.connection(execution_options={"sqlite_immediate": True})
 
 

@@ -480,26 +480,29 @@ def _with_intervals(user: User, parts: dict[str, Any], memory: CardMemory,
 
 def next_view(session: Session, user: User, now: datetime) -> dict[str, Any]:
     """The counts and the next card, from the learner's queue kept in memory (``_day_queue``),
-    so a step reads one small row (and the card) instead of scanning the collection. The card
-    last shown is kept too: asked again with nothing changed, only its intervals are new."""
+    so a step reads one small row (and the card) instead of scanning the collection.
+
+    The card last shown is kept with the queue: asked again with nothing changed (the same
+    stamp, study day and scheduler settings), it is shown as it was. Its intervals depend on
+    the time only through the study day (``Scheduler.review`` counts whole study days)."""
     day = Day.of(user, now)
     conn = session.connection()
     with _QUEUE_LOCK:
         cached = _day_queue(conn, user, day)
         new, learning, review = cached.queue.counts()
         card_id = cached.queue.next_card(now, now + LEARN_AHEAD)
-        seen = cached.seq, card_id
-        shown = cached.shown if cached.shown and cached.shown[0] == seen else None
+        seen = cached.seq, card_id, _scheduler_key(user)
+        shown = cached.shown[1] if cached.shown and cached.shown[0] == seen else None
     view: dict[str, Any] = {"counts": {"new": new, "learning": learning, "review": review}}
     if card_id is None:
         view["card"] = None
         view["tomorrow"] = tomorrow_count(session, user, now)
         return view
     if shown is None:
-        shown = (seen, *_card_parts(conn, user, card_id))
+        shown = _with_intervals(user, *_card_parts(conn, user, card_id), now)
         with _QUEUE_LOCK:
-            cached.shown = shown
-    view["card"] = _with_intervals(user, shown[1], shown[2], now)
+            cached.shown = seen, shown
+    view["card"] = dict(shown)
     return view
 
 
@@ -543,7 +546,7 @@ class _Cached:
     seq: int
     last_log: int
     queue: DayQueue
-    shown: tuple | None = None  # ((seq, card id), card parts, memory) of the card last shown
+    shown: tuple | None = None  # ((seq, card id, scheduler), view) of the card last shown
 
 
 def _day_queue(conn, user: User, day: Day) -> _Cached:

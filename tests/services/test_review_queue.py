@@ -68,8 +68,8 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
         assert (counts, card_id) == expected(session, learner, now), f"step {step}"
         if card is not None:  # the card as shown (kept from the last view, or read now)
             assert card == review.card_view(session, learner, card_id, now), f"step {step}"
-        op = rng.choices(["answer", "undo", "suspend", "wait", "day", "limits", "worker",
-                          "direct"], weights=[60, 6, 3, 12, 4, 3, 8, 4])[0]
+        op = rng.choices(["answer", "undo", "suspend", "wait", "day", "limits", "retention",
+                          "worker", "direct"], weights=[60, 6, 3, 12, 4, 3, 3, 8, 4])[0]
         if op == "answer" and card is not None:
             review.answer(session, learner, card_id=card_id, rating=rng.choice([1, 2, 3, 3, 4]),
                           client_id=uuid.uuid4().hex, version=card["version"], now=now)
@@ -84,6 +84,9 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
             now += timedelta(days=rng.choice([1, 2, 5]))
         elif op == "limits":
             update_settings(session, learner, {"new_per_day": rng.randint(0, 30)})
+        elif op == "retention":  # the intervals shown change, the queue does not
+            update_settings(session, learner,
+                            {"desired_retention": rng.choice([0.8, 0.85, 0.9, 0.95])})
         elif op == "worker":
             workers()
         elif op == "direct":  # as a quiz's wrong answer does: review cards due now
