@@ -552,9 +552,7 @@ class _Cached:
 def _day_queue(conn, user: User, day: Day) -> _Cached:
     """The learner's queue for ``day``: the cached one, caught up, or a new one."""
     epoch, seq, content, last_log = conn.execute(_STAMP, {"uid": user.id}).one()
-    settings = settings_of(user)
-    key = (epoch, content, day.start, day.end, _selection(user), settings["new_per_day"],
-           settings["reviews_per_day"])
+    key = _queue_key(user, day, epoch, content)
     last_log = last_log or 0
     cached = _QUEUES.get(user.id)
     if cached is None or cached.key != key or (
@@ -567,6 +565,12 @@ def _day_queue(conn, user: User, day: Day) -> _Cached:
     if cached.queue.needs_rebuild():
         cached.queue = _build_queue(conn, user, day, last_log)
     return cached
+
+
+def _queue_key(user: User, day: Day, epoch: int, content: int | None) -> tuple:
+    settings = settings_of(user)
+    return (epoch, content, day.start, day.end, _selection(user), settings["new_per_day"],
+            settings["reviews_per_day"])
 
 
 def _build_queue(conn, user: User, day: Day, upto: int) -> DayQueue:
@@ -601,19 +605,36 @@ def _catch_up(conn, user: User, day: Day, cached: _Cached, seq: int, last_log: i
     if seq - cached.seq != len(rows) * (LOG_WEIGHT + 1) or any(
             r.card_id is None or r.fact_id is None for r in rows):
         return False
-    decks, kinds = _selection(user)
     for (card_id, reviewed_at, undone_at, imported, before, fact_id, note_id, kind, retired_at,
          state, due, suspended) in rows:
         today = reviewed_at >= day.start and undone_at is None
         cached.queue.apply(Change(
             card_id=card_id, fact_id=fact_id, state=int(State.NEW if state is None else state),
             due=due, suspended=bool(suspended),
-            selected=(retired_at is None and (not decks or note_id in decks)
-                      and (not kinds or kind in kinds)),
+            selected=retired_at is None and _in_selection(user, note_id, kind),
             reviewed_today=today,
             counted_as=before if today and not imported else None))
     cached.seq, cached.last_log = seq, last_log
     return True
+
+
+def _in_selection(user: User, note_id: int, kind: str) -> bool:
+    decks, kinds = _selection(user)
+    return (not decks or note_id in decks) and (not kinds or kind in kinds)
+
+
+def _queue_own_answer(user: User, now: datetime, stamp, review_id: int, change: Change) -> None:
+    """Move the answered card in this worker's queue, if the queue was current up to this
+    answer (the stamp moved by exactly one answer): the next view then needs no catch-up."""
+    epoch, seq, content, last_log = stamp
+    day = Day.of(user, now)
+    with _QUEUE_LOCK:
+        cached = _QUEUES.get(user.id)
+        if (cached is None or cached.key != _queue_key(user, day, epoch, content)
+                or cached.seq + LOG_WEIGHT + 1 != seq or cached.last_log >= review_id):
+            return
+        cached.queue.apply(change)
+        cached.seq, cached.last_log = seq, last_log
 
 
 def forget_queues() -> None:
@@ -656,7 +677,7 @@ def _replayed(session: Session, user: User, client_id: str) -> dict[str, Any] | 
     return _result(log, duplicate=True)
 
 
-_ANSWER_ROW = (select(Card.fact_id, Card.retired_at, *_STATE_COLUMNS)
+_ANSWER_ROW = (select(Card.fact_id, Card.note_id, Card.kind, Card.retired_at, *_STATE_COLUMNS)
                .outerjoin(CardState, _state_join())
                .where(Card.id == bindparam("card_id")))
 _LOCK_STATE = (select(CardState.id).where(CardState.user_id == _UID,
@@ -732,9 +753,15 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                              "leech": bool(row.leech)},
             "state_after": state_after, "undone_at": None, "imported": False,
             "external_card": None})
-        result = _result_of(inserted.inserted_primary_key[0], card_id, int(rating), now,
-                            state_after, undone=False, duplicate=False)
+        review_id = inserted.inserted_primary_key[0]
+        result = _result_of(review_id, card_id, int(rating), now, state_after, undone=False,
+                            duplicate=False)
+        stamp = conn.execute(_STAMP, {"uid": user.id}).one()  # ours: the learner's row is locked
         session.commit()
+        _queue_own_answer(user, now, stamp, review_id, Change(
+            card_id=card_id, fact_id=row.fact_id, state=int(after.state), due=after.due,
+            suspended=outcome.leech, selected=_in_selection(user, row.note_id, row.kind),
+            reviewed_today=True, counted_as=int(before.state)))
         return result
     except IntegrityError:
         session.rollback()
