@@ -102,6 +102,14 @@ def postgres_scratch(tag: str = "") -> Iterator[Engine]:
 # --- seeding ---------------------------------------------------------------------------------
 
 
+def bulk_insert(conn, model, rows: list[dict]) -> None:
+    """Insert many rows the way the app's own bulk writes do (``services.content``): with
+    RETURNING, SQLAlchemy sends them in multi-row batches; a plain executemany goes row by
+    row on psycopg, and each row would fire the queue-stamp triggers (migration 0006) alone.
+    """
+    conn.execute(insert(model).returning(model.id), rows).all()
+
+
 def _chunks(rows: list[dict], size: int = 20_000) -> Iterator[list[dict]]:
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
@@ -131,11 +139,11 @@ def seed_cards(engine: Engine, n_cards: int, now: datetime, cards_per_note: int 
                       "diagram": "", "section": "Bench", "line": pos + 1, "position": pos,
                       "retired_at": None})
     with engine.begin() as conn:
-        conn.execute(insert(Note), notes)
+        bulk_insert(conn, Note, notes)
         for chunk in _chunks(facts):
-            conn.execute(insert(Fact), chunk)
+            bulk_insert(conn, Fact, chunk)
         for chunk in _chunks(cards):
-            conn.execute(insert(Card), chunk)
+            bulk_insert(conn, Card, chunk)
     _reset_sequences(engine, ("notes", "facts", "cards"))
     return [c["id"] for c in cards]
 
@@ -146,7 +154,7 @@ def seed_users(engine: Engine, n: int, now: datetime, settings: dict | None = No
              "password_hash": NO_LOGIN, "role": "learner", "timezone": tz, "locale": None,
              "settings": settings or {}, "created_at": now} for i in range(n)]
     with engine.begin() as conn:
-        conn.execute(insert(User), rows)
+        bulk_insert(conn, User, rows)
     _reset_sequences(engine, ("users",))
     return [r["id"] for r in rows]
 

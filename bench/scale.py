@@ -8,7 +8,10 @@ Timed (median of ``RUNS`` after warm-up), through the review service:
 * ``due_queue``: the next 50 review cards due today, in due order (burying applied);
 * ``next_card``: ``services.review.next_card_id`` (learning, review, new, learn-ahead);
 * ``daily_counts``: ``services.review.counts`` (new / learning / review, under the limits);
-* ``next_view``: what GET /api/review/next computes (counts, next card, its view).
+* ``next_view``: what GET /api/review/next computes (counts, next card, its view), with the
+  learner's queue already in this worker's memory (every step but the day's first);
+* ``queue_build``: the same with no queue in memory: reading the day's queue (once a day per
+  worker, and after an undo, a suspend or new content).
 
 Each row's reference is the same query at 10k log rows: a ratio near 1 says the time does not
 grow with the log. PostgreSQL runs in a scratch database (``studyk8s_bench_<pid>``) that is
@@ -26,7 +29,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
+
+from .common import bulk_insert
 
 N_CARDS = 100_000
 N_NEW = 10_000  # cards the learner has not started
@@ -38,7 +43,7 @@ SIZES = (10_000, 100_000, 1_000_000)
 HISTORY_DAYS = 3 * 365
 RUNS = 9
 QUEUE_PAGE = 50
-METRICS = ("due_queue", "next_card", "daily_counts", "next_view")
+METRICS = ("due_queue", "next_card", "daily_counts", "next_view", "queue_build")
 ROWS = tuple(f"{m}_ms_1m{suffix}" for suffix in ("", "_pg") for m in METRICS)
 CHUNK = 50_000
 
@@ -79,7 +84,7 @@ def _logs(rng: random.Random, user_id: int, card_ids: list[int], n: int, start: 
 def _insert(engine: Engine, model, rows: list[dict]) -> None:
     with engine.begin() as conn:
         for i in range(0, len(rows), CHUNK):
-            conn.execute(insert(model), rows[i:i + CHUNK])
+            bulk_insert(conn, model, rows[i:i + CHUNK])
 
 
 def seed_base(engine: Engine, now: datetime, day_start: datetime) -> list[int]:
@@ -146,6 +151,7 @@ def time_queries(engine: Engine, now: datetime) -> dict[str, float]:
         "next_card": lambda: review.next_card_id(session, user, now),
         "daily_counts": lambda: review.counts(session, user, now),
         "next_view": lambda: review.next_view(session, user, now),
+        "queue_build": lambda: (review.forget_queues(), review.next_view(session, user, now)),
     }
     out = {}
     for name, fn in fns.items():

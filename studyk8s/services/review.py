@@ -4,6 +4,10 @@ Each answer is one transaction that checks the card's ``version`` (the state the
 given for) and the rating's client-generated id, so a retry returns the first result and a
 stale tab gets a conflict, never a second review. Sibling burying is derived from today's
 review log rather than stored, so undoing a review unburies its siblings by itself.
+
+The queue queries here are the reference; ``next_view`` serves the same answers from the
+learner's day queue kept in the worker's memory (``srs.queue``), checked against the
+database's stamps on every call (see "the learner's queue, kept in memory" below).
 """
 
 from __future__ import annotations
