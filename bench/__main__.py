@@ -1,4 +1,5 @@
-"""`make bench`: run the benchmarks, print one table, write bench/results.json.
+"""`make bench`: run the benchmarks, print one table, write bench/results.json, bench/RESULTS.md
+and the table in the README's Performance section (between its ``bench:`` markers).
 
 Each benchmark returns rows ``{"name", "value", "unit", "reference", "reference_value",
 "ratio"}``; the reference is measured in the same run where one exists, else it is the target
@@ -73,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = kept + rows
     out.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     write_markdown(rows, Path(__file__).with_name("RESULTS.md"))
-    print(f"\nwrote {out} and RESULTS.md", file=sys.stderr)
+    update_readme(rows, Path(__file__).resolve().parent.parent / "README.md")
+    print(f"\nwrote {out}, RESULTS.md and the README's table", file=sys.stderr)
     return 0
 
 
@@ -104,14 +106,12 @@ def machine() -> str:
             f"{platform.python_version()}, {platform.system()} {platform.release()}")
 
 
-def write_markdown(rows: list[dict], path: Path) -> None:
-    """The figures as a Markdown table, with the machine and date (for the README)."""
+def _table(rows: list[dict]) -> list[str]:
     lines = [
-        "# Benchmark results",
-        "",
         f"`make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}.",
         "Each figure next to its reference measured in the same run (or the issue's target,",
-        "named as such); ratio = value / reference.",
+        "named as such); ratio = value / reference. A `make bench ONLY=…` run replaces only",
+        "its own rows.",
         "",
         "| name | value | unit | reference | ref value | ratio |",
         "| --- | ---: | --- | --- | ---: | ---: |",
@@ -119,7 +119,26 @@ def write_markdown(rows: list[dict], path: Path) -> None:
     for r in rows:
         lines.append(f"| {r['name']} | {r['value']:.4g} | {r['unit']} | {r['reference']} | "
                      f"{r['reference_value']:.4g} | {r['ratio']:.3f} |")
-    path.write_text("\n".join(lines) + "\n")
+    return lines
+
+
+def write_markdown(rows: list[dict], path: Path) -> None:
+    """The figures as a Markdown table, with the machine and date."""
+    path.write_text("\n".join(["# Benchmark results", "", *_table(rows)]) + "\n")
+
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def update_readme(rows: list[dict], path: Path) -> None:
+    """Put the same table between the README's bench markers (left alone if it has none)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        print(f"# bench: no {README_START} … {README_END} block in {path}", file=sys.stderr)
+        return
+    block = "\n".join([README_START, *_table(rows), README_END])
+    path.write_text(text[:start] + block + text[end + len(README_END):], encoding="utf-8")
 
 
 def row(name, value, unit, reference, reference_value) -> dict:
