@@ -642,7 +642,7 @@ def _queue_own_answer(user: User, now: datetime, stamp, review_id: int, change: 
 
 
 def forget_queues() -> None:
-    """Drop every cached queue (after a restore swaps the database underneath)."""
+    """Drop every cached queue in this worker (the scale benchmark times a cold build)."""
     with _QUEUE_LOCK:
         _QUEUES.clear()
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from studyk8s.models import CardState
+from studyk8s.models import Card, CardState
 from studyk8s.services import review
 from studyk8s.services.content import import_notes
 from studyk8s.services.users import create_user, update_settings
@@ -124,3 +124,23 @@ def test_new_content_reaches_a_cached_queue(session, learner, notes_dir):
     after = review.next_view(session, learner, NOW)["counts"]["new"]
     assert after == expected(session, learner, NOW)[0]["new"]
     assert after > before
+
+
+def test_the_database_stamps_every_write_the_queue_depends_on(session, learner):
+    """The contract with migration 0006's triggers, on SQLite and PostgreSQL alike."""
+    def stamp():
+        epoch, seq, content, _ = session.connection().execute(
+            review._STAMP, {"uid": learner.id}).one()
+        session.commit()
+        return epoch, seq, content
+
+    epoch, seq, content = stamp()
+    card = review.next_view(session, learner, NOW)["card"]
+    review.answer(session, learner, card_id=card["id"], rating=3, client_id=uuid.uuid4().hex,
+                  version=card["version"], now=NOW)
+    assert stamp() == (epoch, seq + review.LOG_WEIGHT + 1, content)  # one answer
+    review.undo(session, learner, NOW)  # a state write and a log update: not an answer
+    assert stamp() == (epoch, seq + review.LOG_WEIGHT + 3, content)
+    session.execute(update(Card).where(Card.id == card["id"]).values(section="moved"))
+    session.commit()
+    assert stamp()[2] != content  # content changed: every learner's queue is rebuilt
