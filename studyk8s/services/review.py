@@ -322,17 +322,16 @@ def _params(user: User, day: Day, **more) -> dict[str, Any]:
     return {"uid": user.id, "day_start": day.start, "day_end": day.end, **more}
 
 
-def _done_today(session: Session, user: User, day: Day) -> tuple[int, int]:
-    """(new cards introduced, review-state cards answered) today, for the daily limits: one
-    aggregate in SQL over today's rows."""
-    new, review = session.execute(_statements(user, session).done_today,
-                                  _params(user, day)).one()
-    return int(new or 0), int(review or 0)
-
-
 def _limits_left(session: Session, user: User, day: Day) -> tuple[int, int]:
+    """(new cards, reviews) the daily limits still allow: one aggregate over today's rows."""
+    return _left(user, session.execute(_statements(user, session).done_today,
+                                       _params(user, day)).one())
+
+
+def _left(user: User, done: tuple[int | None, int | None]) -> tuple[int, int]:
+    """What the limits allow after ``done`` (new cards introduced, review cards answered)."""
     settings = settings_of(user)
-    new_done, review_done = _done_today(session, user, day)
+    new_done, review_done = (int(n or 0) for n in done)
     return (max(0, settings["new_per_day"] - new_done),
             max(0, settings["reviews_per_day"] - review_done))
 
@@ -351,10 +350,7 @@ def _new_q(user: User, day: Day):
 
 def counts(session: Session, user: User, now: datetime) -> Counts:
     day = Day.of(user, now)
-    return _counts(session, user, day, *_limits_left(session, user, day))
-
-
-def _counts(session: Session, user: User, day: Day, new_left: int, review_left: int) -> Counts:
+    new_left, review_left = _limits_left(session, user, day)
     q, p = _statements(user, session), _params(user, day)
     return Counts(  # a cap of 0 counts 0: no query
         new=session.scalar(q.new_count, {**p, "cap": new_left}) if new_left else 0,
@@ -367,24 +363,14 @@ def next_card_id(session: Session, user: User, now: datetime) -> int | None:
     """Anki's order: learning cards that are due, then reviews, then new cards, then learning
     cards due within the learn-ahead window."""
     day = Day.of(user, now)
-    return _next_card_id(session, user, day, *_limits_left(session, user, day))
-
-
-def _next_card_id(session: Session, user: User, day: Day, new_left: int, review_left: int,
-                  known: Counts | None = None) -> int | None:
-    """``known``: today's counts, taken in the same transaction; a queue they show empty is
-    not asked again (learn-ahead past the day's end is outside the learning count)."""
+    new_left, review_left = _limits_left(session, user, day)
     q, p = _statements(user, session), _params(user, day)
-    now, ahead = day.now, day.now + LEARN_AHEAD
-    steps: list[tuple[Any, dict[str, Any]]] = []
-    if known is None or known.learning:
-        steps.append((q.first_learning, {**p, "until": now}))
-    if review_left and (known is None or known.review):
+    steps: list[tuple[Any, dict[str, Any]]] = [(q.first_learning, {**p, "until": now})]
+    if review_left:
         steps.append((q.first_review, p))
-    if new_left and (known is None or known.new):
+    if new_left:
         steps.append((q.first_new, p))
-    if known is None or known.learning or ahead > day.end:
-        steps.append((q.first_learning, {**p, "until": ahead}))
+    steps.append((q.first_learning, {**p, "until": now + LEARN_AHEAD}))
     for stmt, params in steps:
         card_id = session.scalar(stmt, params)
         if card_id is not None:
@@ -408,6 +394,7 @@ def tomorrow_count(session: Session, user: User, now: datetime) -> int:
 
 
 def memory_of(row: CardState | None) -> CardMemory:
+    """The scheduler's view of a card state (or of a row with the same columns)."""
     if row is None:
         return CardMemory()
     return CardMemory(state=State(row.state), step=row.step, stability=row.stability,
@@ -437,11 +424,8 @@ _CARD_VIEW = (select(*_CARD_COLUMNS, *_STATE_COLUMNS)
 
 
 def _memory_of_row(row) -> CardMemory:
-    if row.state_id is None:
-        return CardMemory()
-    return CardMemory(state=State(row.state), step=row.step, stability=row.stability,
-                      difficulty=row.difficulty, due=row.due, last_review=row.last_review,
-                      reps=row.reps, lapses=row.lapses)
+    """``memory_of`` for a row of ``_STATE_COLUMNS`` (NULLs when the learner has no state)."""
+    return memory_of(row if row.state_id is not None else None)
 
 
 def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
@@ -581,10 +565,7 @@ def _build_queue(conn, user: User, day: Day, upto: int) -> DayQueue:
     """Read the day's queue: today's counts up to log row ``upto``, the learning cards, and the
     first reviews and new cards the limits allow (plus a margin)."""
     q, p = _queue_statements(conn.dialect.name, *_selection(user)), _params(user, day, upto=upto)
-    settings = settings_of(user)
-    new_done, review_done = conn.execute(q.done_upto, p).one()
-    new_left = max(0, settings["new_per_day"] - int(new_done or 0))
-    review_left = max(0, settings["reviews_per_day"] - int(review_done or 0))
+    new_left, review_left = _left(user, conn.execute(q.done_upto, p).one())
 
     def capped(stmt, left):
         if not left:

@@ -88,9 +88,6 @@ class _Ordered:
     def __len__(self) -> int:
         return len(self.live)
 
-    def __contains__(self, card_id: int) -> bool:
-        return card_id in self.live
-
     def first(self) -> int | None:
         while self.head < len(self.order) and self.order[self.head] not in self.live:
             self.head += 1
