@@ -67,7 +67,7 @@ def _exam_date(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise QuizError("the exam date must be a date like 2026-12-24") from None
+        raise QuizError("The exam date must be a date like 2026-12-24") from None
 
 
 def _memory(row) -> CardMemory:
