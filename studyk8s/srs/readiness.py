@@ -15,19 +15,25 @@ mapping fitted on the learner's own answers:
   the moment of answering*, from the card states the review log held just before then (later
   reviews are never looked at). Answers about facts not yet studied then are evidence about
   "unknown" facts instead.
-* **Mapping.** ``P(right) = σ(a + b·logit r)`` (Platt scaling), fitted by maximum a posteriori
-  with a Gaussian prior centred on a deliberately cautious mapping (``PRIOR``: below the
-  identity wherever it matters for passing). With no answers the prior is the mapping; a few
-  dozen answers outweigh it. Facts never studied get a Beta posterior whose prior mean is 0.25,
-  the chance of guessing a four-choice question: neither 0 nor 1.
+* **Mapping.** ``P(right) = σ(a + b·r)`` (Platt scaling, with retrievability as the score),
+  fitted by maximum a posteriori with a Gaussian prior centred on a deliberately cautious
+  mapping (``PRIOR``: 80 % for a card just reviewed, 74 % at the desired retention 0.9, falling
+  steeply as memory decays). With no answers the prior is the mapping; a few dozen answers
+  outweigh it. (σ(a + b·logit r) was tried first: with answers given mostly right after
+  reviews, r ≈ 1, its slope came from the prior alone and barely reacted to decay towards a
+  distant exam; it scored worse in the bench too.) Facts never studied get a Beta posterior
+  whose prior mean is 0.25, the chance of guessing a four-choice question: neither 0 nor 1.
 * **Interval.** A normal approximation of the score of an exam of ``exam_questions`` questions
   on the in-scope facts, combining three variances: the mapping's (Laplace approximation of
   the posterior, carried to the score by the delta method), the unknown facts' Beta posterior,
-  and the binomial draw of which questions the exam asks. ``p_pass`` comes from the same
-  distribution, with a continuity correction.
+  and the exam's own draw (which facts it asks, without replacement, and each answer's
+  Bernoulli outcome). ``p_pass`` comes from the same distribution, with a continuity
+  correction.
 * **Verdict.** "not enough evidence" until ``MIN_ANSWERS`` quiz answers on studied facts are
-  in; then "ready" only when the interval's lower bound clears the pass mark, "not ready" when
-  the forecast is below it, and "borderline" in between.
+  in, and (unless the forecast is already below the pass mark) until ``MIN_COVERING`` of them
+  were given with the facts remembered no better than they will be at the exam; then "ready"
+  only when the interval's lower bound clears the pass mark, "not ready" when the forecast is
+  below it, and "borderline" in between.
 """
 
 from __future__ import annotations
@@ -51,15 +57,20 @@ EXAM_QUESTIONS = 20
 # are told apart. `make bench ONLY=readiness` checks what it costs (the "ready" forecasts for
 # learners who fail, and how often a learner who passes is told so).
 MIN_ANSWERS = 30
+# …and of those, answers given when the facts were at most this much better remembered than
+# they will be at the exam: a verdict of "ready" may not rest on an extrapolation from answers
+# given right after reviewing to an exam weeks later (how fast *quiz* performance fades is
+# only known from answers given after some fading).
+MIN_COVERING = 10
+COVER_MARGIN = 0.05
 INTERVAL = 0.95  # the interval shown; its lower end gates "ready"
 _Z = NormalDist().inv_cdf(0.5 + INTERVAL / 2)
 
-# The cautious prior mapping σ(a + b·logit r): r = 0.9 → 0.78, r = 0.98 → 0.93, r = 0.5 → 0.38.
-PRIOR = (-0.2, 0.4)
-PRIOR_SD = (1.0, 0.5)
+# The cautious prior mapping σ(a + b·r): r = 1 → 0.80, 0.9 → 0.74, 0.5 → 0.40, 0 → 0.10.
+PRIOR = (-2.2, 3.6)
+PRIOR_SD = (1.0, 1.5)
 # Facts never studied: Beta(1, 3), mean 0.25 (guessing one of four choices).
 UNKNOWN_PRIOR = (1.0, 3.0)
-_R_LO, _R_HI = 0.02, 0.98  # retrievability is clipped: logit(1) is infinite
 WEAKEST = 3
 
 NOT_ENOUGH_EVIDENCE = "not_enough_evidence"
@@ -154,14 +165,14 @@ def _sigmoid(z: float) -> float:
     return e / (1 + e)
 
 
-def _logit(r: float) -> float:
-    r = min(_R_HI, max(_R_LO, r))
-    return math.log(r / (1 - r))
+def _x(r: float) -> float:
+    """The mapping's predictor: retrievability itself (Platt's score), in [0, 1]."""
+    return min(1.0, max(0.0, r))
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """The fitted mapping ``σ(a + b·logit r)`` with its posterior covariance, and the Beta
+    """The fitted mapping ``σ(a + b·r)`` with its posterior covariance, and the Beta
     posterior of the right-answer rate on facts never studied."""
 
     a: float = PRIOR[0]
@@ -170,10 +181,16 @@ class Calibration:
     unknown: tuple[float, float] = UNKNOWN_PRIOR
     answers: float = 0.0  # weight of the answers on studied facts (whole questions)
     unknown_answers: float = 0.0
+    rs: tuple[tuple[float, float], ...] = ()  # (r, weight) of those answers, r ascending
+
+    def covering(self, r: float) -> float:
+        """The weight of the answers given at a retrievability no higher than ``r`` plus
+        ``COVER_MARGIN``: the evidence about memory as faded as ``r``."""
+        return sum(w for x, w in self.rs if x <= r + COVER_MARGIN)
 
     def p(self, r: float) -> float:
         """The chance of answering a question on a fact with retrievability ``r`` right."""
-        return _sigmoid(self.a + self.b * _logit(r))
+        return _sigmoid(self.a + self.b * _x(r))
 
     @property
     def p_unknown(self) -> float:
@@ -184,7 +201,7 @@ class Calibration:
 def calibrate(points: Iterable[Point]) -> Calibration:
     """Fit the mapping on the evidence (MAP under the cautious prior; Newton's method on the
     two parameters) and update the unknown facts' Beta prior."""
-    studied = [(p.w, _logit(p.r), p.y) for p in points if p.r is not None]
+    studied = [(p.w, _x(p.r), p.y) for p in points if p.r is not None]
     al, be = UNKNOWN_PRIOR
     n_unknown = 0.0
     for p in points:
@@ -211,7 +228,8 @@ def calibrate(points: Iterable[Point]) -> Calibration:
             break
     det = haa * hbb - hab * hab
     return Calibration(a=a, b=b, cov=(hbb / det, -hab / det, haa / det), unknown=(al, be),
-                       answers=sum(w for w, _, _ in studied), unknown_answers=n_unknown)
+                       answers=sum(w for w, _, _ in studied), unknown_answers=n_unknown,
+                       rs=tuple(sorted((x, w) for w, x, _ in studied)))
 
 
 # --- the forecast --------------------------------------------------------------------------
@@ -253,6 +271,7 @@ class Forecast:
     at: datetime  # the exam (or now)
     days_left: int | None  # study days left before the exam date (None: no date)
     naive: float  # the mean retrievability at ``at`` (unstudied facts 0): what readiness was
+    covered: bool  # enough answers given with memory as faded as it will be at ``at``
     weakest: tuple[Section, ...] = field(default=())
 
     @property
@@ -288,7 +307,7 @@ def forecast(facts: Sequence[FactNow], calibration: Calibration, scheduler: Sche
             p = cal.p(r)
             v = p * (1 - p)
             ga += v
-            gb += v * _logit(r)
+            gb += v * _x(r)
         ps.append(p)
         per_topic.setdefault(f.topic, []).append(p)
     if n == 0:
@@ -306,12 +325,16 @@ def forecast(facts: Sequence[FactNow], calibration: Calibration, scheduler: Sche
     need = math.ceil(pass_mark * k - 1e-9)  # right answers needed to pass
     p_pass = (1 - NormalDist(predicted * k, max(sd * k, 1e-9)).cdf(need - 0.5)) if n else 0.0
     answers = round(cal.answers)
+    mean_r = naive / studied if studied else 0.0
+    covered = cal.covering(mean_r) >= MIN_COVERING - 1e-9
     if n == 0 or studied == 0 or answers < MIN_ANSWERS:
+        verdict = NOT_ENOUGH_EVIDENCE
+    elif predicted < pass_mark:
+        verdict = NOT_READY  # p falls as r does: fading further only lowers it
+    elif not covered:
         verdict = NOT_ENOUGH_EVIDENCE
     elif low >= pass_mark:
         verdict = READY
-    elif predicted < pass_mark:
-        verdict = NOT_READY
     else:
         verdict = BORDERLINE
     c = scheduler.config
@@ -321,7 +344,7 @@ def forecast(facts: Sequence[FactNow], calibration: Calibration, scheduler: Sche
                      key=lambda s: (s.predicted, -s.facts, s.topic))[:WEAKEST]
     return Forecast(predicted=predicted, low=low, high=high, p_pass=p_pass,
                     pass_mark=pass_mark, verdict=verdict, facts=n, studied=studied,
-                    answers=answers, reviews=reviews, at=at, days_left=days_left,
+                    answers=answers, reviews=reviews, covered=covered, at=at, days_left=days_left,
                     naive=naive / n if n else 0.0, weakest=tuple(weakest))
 
 
