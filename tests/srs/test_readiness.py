@@ -165,3 +165,17 @@ def test_a_longer_exam_narrows_the_interval():
     long = rd.forecast(facts(20, m), cal, SCHED, at=at, now=at, exam_questions=20)
     assert short.predicted == long.predicted
     assert short.high - short.low > long.high - long.low > 0
+
+
+def test_the_module_is_pure():
+    """It imports the standard library and the scheduler, nothing of Flask or SQLAlchemy (the
+    package's __init__ loads Flask, so this reads the module's own imports)."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(rd.__file__).read_text(encoding="utf-8"))
+    names = {(n.level, n.module) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    names |= {(0, a.name) for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert {m for level, m in names if level} == {"scheduler"}
+    assert not {m for level, m in names if not level
+                if m.split(".")[0] in ("flask", "sqlalchemy", "studyk8s")}
