@@ -131,3 +131,19 @@ def test_settings_page_sets_and_clears_the_exam_date(app, learner_client):
     assert 'class="readiness"' not in learner_client.get("/").get_data(as_text=True)
     zh = learner_client.get("/settings", headers=ZH).get_data(as_text=True)
     assert "考试日期" in zh
+
+
+def test_answers_given_fresh_say_so_for_a_distant_exam(app, learner_client):
+    def setup(s, user, now):
+        at = first_day_session(s, user, now)
+        take_quiz(s, user, at, right=20, seed=1)
+        take_quiz(s, user, at + timedelta(minutes=1), right=20, seed=2)
+
+    as_learner(app, setup)
+    assert "— ready" in box(learner_client.get("/quiz").get_data(as_text=True))
+    learner_client.post("/quiz/exam-date", data={"exam_date": exam_in(60)})
+    text = box(learner_client.get("/quiz").get_data(as_text=True))
+    assert "not enough evidence yet" in text and "Based on 40 quiz answers" in text
+    assert "take quizzes on facts you reviewed some days ago" in text
+    zh = box(learner_client.get("/quiz", headers=ZH).get_data(as_text=True))
+    assert "几天前复习过的知识点的测验" in zh
