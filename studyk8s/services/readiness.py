@@ -32,15 +32,15 @@ _CHUNK = 500  # ids per IN (...) list
 
 def in_scope_facts(session: Session, deck_ids: Sequence[int],
                    sections: Sequence[str]) -> list[QFact]:
-    """The facts readiness forecasts over: those a question can be asked about.
-
-    TODO(h/gate): replace the body with the one "askable facts" function of
-    studyk8s/quiz/gate.py (the quiz page's count) — one line — so readiness, the quiz page,
-    import and stats count the same facts.
-    """
+    """The facts readiness forecasts over: those a question can be asked about (the quiz
+    page's count), narrowed to ``sections``."""
     from ..quiz.generate import split_by_weight, variants_for
     from .quiz import load_facts
 
+    # TODO(h/gate): once h/gate is merged, replace the next line with
+    #     facts = quiz.askable_facts(session, deck_ids).ok
+    # (services/quiz.py over studyk8s/quiz/gate.py: the one count of askable facts, the same
+    # on import, the quiz page, readiness and stats), and drop variants_for above.
     facts = [f for f in load_facts(session, deck_ids) if variants_for(f)]
     if sections:
         buckets = split_by_weight(facts, dict.fromkeys(sections, 1.0))
