@@ -1,5 +1,6 @@
-"""Practice quizzes and timed exams: start, save answers, submit, results, retry, history,
-readiness. Owns its transactions (every write here commits or rolls back).
+"""Practice quizzes and timed exams: start, save answers, submit, results, retry, history
+(readiness: services/readiness.py). Owns its transactions (every write here commits or rolls
+back).
 
 Questions are generated (pure, seeded) from the facts in scope and snapshotted as JSON in the
 attempt, so later note edits and re-imports never change an attempt. The server owns the
@@ -580,7 +581,7 @@ def results(session: Session, user: User, attempt_id: int, now: datetime, *,
     }
 
 
-# --- retry, history, readiness -------------------------------------------------------------
+# --- retry, history ------------------------------------------------------------------------
 
 
 def retry_wrong(session: Session, user: User, attempt_id: int, *, now: datetime,
@@ -639,10 +640,3 @@ def history(session: Session, user: User, now: datetime,
              "retry_of": a.retry_of, "remaining_ms": remaining_ms(a.deadline, now)
              if a.submitted_at is None else None}
             for a, n in rows]
-
-
-def readiness(session: Session, user: User, now: datetime, **scope: Any) -> dict[str, Any]:
-    """The exam readiness forecast: moved to services/readiness.py (kept here for callers)."""
-    from .readiness import readiness as forecast
-
-    return forecast(session, user, now, **scope)

@@ -1,5 +1,5 @@
 """Quiz and exam service: snapshots, the server-owned clock with an injected time, resume,
-double submit, retry, history, review integration and readiness."""
+double submit, retry, history and review integration (readiness: test_readiness.py)."""
 
 from __future__ import annotations
 
@@ -356,16 +356,6 @@ def test_bringing_cards_forward_can_be_turned_off(session, learner, now):
     r = quiz.submit(session, learner, attempt.id, now=now)
     assert r["forwarded_cards"] == 0
     assert session.scalar(select(func.min(CardState.due))) == now + timedelta(days=20)
-
-
-def test_readiness_is_still_reachable_from_the_quiz_service(session, learner, now):
-    """Moved to services/readiness.py (tests/services/test_readiness.py); the old entry point
-    delegates."""
-    _review_states(session, learner, now)
-    later = quiz.readiness(session, learner, now + timedelta(days=400), pass_mark=90)
-    assert later["studied"] == later["facts"] > 30 and later["pass_mark"] == 0.9
-    assert later["predicted"] < quiz.readiness(session, learner, now)["predicted"]
-    assert quiz.readiness(session, learner, now, sections=["插件"])["facts"] == 6
 
 
 def test_a_cleared_answer_is_not_counted_as_answered(session, learner, now):

@@ -79,8 +79,6 @@ def test_one_first_day_session_is_not_ready(session, learner, now):
     assert r["verdict"] == model.NOT_ENOUGH_EVIDENCE and not r["ready"]
     assert r["predicted"] < 0.85 and r["low"] < r["pass_mark"]
     assert r["reviews"] >= 2 * r["facts"] and r["needed"] == model.MIN_ANSWERS
-    # the old entry point still answers, from the new service
-    assert quiz.readiness(session, learner, at)["verdict"] == model.NOT_ENOUGH_EVIDENCE
 
 
 def test_quizzes_answered_mostly_wrong_fall_below_the_pass_mark(session, learner, now):
