@@ -27,6 +27,10 @@ from ..srs import readiness as model
 from .users import settings_of
 
 EXAM_HOUR = 9  # an exam date is taken as that morning, local time
+# The calibration uses the learner's latest answers only: recent answers say most about how
+# they answer now, and the cost of a forecast (on the home page) stays bounded however long
+# their history grows.
+MAX_ANSWERS = 400
 _CHUNK = 500  # ids per IN (...) list
 
 
@@ -82,17 +86,20 @@ def _chunks(ids: Sequence[Any]):
 
 
 def _answers(session: Session, user: User) -> list[model.Answer]:
-    """The learner's answered questions that tested facts. Exam answers count once the exam is
-    closed (until then they may still change); practice answers are final when given."""
-    rows = session.execute(
-        select(QuizAnswer.saved_at, QuizAnswer.score, QuizAnswer.correct, QuizQuestion.data)
+    """The learner's latest answered questions (``MAX_ANSWERS``) that tested facts. Exam
+    answers count once the exam is closed (until then they may still change); practice
+    answers are final when given."""
+    rows = session.execute(  # only the snapshot's fact keys: not the whole question's JSON
+        select(QuizAnswer.saved_at, QuizAnswer.score, QuizAnswer.correct,
+               QuizQuestion.data["facts"])
         .join(QuizQuestion, QuizQuestion.id == QuizAnswer.question_id)
         .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
         .where(QuizAttempt.user_id == user.id, QuizAnswer.response.is_not(None),
-               or_(QuizAttempt.mode == PRACTICE, QuizAttempt.submitted_at.is_not(None))))
+               or_(QuizAttempt.mode == PRACTICE, QuizAttempt.submitted_at.is_not(None)))
+        .order_by(QuizAnswer.saved_at.desc(), QuizAnswer.id.desc()).limit(MAX_ANSWERS))
     out = []
-    for saved_at, score, correct, data in rows:
-        keys = tuple((data or {}).get("facts") or ())
+    for saved_at, score, correct, facts in rows:
+        keys = tuple(facts or ())
         if keys:
             value = score if score is not None else (1.0 if correct else 0.0)
             out.append(model.Answer(saved_at, float(value), keys))

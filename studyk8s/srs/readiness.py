@@ -125,7 +125,8 @@ class Point:
 
 def memory_before(history: Sequence[Review], at: datetime) -> CardMemory | None:
     """The card's memory just before ``at``: the state after its last review strictly earlier
-    (``history`` in time order). None when it had not been reviewed yet."""
+    (``history`` in time order). None when it had not been reviewed yet. (``evidence``
+    applies the same rule with each history's times looked up once.)"""
     i = bisect_left([h.at for h in history], at)
     return history[i - 1].memory if i else None
 
@@ -145,13 +146,20 @@ def evidence(answers: Iterable[Answer], histories: Mapping[str, Sequence[Sequenc
     """The calibration points of the answers: per tested fact, its retrievability from the
     reviews before the answer. ``histories`` maps a fact key to its cards' review histories
     (each in time order); facts it does not know are left out."""
+    c = scheduler.config
+    times = {k: [[r.at for r in h] for h in hs] for k, hs in histories.items()}
+    known: dict[tuple, float | None] = {}  # r depends on the states and the study day only
     points = []
     for a in answers:
         keys = [k for k in a.facts if k in histories]
+        day = study_day(a.at, c.tz, c.rollover_hour) if keys else None
         for k in keys:
-            before = [m for h in histories[k] if (m := memory_before(h, a.at)) is not None]
-            r = fact_retrievability(before, scheduler, a.at)
-            points.append(Point(r, min(1.0, max(0.0, float(a.score))), 1 / len(keys)))
+            idx = tuple(bisect_left(t, a.at) for t in times[k])  # reviews before the answer
+            memo = (k, idx, day)
+            if memo not in known:
+                before = [h[i - 1].memory for h, i in zip(histories[k], idx, strict=True) if i]
+                known[memo] = fact_retrievability(before, scheduler, a.at)
+            points.append(Point(known[memo], min(1.0, max(0.0, float(a.score))), 1 / len(keys)))
     return points
 
 
