@@ -22,8 +22,22 @@ import re
 from dataclasses import dataclass, replace
 
 from . import inline
-from .blocks import Blank, Block, Diagram, Heading, Item, ListBlock, Other, Text, build_blocks
+from .blocks import (
+    Blank,
+    Block,
+    Code,
+    Comment,
+    Diagram,
+    Heading,
+    Item,
+    ListBlock,
+    Other,
+    Table,
+    Text,
+    build_blocks,
+)
 from .frontmatter import decode, meta_bool, meta_str, meta_tags, split_front_matter
+from .md import clean_source
 from .mermaid import parse_mermaid
 from .model import (
     ABBREVIATION,
@@ -32,8 +46,10 @@ from .model import (
     ENUMERATION,
     PROPERTY,
     STATEMENT,
+    CodeBlock,
     Fact,
     ParsedNote,
+    PlanItem,
     Problem,
     key_segment,
 )
@@ -65,6 +81,9 @@ class _Walker:
         self.prose: list[str] = []
         self.first_heading = ""
         self.stmt_of_block: dict[int, list[int]] = {}
+        self.plan: list[PlanItem] = []
+        self.comments: list[Comment] = []
+        self.seen_content = False  # a block other than a comment came (original-title rule)
         self._sec: tuple[str, ...] | None = None  # cached section path
 
     # -- helpers -------------------------------------------------------------
@@ -81,6 +100,13 @@ class _Walker:
 
     def add(self, kind: str, term: str, line: int, **kw) -> int:
         kw.setdefault("section", self.sec())
+        term = inline.clean(term)
+        for key in ("definition", "group", "parent"):
+            if kw.get(key):
+                kw[key] = inline.clean(kw[key])
+        for key in ("aliases", "items"):
+            if kw.get(key):
+                kw[key] = tuple(c for c in (inline.clean(a) for a in kw[key]) if c)
         self.facts.append(Fact(kind=kind, term=term, source=self.src(line), **kw))
         return len(self.facts) - 1
 
@@ -109,10 +135,17 @@ class _Walker:
                 self.list_block(block)
             elif isinstance(block, Diagram):
                 self.diagram(block, prev)
-            elif isinstance(block, Other):
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Comment):
+                if not self.seen_content:
+                    self.comments.append(block)
+            elif isinstance(block, (Other, Code)):
                 if self.label is not None:
                     self.label.followed = True
                 self.label_run = False
+            if not isinstance(block, (Comment, Blank)):
+                self.seen_content = True
             prev = block
         self.close_label()
 
@@ -152,14 +185,42 @@ class _Walker:
         self.stmt_of_block[id(block)] = self.statements(block.text, block.line, block)
 
     def definition(self, parsed, line: int, group: str, *, strict_abbr: bool, **kw) -> int:
+        """One definition fact (or one per sibling in ``nfs, glusterfs: …``); returns the
+        index of the last one added."""
         term, aliases, definition = parsed
-        if not aliases and inline.is_abbreviation(term, definition, strict=strict_abbr):
-            return self.add(
-                ABBREVIATION, term, line, definition=inline.plain(definition), group=group, **kw
-            )
-        return self.add(
-            DEFINITION, term, line, definition=definition, aliases=aliases, group=group, **kw
-        )
+        idx = -1
+        for name in inline.sibling_terms(term):
+            abbr = inline.abbreviation_of(name, definition, strict=strict_abbr)
+            if not aliases and abbr is not None:
+                idx = self.add(ABBREVIATION, name, line, definition=abbr, group=group, **kw)
+            else:
+                idx = self.add(DEFINITION, name, line, definition=definition, aliases=aliases,
+                               group=group, **kw)
+        return idx
+
+    # -- tables ----------------------------------------------------------------------------
+    def table(self, block: Table) -> None:
+        """A table whose first column names things: one definition per row, the first
+        header cell as the group. Anything else is skipped with a warning."""
+        if self.label is not None:
+            self.label.followed = True
+        self.label_run = False
+        rows = [(ln, [inline.clean(c) for c in cells]) for ln, cells in block.rows]
+        rows = [(ln, cells) for ln, cells in rows if any(cells)]
+        named = [r for r in rows if r[1] and inline.is_term(r[1][0]) and any(r[1][1:])]
+        if not rows or len(block.header) < 2 or len(named) * 2 < len(rows):
+            self.warn(block.line, "table skipped: its first column does not name things")
+            return
+        group = inline.clean(block.header[0]) if block.header else ""
+        if not group or not inline.is_term(group):
+            group = self.heading_label
+        for ln, cells in rows:
+            if (ln, cells) not in named:
+                self.warn(ln, "table row skipped: its first cell is not a name")
+                continue
+            term, aliases = inline.split_aliases(cells[0])
+            definition = "; ".join(c for c in cells[1:] if c)
+            self.definition((term, aliases, definition), ln, group, strict_abbr=True)
 
     def statements(self, text: str, line: int, block: Text | None = None) -> list[int]:
         """Free prose → statement facts, one per sentence, each with a cloze target."""
@@ -177,8 +238,8 @@ class _Walker:
             meaningful = sum(ch.isalnum() for ch in masked)
             if meaningful < 3 or clean.endswith((":", "：")):
                 continue
-            cloze = inline.pick_cloze(sent, avoid)
-            if cloze and cloze not in clean:
+            cloze = inline.clean(inline.pick_cloze(sent, avoid))
+            if cloze and not inline.is_whole_token(cloze, clean):
                 cloze = ""
             term = clean if len(clean) <= 40 else clean[:39].rstrip() + "…"
             where = block.line_at(at) if block is not None and at >= 0 else line
@@ -197,6 +258,15 @@ class _Walker:
         for item in _walk_items(block.items):
             self.prose.append(item.text)
             self.prose.extend(t for _, t in item.cont)
+        if inline.is_plan(group, [self.item_text(it) for it in block.items]):
+            for item in _walk_items(block.items):
+                parsed = inline.split_definition(item.text)
+                text = self.item_text(item)
+                label = inline.clean(parsed[0]) if parsed is not None and parsed[2] else text
+                if parsed is not None and parsed[2]:
+                    text = inline.clean(" ".join([parsed[2], *(t for _, t in item.cont)]))
+                self.plan.append(PlanItem(label, text, self.src(item.line)))
+            return
         self.items(block.items, group)
 
     def items(self, items: list[Item], group: str) -> None:
@@ -270,7 +340,9 @@ class _Walker:
         for line, txt in cont:
             sub = inline.split_definition(txt)
             last = (runs[-1][2] or [runs[-1][1][2]])[-1]
-            wrapped = txt[:1].islower() and txt[:1].isascii() and last[-1:] not in ".。!！?？)）"
+            # "…runs on\nthe nodes: x" is a wrapped sentence; "podAntiAffinity: x" a sibling
+            wrapped = (sub is not None and txt[:1].islower() and " " in sub[0]
+                       and last[-1:] not in ".。!！?？)）")
             if sub is not None and sub[2] and not wrapped:
                 runs.append([line, sub, []])
             else:
@@ -404,12 +476,13 @@ def parse_note(data: bytes, path: str) -> ParsedNote:
     if isinstance(data, str):
         data = data.encode("utf-8")
     text = decode(bytes(data), path)
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    text, clean_warnings = clean_source(text)
+    lines = text.split("\n")
     meta, body_start = split_front_matter(lines, path)
-    blocks, block_warnings = build_blocks(lines[body_start:], body_start + 1)
+    blocks, block_warnings, code = build_blocks(text, body_start, lines)
     walker = _Walker(path)
     walker.run(blocks)
-    warnings = [Problem(path, ln, msg, "warning") for ln, msg in block_warnings]
+    warnings = [Problem(path, ln, msg, "warning") for ln, msg in clean_warnings + block_warnings]
     warnings.extend(walker.warnings)
 
     title = meta_str(meta.get("title")) or walker.first_heading or _stem(path)
@@ -421,11 +494,15 @@ def parse_note(data: bytes, path: str) -> ParsedNote:
                 Problem(path, 1, f"lang {meta_str(meta.get('lang'))!r} is not zh or en; detected")
             )
     lang = lang or _detect_lang(walker.prose)
+    tags = meta_tags(meta.get("tags"))
+    front = _front_matter_fact(walker, meta, lines[:body_start], tags)
+    if front is not None:
+        walker.facts.insert(0, front)
 
     facts = [f if f.term else replace(f, term=title) for f in walker.facts]
     facts.sort(key=lambda f: f.line)  # stable: same-line facts keep emission order
     facts = _number_occurrences(facts)
-    if not facts:
+    if not facts and not walker.plan:
         warnings.append(Problem(path, body_start + 1 if body_start < len(lines) else 1,
                                 "no facts found in this note"))
     warnings.sort(key=lambda w: w.line)
@@ -436,7 +513,42 @@ def parse_note(data: bytes, path: str) -> ParsedNote:
         facts=tuple(facts),
         warnings=tuple(warnings),
         date=meta_str(meta.get("date")),
-        tags=meta_tags(meta.get("tags")),
+        tags=tags,
         draft=meta_bool(meta.get("draft")),
         content_hash=hashlib.sha256(data).hexdigest(),
+        plan=tuple(walker.plan),
+        code=tuple(CodeBlock(c.lang, c.text, f"{path}:{c.line}")
+                   for c in sorted(code, key=lambda c: c.line)),
     )
+
+
+_DESCRIPTION_KEYS = ("short_description", "description", "summary")
+_COMMENT_TITLE_RE = re.compile(r"^\s*title:\s*(.+?)\s*$", re.M)
+
+
+def _front_matter_fact(walker: _Walker, meta: dict, head: list[str], tags) -> Fact | None:
+    """Hugo front matter ``title`` + ``short_description`` (or ``description``/``summary``)
+    is a definition: ``aka`` and a translated page's original title (kept in an HTML comment
+    right after the front matter) are its aliases, the first tag its group."""
+    title = inline.clean(meta_str(meta.get("title")))
+    desc = next((meta_str(meta.get(k)) for k in _DESCRIPTION_KEYS if meta_str(meta.get(k))), "")
+    if not title or not desc:
+        return None
+    aliases: list[str] = []
+    aka = meta.get("aka")
+    for a in ([aka] if isinstance(aka, str) else aka if isinstance(aka, list) else []):
+        aliases.append(meta_str(a))
+    for comment in walker.comments:
+        m = _COMMENT_TITLE_RE.search(comment.text)
+        if m:
+            aliases.insert(0, m.group(1).strip().strip("\"'"))
+            break
+    seen = {key_segment(title).casefold()}
+    unique = []
+    for a in (inline.clean(x) for x in aliases):
+        if a and key_segment(a).casefold() not in seen:
+            seen.add(key_segment(a).casefold())
+            unique.append(a)
+    line = next((i + 1 for i, ln in enumerate(head) if ln.startswith("title")), 1)
+    return Fact(DEFINITION, title, walker.src(line), definition=inline.clean(desc),
+                aliases=tuple(unique), group=inline.clean(tags[0]) if tags else "")
