@@ -203,8 +203,9 @@ def code_kind(text: str) -> str:
     if _HOST_RE.match(s):
         return "hosts"
     m = _YAML_KEY_RE.match(s)
-    if m and m.group(1) in _MANIFEST_KEYS:
-        return "yaml"
+    if m and m.group(1) in _MANIFEST_KEYS and (not m.group(2) or " " not in m.group(2).strip()
+                                               or m.group(2)[0] in "\"'[{"):
+        return "yaml"  # a manifest line: "kind: Pod", "image: nginx:1.21", "spec:"
     if _ASSIGN_RE.match(s) and "." in s.split("=", 1)[0] or s.startswith("[") and s.endswith("]") \
             and s[1:-1].replace(".", "").replace("-", "").isalnum():
         return "config"
@@ -218,7 +219,7 @@ _PROSE_WORDS = frozenset(
 # Tools whose name is also an everyday word: they need argument-looking text after them.
 _WORDY = frozenset(_words(
     "service make watch free top kill source export ip su go kind cat echo tee mount ping dig "
-    "helm ls cd cp mv rm ln touch python bash sh ps df du git tar shutdown reboot "))
+    "ls cd cp mv rm ln touch python bash sh ps df du git tar shutdown reboot "))
 _ARGISH_RE = re.compile(r"(?:^|\s)(?:-{1,2}[A-Za-z]|[./~$]|\S*[=/|<>]|\d)")
 
 
@@ -515,7 +516,7 @@ class _Builder:
 
 
 _KNOWN_LINE = {"note", "caution", "warning", "tip", "info", "alert", "callout", "notice",
-               "admonition", "hint", "details", "tabs", "tab", "table", "feature-state",
+               "admonition", "hint", "details", "tabs", "tab", "table",
                "comment", "expand", "collapse", "toc", "columns", "column", "center",
                "mermaid", "highlight", "code", "codeblock", "tab-code"}
 
@@ -538,14 +539,16 @@ def continues(prev: str, line: str) -> bool:
     if not last or last in inline.COLONS or last in ".。!！?？;；":
         return False
     parsed = inline.split_definition(line)
-    if parsed is not None and inline.is_term(parsed[0]) and not (
+    hard_wrap = len(prev) >= 40 and (last.isalnum() or last in ",`*") \
+        and inline.split_definition(prev) is None  # "…an app may read\n`X` from the env: …"
+    if parsed is not None and inline.is_term(parsed[0]) and not hard_wrap and not (
             line[:1].islower() and " " in parsed[0]):
         return False
     if last in ",，、" or (line[:1].islower() and line[:1].isascii()):
         return True
     if inline.is_cjk_text(prev):
         return len(prev) >= 25
-    return len(prev) >= 60 and last.isalnum()
+    return len(prev) >= 60 and (last.isalnum() or last in "`*")
 
 
 def _skip(toks, i: int) -> int:

@@ -30,7 +30,7 @@ _EXPLICIT_CLOZE_RE = re.compile(r"\{\{(?![<%])([^{}\n]{1,80})\}\}")
 # Words that look like a term before a colon but introduce a remark, not a definition.
 _STOPWORDS_TEXT = """
 例如 比如 例 注 注意 备注 提示 说明 总结 参考 来源 链接 地址 原因 结论 问题 答案 举例 补充
-ps p.s note notes nb n.b tip tips eg e.g e.g. ie i.e i.e. example examples warning caution
+ps p.s note notes nb n.b tip tips remember reminder 记住 提醒 记得 待办 fixme eg e.g e.g. ie i.e i.e. example examples warning caution
 todo see also source ref link url http https ftp answer question result output input error usage
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
@@ -96,12 +96,14 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+_TIME_RE = re.compile(r"\d:\d\d")  # "Study group at 18:30" is an appointment, not a term
 _IDENT_RE = re.compile(r"[A-Za-z][A-Za-z0-9._\-/]*")
 # Words that make a Chinese candidate a clause ("但是不能相互替换", "客户端通过Service的IP").
 _CLAUSE_ZH_RE = re.compile(
     r"^(?:但是|但|而且|并且|所以|因此|因为|如果|虽然|然后|于是|就是|也是|还是|可以|不能|"
-    r"不会|需要|这|那|它|他|我|你|我们|当|在|把|被|让|对于|只有|只要|一般|通常|其中|比如)"
-    r"|通过|可以|能够|不能|不会|需要|就是|是一个|是一种|用来|用于|会被|的时候|之后|之前|以后")
+    r"不会|这|那|它|他|我|你|我们|当|在|把|被|让|对于|只有|只要|一般|通常|其中|比如)"
+    r"|通过|可以|能够|不能|不会|就是|是一个|是一种|会被|的时候|分为|几类|几种|哪些|什么|怎么|"
+    r"如何|为什么|吗$|呢$")
 _CLAUSE_EN_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|can|cannot|can't|will|won't|should|must|does|do|did|"
     r"don't|doesn't|has|have|had|it|this|that|these|those|there|which|when|if|then|we|you|"
@@ -110,7 +112,7 @@ _CLAUSE_EN_RE = re.compile(
 
 def is_term(term: str) -> bool:
     """A short noun-like phrase, not a sentence, clause, URL, number or remark (例如, Note)."""
-    if not term or term[0] in _OPENERS or term[-1] in ",.，、-/":
+    if not term or term[0] in _OPENERS or term[-1] in ",.，、-" or _TIME_RE.search(term):
         return False
     if len(term) > 40 and not (len(term) <= 80 and _IDENT_RE.fullmatch(term)):
         return False
@@ -119,7 +121,7 @@ def is_term(term: str) -> bool:
     folded = term.casefold()
     if folded in STOPWORDS or folded.rstrip(".") in STOPWORDS:
         return False
-    if (len(term) > 16 and cjk_count(term) > 16) or term.count(" ") > 4:
+    if (len(term) > 16 and cjk_count(term) > 16) or term.count(" ") > 5:
         return False
     if is_cjk_text(term) and _CLAUSE_ZH_RE.search(term):
         return False
@@ -166,12 +168,11 @@ def alias_kind(name: str, alias: str) -> str:
         return "note"
     if n_cjk:
         return "alias"  # 节点亲和性(nodeAffinity)
-    a, n = alias.casefold(), name.casefold()
-    if _initials_of(name) == re.sub(r"[^a-z0-9]", "", a) or _initials_of(alias) == \
-            re.sub(r"[^a-z0-9]", "", n):
-        return "alias"  # ReplicationController(RC), IPVS(IP Virtual Server)
-    if a[:1] == n[:1] and _subsequence(a.replace(" ", ""), n):
-        return "alias"  # Service(svc), Deployment(deploy)
+    a, n = re.sub(r"[^a-z0-9]", "", alias.casefold()), re.sub(r"[^a-z0-9]", "", name.casefold())
+    short, long = sorted((a, n), key=len)
+    if short and short[0] == long[0] and _subsequence(short, long):
+        # RC of ReplicationController, IPVS of IP Virtual Server, svc of Service
+        return "alias"
     if any(c.isupper() for c in alias) and " " not in alias:
         return "alias"  # another proper name
     return "note"
@@ -214,6 +215,17 @@ def _split_dash(text: str) -> tuple[str, tuple[str, ...], str] | None:
     return name, aliases, definition
 
 
+_VERB_DEF_RE = re.compile(r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Z][\w.\-/]*)?)\s*(?P<def>(?:负责|用于|用来)\S.*)$")
+
+
+def split_verb(text: str) -> tuple[str, tuple[str, ...], str] | None:
+    """``kubelet 负责维护容器的生命周期`` → ("kubelet", (), "负责维护…")."""
+    m = _VERB_DEF_RE.match(text.strip())
+    if not m:
+        return None
+    return strip_term_markup(m.group("term")), (), m.group("def").strip()
+
+
 def _term_ok(term: str) -> bool:
     return is_term(term) or (len(sibling_terms(term)) > 1)
 
@@ -227,7 +239,10 @@ def split_definition(text: str) -> tuple[str, tuple[str, ...], str] | None:
     may name siblings (``nfs, glusterfs: …``): see ``sibling_terms``.
     """
     if ":" not in text and "：" not in text:
-        return _split_dash(text) if ("-" in text or "—" in text or "–" in text) else None
+        found = _split_dash(text) if ("-" in text or "—" in text or "–" in text) else None
+        if found is None and ("负责" in text or "用于" in text or "用来" in text):
+            found = split_verb(text)
+        return found
     if "-" in text or "—" in text or "–" in text:
         dash = _split_dash(text)
         colon = _COLON_RE.search(mask_opaque(text))
@@ -405,15 +420,20 @@ def sibling_terms(term: str) -> list[str]:
     return [term]
 
 
+_NUMERONYM_RE = re.compile(r"([A-Za-z])(\d{1,2})([A-Za-z])")
 _ABBR_NOTE_RE = re.compile(r"^(?P<exp>[A-Za-z][A-Za-z0-9 .\-]{1,60}?)\s*的?(?:缩写|简称|简写)$")
 
 
 def abbreviation_of(term: str, definition: str, *, strict: bool) -> str | None:
     """The expansion when ``term: definition`` is an abbreviation (``CRI:container runtime
     interface``, ``SVC:Service的缩写``), else None."""
-    if len(term) > 10 or not ABBR_RE.fullmatch(term):
+    if len(term) > 10 or not (ABBR_RE.fullmatch(term) or _NUMERONYM_RE.fullmatch(term)):
         return None
     d = plain(definition).strip()
+    num = _NUMERONYM_RE.fullmatch(term)
+    if num and d.isalpha() and d.isascii() and len(d) == int(num.group(2)) + 2 and \
+            d[0].casefold() == term[0].casefold() and d[-1].casefold() == term[-1].casefold():
+        return d  # K8s:Kubernetes, i18n
     m = _ABBR_NOTE_RE.match(d)
     if m and term.isupper():
         return d
@@ -461,3 +481,18 @@ def _glued(neighbour: str, edge: str) -> bool:
     if not neighbour or not neighbour.isalnum() or not edge.isalnum():
         return False
     return is_cjk_text(neighbour) == is_cjk_text(edge)
+
+
+_URL_ONLY_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}://\S+|www\.\S+")
+
+
+def only_url(text: str) -> bool:
+    """Nothing but links (and perhaps a remark label) once URLs are taken out."""
+    if "://" not in text and "www." not in text:
+        return False
+    rest = _URL_ONLY_RE.sub("", plain(text)).strip(" :：-—()（）<>[]")
+    if not rest:
+        return True
+    parsed = split_definition(rest + ": x") if rest[-1:] not in COLONS else None
+    return rest.rstrip(":：").strip().casefold() in STOPWORDS or (
+        parsed is None and len(rest) <= 6 and rest.endswith(tuple(COLONS)))

@@ -47,7 +47,7 @@ INLINE_TEXT = {"glossary_tooltip": "text", "param": 0, "ref": 0, "relref": 0, "s
 BLOCK_BODY = {"mermaid", "highlight", "code", "codeblock", "tab-code"}
 # Containers and decorations whose tags can go without losing anything the author wrote.
 KNOWN_SILENT = {"note", "caution", "warning", "tip", "info", "alert", "callout", "notice",
-                "admonition", "hint", "details", "tabs", "tab", "table", "feature-state",
+                "admonition", "hint", "details", "tabs", "tab", "table",
                 "comment", "expand", "collapse", "toc", "columns", "column", "center"}
 
 

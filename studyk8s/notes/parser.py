@@ -57,6 +57,8 @@ from .model import (
 _CAPTION_NOTE_RE = re.compile(r"^(?P<title>.+?)\s*[（(](?P<note>[^()（）]*)[)）]\s*$")
 _SPACES_RE = re.compile(r"\s+")
 _NAME_LIST_RE = re.compile(r"\s*[,，、/&＆和]\s*|\s+and\s+")
+# A video timestamp or a to-do at the start of a line: a note to self, not knowledge.
+_REMARK_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s|(?:TODO|FIXME|待办)\b)", re.I)
 _REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
 ZH_SHARE = 0.12  # CJK characters / (CJK + Latin letters) above which a note is Chinese
 
@@ -189,6 +191,8 @@ class _Walker:
         index of the last one added."""
         term, aliases, definition = parsed
         idx = -1
+        if inline.only_url(definition):
+            return idx  # "视频地址: https://…": a link, nothing to learn
         for name in inline.sibling_terms(term):
             abbr = inline.abbreviation_of(name, definition, strict=strict_abbr)
             if not aliases and abbr is not None:
@@ -227,6 +231,8 @@ class _Walker:
         stripped = text.strip()
         if stripped.startswith(("![", "[^", "[TOC]")) or _REFDEF_RE.match(stripped):
             return []
+        if _REMARK_RE.match(stripped) or inline.only_url(stripped):
+            return []  # "21:40 …", "TODO: …", "参考: https://…": notes to self, links
         out = []
         avoid = self.sec()
         pos = 0
@@ -541,8 +547,11 @@ def _front_matter_fact(walker: _Walker, meta: dict, head: list[str], tags) -> Fa
     for comment in walker.comments:
         m = _COMMENT_TITLE_RE.search(comment.text)
         if m:
-            aliases.insert(0, m.group(1).strip().strip("\"'"))
+            original, more = inline.split_aliases(m.group(1).strip().strip("\"'"))
+            aliases[:0] = [original, *more]
             break
+    title, own = inline.split_aliases(title)  # 容器运行时接口（CRI）
+    aliases[:0] = own
     seen = {key_segment(title).casefold()}
     unique = []
     for a in (inline.clean(x) for x in aliases):
