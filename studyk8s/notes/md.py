@@ -197,3 +197,22 @@ def parser() -> MarkdownIt:
     if md is None:
         md = _local.md = new_parser()
     return md
+
+
+def _render_hugo_block(self, tokens, idx, options, env) -> str:
+    from markdown_it.common.utils import escapeHtml
+
+    tok = tokens[idx]
+    from_args = shortcode_args(tok.meta.get("args", ""))[0] if tok.info == "highlight" else []
+    lang = "mermaid" if tok.info == "mermaid" else (from_args[0] if from_args else "")
+    cls = f' class="language-{escapeHtml(lang)}"' if lang else ""
+    return f"<pre><code{cls}>{escapeHtml(tok.content)}</code></pre>\n"
+
+
+def new_renderer() -> MarkdownIt:
+    """The card renderer: the reader's block structure (same rules, so a list the reader
+    nests is rendered nested), without front matter (a card may start with ``---``)."""
+    md = _configure(MarkdownIt("commonmark").enable("table"))
+    md.add_render_rule("hugo_block", _render_hugo_block)
+    md.add_render_rule("hugo_line", lambda self, tokens, idx, options, env: "")
+    return md
