@@ -30,7 +30,8 @@ _EXPLICIT_CLOZE_RE = re.compile(r"\{\{(?![<%])([^{}\n]{1,80})\}\}")
 # Words that look like a term before a colon but introduce a remark, not a definition.
 _STOPWORDS_TEXT = """
 例如 比如 例 注 注意 备注 提示 说明 总结 参考 来源 链接 地址 原因 结论 问题 答案 举例 补充
-ps p.s note notes nb n.b tip tips remember reminder 记住 提醒 记得 待办 fixme eg e.g e.g. ie i.e i.e. example examples warning caution
+ps p.s note notes nb n.b tip tips remember reminder 记住 提醒 记得 待办 fixme eg e.g e.g. ie
+i.e i.e. example examples warning caution
 todo see also source ref link url http https ftp answer question result output input error usage
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
@@ -215,7 +216,8 @@ def _split_dash(text: str) -> tuple[str, tuple[str, ...], str] | None:
     return name, aliases, definition
 
 
-_VERB_DEF_RE = re.compile(r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Z][\w.\-/]*)?)\s*(?P<def>(?:负责|用于|用来)\S.*)$")
+_VERB_DEF_RE = re.compile(
+    r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Z][\w.\-/]*)?)\s*(?P<def>(?:负责|用于|用来)\S.*)$")
 
 
 def split_verb(text: str) -> tuple[str, tuple[str, ...], str] | None:
