@@ -368,8 +368,12 @@ def pick_cloze(sentence: str, avoid: tuple[str, ...] = ()) -> str:
 
     if is_cjk_text(text):
         # "API Server是…": the whole multi-word name, never "API" alone
+        folded = text.casefold()
         for tok in _PHRASE_RE.findall(mask_opaque(sentence)):
-            if len(tok) >= 2 and usable(tok) and is_whole_token(tok, text):
+            f = tok.casefold()
+            if len(tok) < 2 or f in _STOP_EN or folded.count(f) != 1:
+                continue
+            if not any(f == a or f in a for a in avoid_f) and is_whole_token(tok, text):
                 return tok
         return ""
     words = text.split()
