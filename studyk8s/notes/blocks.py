@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import inline
 from .md import parser
@@ -190,6 +191,7 @@ _MANIFEST_KEYS = frozenset(_words(
 _YAML_KEY_RE = re.compile(r"^-?\s*([A-Za-z][\w.-]*):(?:\s+(.*))?$")
 
 
+@lru_cache(maxsize=16384)
 def code_kind(text: str) -> str:
     """"shell", "hosts", "yaml", "config" when a line is plainly code, else ""."""
     s = inline.plain(text).strip() if "`" in text or "**" in text else text.strip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 COLONS = ":："
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
@@ -63,6 +64,7 @@ def mask_opaque(text: str) -> str:
     return _OPAQUE_RE.sub(lambda m: "\x00" * len(m.group(0)), text)
 
 
+@lru_cache(maxsize=16384)  # pure, and called on the same text several times per note
 def plain(text: str) -> str:
     """Markdown-light text for terms, titles and cloze: links become their text,
     emphasis and code markers go, explicit ``{{cloze}}`` braces go."""
@@ -111,6 +113,7 @@ _CLAUSE_EN_RE = re.compile(
     r"they|i)\b", re.I)
 
 
+@lru_cache(maxsize=16384)  # pure, and called on the same text several times per note
 def is_term(term: str) -> bool:
     """A short noun-like phrase, not a sentence, clause, URL, number or remark (例如, Note)."""
     if not term or term[0] in _OPENERS or term[-1] in ",.，、-" or _TIME_RE.search(term):
@@ -182,6 +185,7 @@ def alias_kind(name: str, alias: str) -> str:
 _PAREN_RE = re.compile(r"^(?P<name>.*?[^\s(（])\s*[(（]\s*(?P<alias>[^()（）]{1,80}?)\s*[)）]$")
 
 
+@lru_cache(maxsize=16384)  # pure, and called on the same text several times per note
 def split_aliases(term: str) -> tuple[str, tuple[str, ...]]:
     """``ReplicationController(RC)`` → ("ReplicationController", ("RC",)); an explanatory
     parenthesis (``(可以理解为…)``, ``（第三方）``) is dropped from the term and kept nowhere."""
@@ -232,6 +236,7 @@ def _term_ok(term: str) -> bool:
     return is_term(term) or (len(sibling_terms(term)) > 1)
 
 
+@lru_cache(maxsize=16384)  # pure, and called on the same text several times per note
 def split_definition(text: str) -> tuple[str, tuple[str, ...], str] | None:
     """``Term: definition`` (or ``Term - definition``, ``Term — definition``) →
     (term, aliases, definition); None when the text is not one.
@@ -401,6 +406,7 @@ _TAG_RE = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>
 _LEFTOVER_RE = re.compile(r"`|\*\*|__|\{\{|\}\}")
 
 
+@lru_cache(maxsize=16384)  # pure, and called on the same text several times per note
 def clean(text: str) -> str:
     """Text as a fact holds it: no Markdown markers, HTML tags, comments or braces."""
     if not text:

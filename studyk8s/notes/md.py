@@ -126,11 +126,10 @@ def _line(state, line: int) -> str:
 
 
 def _hugo_block(state, start: int, end: int, silent: bool) -> bool:
-    if state.sCount[start] - state.blkIndent >= 4:
-        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    if state.src[pos: pos + 2] != "{{" or state.sCount[start] - state.blkIndent >= 4:
+        return False  # (tried at every line: the cheap test first)
     text = _line(state, start)
-    if not text.startswith("{{"):
-        return False
     m = SHORTCODE_RE.match(text)
     if not m or text[m.end():].strip():
         return False
