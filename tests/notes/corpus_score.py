@@ -181,6 +181,23 @@ def load(name: str):
     return note, expected
 
 
+def expectation_problems(name: str) -> list[str]:
+    """Expected strings that do not occur in the note's text (after `norm`, with link targets,
+    one-line HTML comments and tags removed): a typo in a JSON file, not a reader bug."""
+    md = (CORPUS / f"{name}.md").read_text(encoding="utf-8-sig")
+    md = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", md)
+    md = re.sub(r"<!--[^\n]*?-->", "", md)
+    text = norm(HTML_TAG.sub("", md))
+    expected = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))
+    problems = []
+    for d in expected["facts"]:
+        strings = [d.get(k, "") for k in ("term", "definition", "group", "parent")]
+        for value in [*strings, *d.get("aliases", []), *d.get("items", [])]:
+            if value and norm(value) not in text:
+                problems.append(f"{d['kind']} {d.get('term')!r}: {value!r} is not in the note")
+    return problems
+
+
 def score(name: str, note, expected: dict) -> NoteScore:
     want = Counter()
     shown = {}

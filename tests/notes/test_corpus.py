@@ -42,6 +42,12 @@ def test_corpus_is_complete():
             assert d["kind"] in cs.SCORED and d.get("term"), (name, d)
 
 
+def test_expectations_come_from_the_notes():
+    """Every expected term, definition, group, alias and item is written in its note."""
+    problems = [f"{name}: {p}" for name in NAMES for p in cs.expectation_problems(name)]
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_facts(parsed, name):
     """Exactly the expected scored facts: nothing missing, nothing invented."""
