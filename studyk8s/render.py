@@ -20,7 +20,7 @@ from .notes.md import new_renderer
 _TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "ul", "ol", "li", "blockquote", "a",
     "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr",
-    "span", "del", "sup", "sub", "mark",
+    "span", "del", "sup", "sub", "mark", "dl", "dt", "dd",
 }
 _ATTRS = {"a": {"href", "title"}, "span": {"class"}, "code": {"class"}, "th": {"scope"},
           "ol": {"start"}}

@@ -21,6 +21,7 @@ from .md import parser
 
 MAX_LINE = 4000  # longer lines are data, not notes: skipped with a warning
 MAX_DEPTH = 16  # deeper list nesting is flattened (keeps the fact walk shallow)
+_ANCHOR_RE = re.compile(r"\s*\{#[\w.-]+\}\s*$")  # "## 检查机制 {#probe-check-methods}"
 _CHECKBOX_RE = re.compile(r"^\[[ xX]\][ \t]+")
 _BR_RE = re.compile(r"^<br\s*/?>$", re.I)
 _TITLE_IN_COMMENT_RE = re.compile(r"^\s*title:\s*(.+?)\s*$", re.M)
@@ -176,6 +177,8 @@ _COMMANDS = frozenset(_words(
 _PROMPT_RE = re.compile(r"^(?:\$|#|\[[^\]\n]{1,60}\][#$])\s+\S")
 _HOST_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?:/\d+)?\s+[A-Za-z][\w.-]*(?:\s+[\w.-]+)*$")
 _HEREDOC_RE = re.compile(r"<<-?\s*['\"]?([A-Z][A-Z_]*)['\"]?")
+_TOOL_FLAG_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,30} -{1,2}[A-Za-z][\w-]*(?:[ =]\S+)*$")
+_JSON_RE = re.compile(r'^(?:"[\w.-]+"\s*:\s*\S.*|[{}\[\]],?)$')
 _ASSIGN_RE = re.compile(r"^[A-Za-z_][\w.\-/]*\s*=\s*\S*$")
 _MANIFEST_KEYS = frozenset(_words(
     "apiVersion kind metadata spec status data stringData template selector matchLabels "
@@ -202,6 +205,10 @@ def code_kind(text: str) -> str:
     first = s.split(None, 1)[0]
     if first in _COMMANDS and s[-1:] not in ".:：" and _looks_like_args(first, s[len(first):]):
         return "shell"
+    if _TOOL_FLAG_RE.match(s):
+        return "shell"  # "htpasswd -c auth foo": a lower-case tool and a flag
+    if _JSON_RE.match(s):
+        return "config"
     if _HOST_RE.match(s):
         return "hosts"
     m = _YAML_KEY_RE.match(s)
@@ -222,6 +229,8 @@ _PROSE_WORDS = frozenset(
 _WORDY = frozenset(_words(
     "service make watch free top kill source export ip su go kind cat echo tee mount ping dig "
     "ls cd cp mv rm ln touch python bash sh ps df du git tar shutdown reboot "))
+_SUBCOMMANDS = {("go", w) for w in ("version", "build", "run", "install", "env", "get", "mod",
+                                    "test")} | {("git", w) for w in ("clone", "pull", "status")}
 _ARGISH_RE = re.compile(r"(?:^|\s)(?:-{1,2}[A-Za-z]|[./~$]|\S*[=/|<>]|\d)")
 
 
@@ -233,8 +242,18 @@ def _looks_like_args(tool: str, rest: str) -> bool:
     if words[0].casefold() in _PROSE_WORDS:
         return False
     if tool in _WORDY:
-        return bool(_ARGISH_RE.search(rest))
+        return bool(_ARGISH_RE.search(rest)) or (tool, words[0]) in _SUBCOMMANDS
     return True
+
+
+def _yaml_line(text: str) -> bool:
+    s = text.strip()
+    if inline.is_cjk_text(s):
+        return False
+    m = _YAML_KEY_RE.match(s)
+    if m:
+        return not m.group(2) or " " not in m.group(2).strip() or m.group(2)[0] in "\"'[{"
+    return s.startswith("- ") and " " not in s[2:].strip()
 
 
 def split_code(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[Code]]:
@@ -243,8 +262,12 @@ def split_code(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], lis
     kept: list[tuple[int, str]] = []
     codes: list[Code] = []
     heredoc = ""
+    prev = ""
     for ln, tx in lines:
         kind = "text" if heredoc else code_kind(tx)
+        if not kind and prev in ("yaml", "config") and _yaml_line(tx):
+            kind = "yaml"  # "  name: frontend" inside an unfenced manifest
+        prev = kind
         if heredoc and inline.plain(tx).strip() == heredoc:
             heredoc, kind = "", "shell"
         elif kind == "shell":
@@ -302,6 +325,7 @@ class _Builder:
         line = start0 + 1
         if t == "heading_open":
             text = " ".join(tx for _, tx in inline_lines(toks[i + 1], line))
+            text = _ANCHOR_RE.sub("", text)
             self.emit(Heading(line, int(tok.tag[1]), text), start0, end0)
             return i + 3
         if t == "paragraph_open":
@@ -346,7 +370,31 @@ class _Builder:
         if t == "hr":
             self.emit(Other(line), start0, end0)
             return i + 1
+        if t == "dl_open":
+            return self.deflist(toks, i, start0, end0)
         return _skip(toks, i)
+
+    def deflist(self, toks, i: int, start0: int, end0: int) -> int:
+        """``term`` / ``: definition`` pairs → a list of ``term: definition`` items."""
+        block = ListBlock(start0 + 1)
+        j, item = i + 1, None
+        while not (toks[j].type == "dl_close" and toks[j].level == toks[i].level):
+            tok = toks[j]
+            if tok.type == "dt_open":
+                term = " ".join(tx for _, tx in inline_lines(toks[j + 1], tok.map[0] + 1))
+                item = Item(tok.map[0] + 1, inline.clean(term) + ":", 1, False)
+                block.items.append(item)
+            elif tok.type == "inline" and item is not None and toks[j - 1].type == "paragraph_open":
+                text = ""
+                for _, tx in inline_lines(tok, tok.map[0] + 1):
+                    text = text + joiner(text, tx) + tx if text else tx
+                if item.text.endswith(":") and not item.cont:
+                    item.text = f"{item.text} {text}"
+                else:
+                    item.cont.append((tok.map[0] + 1, text))
+            j += 1
+        self.emit(block, start0, end0)
+        return j + 1
 
     def hugo_block(self, tok, i: int, start0: int, end0: int) -> int:
         line = start0 + 1
@@ -541,15 +589,15 @@ def continues(prev: str, line: str) -> bool:
     if not last or last in inline.COLONS or last in ".。!！?？;；":
         return False
     parsed = inline.split_definition(line)
-    hard_wrap = len(prev) >= 40 and (last.isalnum() or last in ",`*") \
+    hard_wrap = len(prev) >= 40 and (last.isascii() and last.isalnum() or last in ",`*") \
         and inline.split_definition(prev) is None  # "…an app may read\n`X` from the env: …"
     if parsed is not None and inline.is_term(parsed[0]) and not hard_wrap and not (
             line[:1].islower() and " " in parsed[0]):
         return False
     if last in ",，、" or (line[:1].islower() and line[:1].isascii()):
         return True
-    if inline.is_cjk_text(prev):
-        return len(prev) >= 25
+    if inline.is_cjk_text(last) or inline.is_cjk_text(line[:1]):
+        return False  # Chinese notes use lines as thoughts; a wrap shows by its comma
     return len(prev) >= 60 and (last.isalnum() or last in "`*")
 
 

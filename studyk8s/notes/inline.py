@@ -32,10 +32,12 @@ _EXPLICIT_CLOZE_RE = re.compile(r"\{\{(?![<%])([^{}\n]{1,80})\}\}")
 _STOPWORDS_TEXT = """
 例如 比如 例 注 注意 备注 提示 说明 总结 参考 来源 链接 地址 原因 结论 问题 答案 举例 补充
 ps p.s note notes nb n.b tip tips remember reminder 记住 提醒 记得 待办 fixme eg e.g e.g. ie
-i.e i.e. example examples warning caution
+i.e i.e. example examples warning caution careful q a 问 答 updated 更新 更新于 最后更新 docs
+文档 视频 参考链接 相关链接 延伸阅读
 todo see also source ref link url http https ftp answer question result output input error usage
 """
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+STOPWORDS = frozenset([*_STOPWORDS_TEXT.split(), "rule of thumb", "exam tip", "last edited",
+                       "see also", "pro tip", "side note", "fun fact"])
 
 _TERM_BAD_RE = re.compile(r"[。，；！？、=<>{}$|\"“”「」《》;!?\x00]|, |\. ")
 _OPENERS = "([{（【「《\"'“‘<>#|-+*"
@@ -104,13 +106,12 @@ _IDENT_RE = re.compile(r"[A-Za-z][A-Za-z0-9._\-/]*")
 # Words that make a Chinese candidate a clause ("但是不能相互替换", "客户端通过Service的IP").
 _CLAUSE_ZH_RE = re.compile(
     r"^(?:但是|但|而且|并且|所以|因此|因为|如果|虽然|然后|于是|就是|也是|还是|可以|不能|"
-    r"不会|这|那|它|他|我|你|我们|当|在|把|被|让|对于|只有|只要|一般|通常|其中|比如)"
+    r"不会|这|那|它|他|我|你|我们|当|把|被|让|对于|只有|只要|一般|通常|其中|比如)"
     r"|通过|可以|能够|不能|不会|就是|是一个|是一种|会被|的时候|分为|几类|几种|哪些|什么|怎么|"
-    r"如何|为什么|吗$|呢$")
+    r"如何|为什么|吗$|呢$|会(?!话)")
 _CLAUSE_EN_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|can|cannot|can't|will|won't|should|must|does|do|did|"
-    r"don't|doesn't|has|have|had|it|this|that|these|those|there|which|when|if|then|we|you|"
-    r"they|i)\b", re.I)
+    r"don't|doesn't|has|have|had)\b", re.I)
 
 
 @lru_cache(maxsize=16384)  # pure, and called on the same text several times per note
@@ -120,7 +121,7 @@ def is_term(term: str) -> bool:
         return False
     if len(term) > 40 and not (len(term) <= 80 and _IDENT_RE.fullmatch(term)):
         return False
-    if _TERM_BAD_RE.search(term) or not _LETTER_RE.search(term):
+    if _TERM_BAD_RE.search(term) or not _LETTER_RE.search(term) or "://" in term:
         return False
     folded = term.casefold()
     if folded in STOPWORDS or folded.rstrip(".") in STOPWORDS:
@@ -221,7 +222,7 @@ def _split_dash(text: str) -> tuple[str, tuple[str, ...], str] | None:
 
 
 _VERB_DEF_RE = re.compile(
-    r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Z][\w.\-/]*)?)\s*(?P<def>(?:负责|用于|用来)\S.*)$")
+    r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Za-z][\w.\-/]*){0,2})\s*(?P<def>(?:负责|用于|用来)\S.*)$")
 
 
 def split_verb(text: str) -> tuple[str, tuple[str, ...], str] | None:
@@ -449,6 +450,10 @@ def abbreviation_of(term: str, definition: str, *, strict: bool) -> str | None:
     m = _ABBR_NOTE_RE.match(d)
     if m and term.isupper():
         return d
+    caps = "".join(c for c in d if c.isupper())
+    if term.isupper() and len(term) >= 2 and d.isalpha() and d.isascii() and caps == term \
+            and d[0].isupper() and " " not in d:
+        return d  # SA: ServiceAccount
     return d if is_abbreviation(term, definition, strict=strict) else None
 
 

@@ -22,6 +22,7 @@ import re
 import threading
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -41,8 +42,7 @@ _ARG_RE = re.compile(r"""(?:([\w-]+)[ \t]*=[ \t]*)?(?:"([^"]*)"|'([^']*)'|([^\s"
 _WHOLE_LINE_SC_RE = re.compile(r"^[ \t]*\{\{[<%][^\n]*?[>%]\}\}[ \t]*$")
 
 # Shortcodes whose visible text is an argument.
-INLINE_TEXT = {"glossary_tooltip": "text", "param": 0, "ref": 0, "relref": 0, "skew": 0,
-               "latest-version": None, "version-check": None}
+INLINE_TEXT = {"glossary_tooltip": "text", "param": 0, "ref": 0, "relref": 0}
 # Shortcodes with a body rendered as code / diagram.
 BLOCK_BODY = {"mermaid", "highlight", "code", "codeblock", "tab-code"}
 # Containers and decorations whose tags can go without losing anything the author wrote.
@@ -60,6 +60,48 @@ def _zh_number(m: re.Match) -> str:
     if m.group("cn"):
         return f"{indent}{m.group('cn')}. "
     return f"{indent}{m.group('ideo')} "
+
+
+_IDEO_INDENT_RE = re.compile(r"^\u3000+", re.M)  # "　　- Immediate：…" nests by ideographic spaces
+_TAB_DEF_RE = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)([^\t:：\n]{1,60}?)\t+(?=\S)", re.M)
+_LIST_LINE_RE = re.compile(r"^([ \t]+)(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def _tab_definition(m: re.Match) -> str:
+    """``- Always<TAB>每次都拉取`` → ``- Always: 每次都拉取`` (a tab is the author's column)."""
+    from .inline import is_term  # late: inline imports nothing of this module
+
+    name = m.group(2).strip()
+    return f"{m.group(1)}{name}: " if is_term(name) else m.group(0)
+
+
+def _dedent_lists(text: str) -> str:
+    """A list indented as a whole right under its label (``Built-in classes:`` then
+    ``<TAB>- a``) is the author's list; CommonMark would read it as part of the label's
+    paragraph or as code. Shift such a run left by its first line's indentation."""
+    if "\n\t" not in text and "\n    " not in text:
+        return text
+    lines = text.split("\n")
+    i = 1
+    while i < len(lines):
+        m = _LIST_LINE_RE.match(lines[i])
+        prev = lines[i - 1]
+        if m and prev.strip() and not prev[:1].isspace() and not _LIST_LINE_RE.match(prev) \
+                and not re.match(r"^(?:[-*+]|\d{1,9}[.)])[ \t]", prev):
+            width = len(m.group(1).expandtabs(4))
+            if width < 4:
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and lines[j].strip() and lines[j][:1].isspace():
+                expanded = lines[j].expandtabs(4)
+                lead = len(expanded) - len(expanded.lstrip(" "))
+                lines[j] = expanded[min(lead, width):]
+                j += 1
+            i = j
+        else:
+            i += 1
+    return "\n".join(lines)
 
 
 def shortcode_args(raw: str) -> tuple[list[str], dict[str, str]]:
@@ -96,6 +138,11 @@ def clean_source(text: str) -> tuple[str, list[tuple[int, str]]]:
         text = _ZERO_WIDTH_RE.sub("", text)
     text = _MARKER_FIX_RE.sub(_zh_number, text)
     text = _HEADING_NOSPACE_RE.sub(r"\1 ", text)
+    if "\u3000" in text:
+        text = _IDEO_INDENT_RE.sub(lambda m: "  " * len(m.group(0)), text)
+    if "\t" in text:
+        text = _TAB_DEF_RE.sub(_tab_definition, text)
+    text = _dedent_lists(text)
     warnings: list[tuple[int, str]] = []
     if "{{" not in text:
         return text, warnings
@@ -184,7 +231,7 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 def new_parser() -> MarkdownIt:
     """The notes reader's parser: CommonMark, tables, front matter, the two rules above."""
     md = MarkdownIt("commonmark", {"maxNesting": 40})  # 20 stops at 7 nested list levels
-    return _configure(md.enable("table").use(front_matter_plugin))
+    return _configure(md.enable("table").use(front_matter_plugin).use(deflist_plugin))
 
 
 _local = threading.local()
@@ -211,7 +258,7 @@ def _render_hugo_block(self, tokens, idx, options, env) -> str:
 def new_renderer() -> MarkdownIt:
     """The card renderer: the reader's block structure (same rules, so a list the reader
     nests is rendered nested), without front matter (a card may start with ``---``)."""
-    md = _configure(MarkdownIt("commonmark").enable("table"))
+    md = _configure(MarkdownIt("commonmark").enable("table").use(deflist_plugin))
     md.add_render_rule("hugo_block", _render_hugo_block)
     md.add_render_rule("hugo_line", lambda self, tokens, idx, options, env: "")
     return md

@@ -59,6 +59,7 @@ _SPACES_RE = re.compile(r"\s+")
 _NAME_LIST_RE = re.compile(r"\s*[,，、/&＆和]\s*|\s+and\s+")
 # A video timestamp or a to-do at the start of a line: a note to self, not knowledge.
 _REMARK_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s|(?:TODO|FIXME|待办)\b)", re.I)
+_NOT_A_DEFINITION_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,30}://|www\.|\d{4}-\d{1,2}-\d{1,2}\b)")
 _REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
 ZH_SHARE = 0.12  # CJK characters / (CJK + Latin letters) above which a note is Chinese
 
@@ -191,8 +192,8 @@ class _Walker:
         index of the last one added."""
         term, aliases, definition = parsed
         idx = -1
-        if inline.only_url(definition):
-            return idx  # "视频地址: https://…": a link, nothing to learn
+        if inline.only_url(definition) or _NOT_A_DEFINITION_RE.match(definition):
+            return idx  # "视频地址: https://…", "Docs: https://… is…", "更新: 2024-01-09"
         for name in inline.sibling_terms(term):
             abbr = inline.abbreviation_of(name, definition, strict=strict_abbr)
             if not aliases and abbr is not None:
@@ -277,8 +278,11 @@ class _Walker:
 
     def items(self, items: list[Item], group: str) -> None:
         kinds = [self.classify(it) for it in items]
-        def_like = sum(k[0] in ("def", "label", "grouping") for k in kinds)
-        if def_like and def_like * 2 >= len(items):
+        def_like = sum(k[0] in ("def", "label", "grouping", "named") for k in kinds)
+        names = sum(k[0] == "plain" and inline.is_term(self.item_text(it))
+                    for it, k in zip(items, kinds, strict=True))
+        if def_like and (def_like * 2 >= len(items) or not names):
+            # a list of definitions; items that are sentences ("如果…: …") are statements
             for item, kind in zip(items, kinds, strict=True):
                 self.def_item(item, kind, group)
         else:
@@ -295,6 +299,9 @@ class _Walker:
             return ("label", parsed)
         if item.children and self.is_grouping(item):
             return ("grouping",)
+        if item.children and all(_has_definition(c) for c in item.children) and \
+                inline.is_term(self.item_text(item)):
+            return ("named",)  # "Port names" over "port: …", "targetPort: …": their group
         return ("plain",)
 
     @staticmethod
@@ -310,7 +317,8 @@ class _Walker:
                 return False
             named = named and _SPACES_RE.sub("", parsed[0]).casefold() in name
         parts = [p for p in _NAME_LIST_RE.split(item.text.strip()) if p]
-        return named or len(parts) == len(item.children) >= 2
+        # "Job,Cronjob" lists names; "Labels vs annotations" is a title over them
+        return len(parts) >= 2 and (named or len(parts) == len(item.children))
 
     def def_item(self, item: Item, kind: tuple, group: str) -> None:
         if kind[0] == "def":
@@ -325,6 +333,8 @@ class _Walker:
         elif kind[0] == "grouping":
             self.extra_lines(item.cont, group)
             self.items(item.children, group)
+        elif kind[0] == "named":
+            self.items(item.children, self.item_text(item))
         else:
             text = self.item_text(item)
             if item.children:
@@ -368,13 +378,23 @@ class _Walker:
                 self.definition(sub, line, group, strict_abbr=True)
 
     def properties(self, children: list[Item], parent: str) -> tuple[str, ...]:
+        """Items nested under a term: its properties. A nested ``Label:`` over definitions
+        groups them; a nested sentence is a statement, not a property."""
         names = []
         for child in children:
             parsed = inline.split_definition(child.text)
+            if parsed is not None and not parsed[2] and child.children and not child.cont:
+                self.items(child.children, parsed[0])  # "典型用法:" over its definitions
+                continue
             if parsed is not None:
                 term, aliases, definition = parsed
             else:
                 term, aliases, definition = self.item_text(child), (), ""
+                if not inline.is_term(term):
+                    self.statements(term, child.line)
+                    if child.children:
+                        self.properties(child.children, parent)
+                    continue
             extra = [t for _, t in child.cont]
             definition = " ".join([definition, *extra]).strip()
             if not term:
