@@ -32,7 +32,7 @@ _EXPLICIT_CLOZE_RE = re.compile(r"\{\{(?![<%])([^{}\n]{1,80})\}\}")
 _STOPWORDS_TEXT = """
 例如 比如 例 注 注意 备注 提示 说明 总结 参考 来源 链接 地址 原因 结论 问题 答案 举例 补充
 ps p.s note notes nb n.b tip tips remember reminder 记住 提醒 记得 待办 fixme eg e.g e.g. ie
-i.e i.e. example examples warning caution careful q a 问 答 updated 更新 更新于 最后更新 docs
+i.e i.e. example examples warning caution careful 问 答 updated 更新 更新于 最后更新 docs
 文档 视频 参考链接 相关链接 延伸阅读
 todo see also source ref link url http https ftp answer question result output input error usage
 """
@@ -124,7 +124,7 @@ def is_term(term: str) -> bool:
     if _TERM_BAD_RE.search(term) or not _LETTER_RE.search(term) or "://" in term:
         return False
     folded = term.casefold()
-    if folded in STOPWORDS or folded.rstrip(".") in STOPWORDS:
+    if folded in STOPWORDS or folded.rstrip(".") in STOPWORDS or term in ("Q", "A"):
         return False
     if (len(term) > 16 and cjk_count(term) > 16) or term.count(" ") > 5:
         return False
@@ -216,7 +216,7 @@ def _split_dash(text: str) -> tuple[str, tuple[str, ...], str] | None:
     if not definition or not _term_ok(term):
         return None
     name, aliases = split_aliases(term)
-    if not is_term(name):
+    if not _term_ok(name):
         return None
     return name, aliases, definition
 

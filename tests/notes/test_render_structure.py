@@ -22,7 +22,8 @@ NOTES = sorted((ROOT / "tests" / "notes" / "corpus").glob("*.md")) + [
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\W", "", text).casefold()[:8]
+    """First letters of an item, up to its colon (a <dt> holds only the term)."""
+    return re.sub(r"\W", "", re.split(r"[:：]", text)[0]).casefold()[:8]
 
 
 class _Lists(HTMLParser):
@@ -35,10 +36,10 @@ class _Lists(HTMLParser):
         self.open: list[list] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("ul", "ol"):
+        if tag in ("ul", "ol", "dl"):  # a definition list is read as a list of terms
             self.depth += 1
             self.items.append([self.depth, "<list>"])
-        elif tag == "li":
+        elif tag in ("li", "dt"):
             entry = [self.depth, ""]
             self.items.append(entry)
             self.open.append(entry)
@@ -46,9 +47,9 @@ class _Lists(HTMLParser):
             self.open[-1].append("stop")
 
     def handle_endtag(self, tag):
-        if tag in ("ul", "ol"):
+        if tag in ("ul", "ol", "dl"):
             self.depth -= 1
-        elif tag == "li" and self.open:
+        elif tag in ("li", "dt") and self.open:
             self.open.pop()
 
     def handle_data(self, data):
