@@ -433,13 +433,17 @@ class _Builder:
             self.code.append(c)
             self.warn(c.line, "command or file content outside a code block: kept as code")
         blocks: list[Block] = []
+        # An author who ends the paragraph with 。/./! writes sentences: a line without an
+        # end mark is wrapped. Notes without end marks use each line as a thought.
+        sentences = bool(lines) and lines[-1][1][-1:] in _END_MARKS
         for ln, tx in lines:
             if tx.startswith(">"):
                 tx = tx.lstrip("> ").strip()
                 if not tx:
                     continue
             prev = blocks[-1] if blocks else None
-            if isinstance(prev, Text) and prev.end == ln - 1 and continues(prev.text, tx):
+            if isinstance(prev, Text) and prev.end == ln - 1 and continues(prev.text, tx,
+                                                                           sentences):
                 glue = joiner(prev.text, tx)
                 prev.joins.append((len(prev.text) + len(glue), ln))
                 prev.text = prev.text + glue + tx
@@ -579,7 +583,10 @@ def _fence_closed(tok, lines: list[str]) -> bool:
     return last.startswith(tok.markup) and set(last) == {tok.markup[0]}
 
 
-def continues(prev: str, line: str) -> bool:
+_END_MARKS = ".。!！?？;；"
+
+
+def continues(prev: str, line: str, sentences: bool = False) -> bool:
     """Is ``line`` (next line of the same paragraph) the rest of ``prev``, wrapped by the
     author's editor? CommonMark joins every line of a paragraph; notes also use lines as
     separate thoughts, so a line joins only when ``prev`` stops mid-sentence: after a comma,
@@ -597,7 +604,7 @@ def continues(prev: str, line: str) -> bool:
     if last in ",，、" or (line[:1].islower() and line[:1].isascii()):
         return True
     if inline.is_cjk_text(last) or inline.is_cjk_text(line[:1]):
-        return False  # Chinese notes use lines as thoughts; a wrap shows by its comma
+        return sentences  # Chinese notes use lines as thoughts, unless written in sentences
     return len(prev) >= 60 and (last.isalnum() or last in "`*")
 
 

@@ -125,7 +125,11 @@ def _visible(name: str, raw: str) -> str | None:
     if how is None:
         return ""
     if isinstance(how, str):
-        return named.get(how, pos[0] if pos else "")
+        if how in named:
+            return named[how]
+        if "term_id" in named:  # {{< glossary_tooltip term_id="deployment" >}}
+            return named["term_id"].replace("-", " ")
+        return pos[0] if pos else ""
     return pos[how] if len(pos) > how else ""
 
 

@@ -411,6 +411,9 @@ class _Walker:
         texts = tuple(t for t in (self.item_text(it) for it in items) if t)
         if not texts:
             return
+        if len(items) == 1 and not items[0].children:
+            self.statements(texts[0], items[0].line)  # one item is a remark, not a list
+            return
         self.add(ENUMERATION, term, items[0].line, items=texts, group=group)
         for it in items:
             if it.children:
