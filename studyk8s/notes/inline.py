@@ -222,13 +222,14 @@ def _split_dash(text: str) -> tuple[str, tuple[str, ...], str] | None:
 
 
 _VERB_DEF_RE = re.compile(
-    r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Za-z][\w.\-/]*){0,2})\s*(?P<def>(?:负责|用于|用来)\S.*)$")
+    r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Za-z][\w.\-/]*){0,2})\s*(?P<def>(?:负责|用于|用来|提供|保存|实现)\S.*)$")
 
 
 def split_verb(text: str) -> tuple[str, tuple[str, ...], str] | None:
-    """``kubelet 负责维护容器的生命周期`` → ("kubelet", (), "负责维护…")."""
+    """``kubelet 负责维护容器的生命周期`` → ("kubelet", (), "负责维护…"); list items only
+    (in prose the same words are a statement about the thing)."""
     m = _VERB_DEF_RE.match(text.strip())
-    if not m:
+    if not m or not is_term(m.group("term")):
         return None
     return strip_term_markup(m.group("term")), (), m.group("def").strip()
 
@@ -247,10 +248,7 @@ def split_definition(text: str) -> tuple[str, tuple[str, ...], str] | None:
     may name siblings (``nfs, glusterfs: …``): see ``sibling_terms``.
     """
     if ":" not in text and "：" not in text:
-        found = _split_dash(text) if ("-" in text or "—" in text or "–" in text) else None
-        if found is None and ("负责" in text or "用于" in text or "用来" in text):
-            found = split_verb(text)
-        return found
+        return _split_dash(text) if ("-" in text or "—" in text or "–" in text) else None
     if "-" in text or "—" in text or "–" in text:
         dash = _split_dash(text)
         colon = _COLON_RE.search(mask_opaque(text))
@@ -357,7 +355,7 @@ def pick_cloze(sentence: str, avoid: tuple[str, ...] = ()) -> str:
         m = rx.search(sentence)
         if m:
             span = m.group(m.lastindex or 1).strip()
-            if span and len(span) <= 60:
+            if span and len(span) <= 40 and "://" not in span:
                 return span
     if len(sentence) > 400:
         return ""  # a paragraph, not a sentence: no sensible blank

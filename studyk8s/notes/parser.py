@@ -59,6 +59,9 @@ _SPACES_RE = re.compile(r"\s+")
 _NAME_LIST_RE = re.compile(r"\s*[,，、/&＆和]\s*|\s+and\s+")
 # A video timestamp or a to-do at the start of a line: a note to self, not knowledge.
 _REMARK_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s|(?:TODO|FIXME|待办)\b)", re.I)
+_REFERENCES_RE = re.compile(
+    r"^(?:参考|参考文档|参考资料|参考链接|相关链接|相关文档|延伸阅读|扩展阅读|推荐阅读|"
+    r"references?|links|further reading|see also|resources)$", re.I)
 _NOT_A_DEFINITION_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,30}://|www\.|\d{4}-\d{1,2}-\d{1,2}\b)")
 _REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
 ZH_SHARE = 0.12  # CJK characters / (CJK + Latin letters) above which a note is Chinese
@@ -107,6 +110,8 @@ class _Walker:
         for key in ("definition", "group", "parent"):
             if kw.get(key):
                 kw[key] = inline.clean(kw[key])
+        if kind != STATEMENT and kw.get("definition"):
+            kw["definition"] = kw["definition"].rstrip("；;，, ")  # a list's separators
         for key in ("aliases", "items"):
             if kw.get(key):
                 kw[key] = tuple(c for c in (inline.clean(a) for a in kw[key]) if c)
@@ -265,6 +270,8 @@ class _Walker:
         for item in _walk_items(block.items):
             self.prose.append(item.text)
             self.prose.extend(t for _, t in item.cont)
+        if _REFERENCES_RE.match(group):
+            return  # "参考文档", "References": links to read, not facts to recall
         if inline.is_plan(group, [self.item_text(it) for it in block.items]):
             for item in _walk_items(block.items):
                 parsed = inline.split_definition(item.text)
@@ -289,7 +296,7 @@ class _Walker:
             self.enumeration(items, group, group)
 
     def classify(self, item: Item) -> tuple:
-        parsed = inline.split_definition(item.text)
+        parsed = inline.split_definition(item.text) or inline.split_verb(item.text)
         if parsed is not None and parsed[2]:
             return ("def", parsed)
         if parsed is not None:
