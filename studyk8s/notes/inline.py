@@ -222,7 +222,8 @@ def _split_dash(text: str) -> tuple[str, tuple[str, ...], str] | None:
 
 
 _VERB_DEF_RE = re.compile(
-    r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Za-z][\w.\-/]*){0,2})\s*(?P<def>(?:负责|用于|用来|提供|保存|实现)\S.*)$")
+    r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Za-z][\w.\-/]*){0,2})\s*"
+    r"(?P<def>(?:负责|用于|用来|提供|保存|实现)\S.*)$")
 
 
 def split_verb(text: str) -> tuple[str, tuple[str, ...], str] | None:

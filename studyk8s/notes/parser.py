@@ -61,7 +61,7 @@ _NAME_LIST_RE = re.compile(r"\s*[,，、/&＆和]\s*|\s+and\s+")
 _REMARK_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s|(?:TODO|FIXME|待办)\b)", re.I)
 _REFERENCES_RE = re.compile(
     r"^(?:参考|参考文档|参考资料|参考链接|相关链接|相关文档|延伸阅读|扩展阅读|推荐阅读|"
-    r"references?|links|further reading|see also|resources)$", re.I)
+    r"references?|links|further reading|see also)$", re.I)
 _NOT_A_DEFINITION_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,30}://|www\.|\d{4}-\d{1,2}-\d{1,2}\b)")
 _REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
 ZH_SHARE = 0.12  # CJK characters / (CJK + Latin letters) above which a note is Chinese
