@@ -21,6 +21,8 @@ from .md import parser
 
 MAX_LINE = 4000  # longer lines are data, not notes: skipped with a warning
 MAX_DEPTH = 16  # deeper list nesting is flattened (keeps the fact walk shallow)
+_ZH_SECTION_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]\s*([^。！？!?:：]{1,30})$")
+_SETEXT_RE = re.compile(r"^=+$")
 _ANCHOR_RE = re.compile(r"\s*\{#[\w.-]+\}\s*$")  # "## 检查机制 {#probe-check-methods}"
 _CHECKBOX_RE = re.compile(r"^\[[ xX]\][ \t]+")
 _BR_RE = re.compile(r"^<br\s*/?>$", re.I)
@@ -177,6 +179,7 @@ _COMMANDS = frozenset(_words(
 _PROMPT_RE = re.compile(r"^(?:\$|#|\[[^\]\n]{1,60}\][#$])\s+\S")
 _HOST_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?:/\d+)?\s+[A-Za-z][\w.-]*(?:\s+[\w.-]+)*$")
 _HEREDOC_RE = re.compile(r"<<-?\s*['\"]?([A-Z][A-Z_]*)['\"]?")
+_CODE_COMMENT_RE = re.compile(r"\s+(?:#|//).*$")
 _TOOL_FLAG_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,30} -{1,2}[A-Za-z][\w-]*(?:[ =]\S+)*$")
 _JSON_RE = re.compile(r'^(?:"[\w.-]+"\s*:\s*\S.*|[{}\[\]],?)$')
 _ASSIGN_RE = re.compile(r"^[A-Za-z_][\w.\-/]*\s*=\s*\S*$")
@@ -198,6 +201,7 @@ _YAML_KEY_RE = re.compile(r"^-?\s*([A-Za-z][\w.-]*):(?:\s+(.*))?$")
 def code_kind(text: str) -> str:
     """"shell", "hosts", "yaml", "config" when a line is plainly code, else ""."""
     s = inline.plain(text).strip() if "`" in text or "**" in text else text.strip()
+    s = _CODE_COMMENT_RE.sub("", s) or s  # "kind: Pod   //类型", "yum install x  # 安装"
     if not s or inline.is_cjk_text(s.split(" #", 1)[0]):
         return ""
     if s == "EOF" or _HEREDOC_RE.search(s) or _PROMPT_RE.match(s):
@@ -247,7 +251,7 @@ def _looks_like_args(tool: str, rest: str) -> bool:
 
 
 def _yaml_line(text: str) -> bool:
-    s = text.strip()
+    s = _CODE_COMMENT_RE.sub("", text.strip())
     if inline.is_cjk_text(s):
         return False
     m = _YAML_KEY_RE.match(s)
@@ -303,6 +307,14 @@ class _Builder:
             self.blocks.append(Blank(self.last_end + 1))
         self.blocks.append(block)
         self.last_end = max(self.last_end, end0)
+
+    def raw(self, code: Code) -> Code:
+        """Unfenced code as the author typed it (indentation kept), not as prose text."""
+        n = code.text.count("\n") + 1
+        raw = self.src_lines[code.line - 1: code.line - 1 + n]
+        if len(raw) == n:
+            code.text = "\n".join(ln.rstrip() for ln in raw)
+        return code
 
     def code_block(self, line: int, lang: str, text: str, start0: int, end0: int) -> None:
         block = Code(line, lang, text)
@@ -368,6 +380,12 @@ class _Builder:
                 j = self.block(toks, j)
             return j + 1
         if t == "hr":
+            prev = self.blocks[-1] if self.blocks else None
+            if tok.markup[:1] == "-" and isinstance(prev, Text) and prev.end == line - 1 \
+                    and start0 == self.last_end:  # setext: "Title" over "-----"
+                self.blocks[-1] = Heading(prev.line, 2, prev.text)
+                self.last_end = end0
+                return i + 1
             self.emit(Other(line), start0, end0)
             return i + 1
         if t == "dl_open":
@@ -430,8 +448,16 @@ class _Builder:
         lines = [(ln, tx) for ln, tx in lines if len(tx) <= MAX_LINE]
         lines, codes = split_code(lines)
         for c in codes:
-            self.code.append(c)
+            self.code.append(self.raw(c))
             self.warn(c.line, "command or file content outside a code block: kept as code")
+        if len(lines) >= 2 and _SETEXT_RE.match(lines[-1][1]) and start0 + len(lines) == end0:
+            title = " ".join(tx for _, tx in lines[:-1])  # setext: "Title" over "====="
+            self.emit(Heading(lines[0][0], 1, title), start0, end0)
+            return
+        if len(lines) == 1 and _ZH_SECTION_RE.match(lines[0][1]):
+            text = _ZH_SECTION_RE.match(lines[0][1]).group(1)
+            self.emit(Heading(lines[0][0], 2, text), start0, end0)  # "二、控制器类型"
+            return
         blocks: list[Block] = []
         # An author who ends the paragraph with 。/./! writes sentences: a line without an
         # end mark is wrapped. Notes without end marks use each line as a thought.
@@ -556,7 +582,7 @@ class _Builder:
         lines = [(ln, tx) for ln, tx in lines if len(tx) <= MAX_LINE]
         lines, codes = split_code(lines)
         for c in codes:
-            self.code.append(c)
+            self.code.append(self.raw(c))
             self.warn(c.line, "command or file content outside a code block: kept as code")
         if lines:
             item.line = lines[0][0] if not item.line else item.line

@@ -436,6 +436,7 @@ _NUMERONYM_RE = re.compile(r"([A-Za-z])(\d{1,2})([A-Za-z])")
 _ABBR_NOTE_RE = re.compile(r"^(?P<exp>[A-Za-z][A-Za-z0-9 .\-]{1,60}?)\s*的?(?:缩写|简称|简写)$")
 
 
+@lru_cache(maxsize=16384)
 def abbreviation_of(term: str, definition: str, *, strict: bool) -> str | None:
     """The expansion when ``term: definition`` is an abbreviation (``CRI:container runtime
     interface``, ``SVC:Service的缩写``), else None."""

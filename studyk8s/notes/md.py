@@ -235,7 +235,13 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 def new_parser() -> MarkdownIt:
     """The notes reader's parser: CommonMark, tables, front matter, the two rules above."""
     md = MarkdownIt("commonmark", {"maxNesting": 40})  # 20 stops at 7 nested list levels
-    return _configure(md.enable("table").use(front_matter_plugin).use(deflist_plugin))
+    md = _configure(md.enable("table").use(front_matter_plugin).use(deflist_plugin))
+    # Link reference definitions ("[x]: https://…") are no knowledge and the rule costs a
+    # tenth of the tokenising; without it such a line is a paragraph the reader skips.
+    # text_join only merges adjacent text tokens, which inline_lines does anyway.
+    # lheading (setext "Title\n=====") scans ahead at every paragraph: blocks.py reads the
+    # two setext forms from the paragraph and the rule below it instead.
+    return md.disable(["reference", "text_join", "lheading"])
 
 
 _local = threading.local()

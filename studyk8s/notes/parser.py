@@ -183,6 +183,8 @@ class _Walker:
             return
         if self.label is not None:
             self.label.followed = True
+            if parsed is None or not parsed[2]:
+                self.label = None  # the text it introduced consumed it
         if parsed is not None and parsed[2]:
             group = ""
             if self.label_run and self.label is not None:
