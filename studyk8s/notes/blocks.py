@@ -180,6 +180,7 @@ _PROMPT_RE = re.compile(r"^(?:\$|#|\[[^\]\n]{1,60}\][#$])\s+\S")
 _HOST_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?:/\d+)?\s+[A-Za-z][\w.-]*(?:\s+[\w.-]+)*$")
 _HEREDOC_RE = re.compile(r"<<-?\s*['\"]?([A-Z][A-Z_]*)['\"]?")
 _CODE_COMMENT_RE = re.compile(r"\s+(?:#|//).*$")
+_ART_RE = re.compile(r"^[+|].*[-=]{3,}.*[+|]$|^[\s+\-|/\\<>^v=_*.]{3,}$")
 _TOOL_FLAG_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,30} -{1,2}[A-Za-z][\w-]*(?:[ =]\S+)*$")
 _JSON_RE = re.compile(r'^(?:"[\w.-]+"\s*:\s*\S.*|[{}\[\]],?)$')
 _ASSIGN_RE = re.compile(r"^[A-Za-z_][\w.\-/]*\s*=\s*\S*$")
@@ -209,6 +210,8 @@ def code_kind(text: str) -> str:
     first = s.split(None, 1)[0]
     if first in _COMMANDS and s[-1:] not in ".:：" and _looks_like_args(first, s[len(first):]):
         return "shell"
+    if _ART_RE.match(s) or (s[0] == "|" and s[-1] == "|" and s.count("|") >= 3):
+        return "text"  # ASCII art, or table rows without their "---" line
     if _TOOL_FLAG_RE.match(s):
         return "shell"  # "htpasswd -c auth foo": a lower-case tool and a flag
     if _JSON_RE.match(s):

@@ -275,3 +275,25 @@ def test_too_deep_nesting_is_a_warning_not_a_silent_loss():
     deep = "".join(" " * (2 * i) + f"- t{i}: d\n" for i in range(40))
     note = parse("组:\n" + deep)
     assert any("nested too deeply" in w.message for w in note.warnings)
+
+
+def test_unfenced_manifest_with_comments_is_one_code_block_as_typed():
+    note = parse("描述文件:\n\napiVersion: v1\nkind: Pod  //类型\nmetadata:\n"
+                 "   name: web   //名字\n\n一句说明\n")
+    (code,) = note.code
+    assert code.text == "apiVersion: v1\nkind: Pod  //类型\nmetadata:\n   name: web   //名字"
+    assert [f.definition for f in note.facts] == ["一句说明"]
+
+
+def test_ascii_art_and_pipe_rows_without_a_table_are_code():
+    note = parse("+------+   +-----+\n| Pod  |-->| Svc |\n+------+   +-----+\n\n"
+                 "| a | b |\n| c | d |\n")
+    assert note.facts == ()
+    assert len(note.code) == 2 and {w.line for w in note.warnings} >= {1, 5}
+
+
+def test_chinese_numbered_section_lines_are_headings():
+    note = parse("一、控制器类型\n\n1、ReplicaSet: 维持副本数\n\n二、其他\n\n随便记一句话\n")
+    (fact,) = [f for f in note.facts if f.kind == DEFINITION]
+    assert (fact.term, fact.group, fact.section) == ("ReplicaSet", "控制器类型", ("控制器类型",))
+    assert note.facts[-1].section == ("其他",)
