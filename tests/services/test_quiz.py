@@ -284,6 +284,10 @@ def test_retry_the_wrong_ones(session, learner, now):
     assert [(q.prompt, q.context) for q in again] == [(qs[i].prompt, qs[i].context)
                                                       for i in (1, 3, 5)]
     for old, new in zip((qs[1], qs[3], qs[5]), again, strict=True):
+        if new.kind == "multiple":  # the retry reshuffles the choices, not which are right
+            assert sorted(kinds.answer_text(new).split("、")) == sorted(
+                kinds.answer_text(old).split("、"))
+            continue
         assert kinds.answer_text(new) == kinds.answer_text(old) or new.kind == "matching"
     timed = quiz.retry_wrong(session, learner, attempt.id, now=now, mode="exam")
     assert timed.deadline == now + timedelta(minutes=5)  # 10 min for 6 → 5 min for 3
@@ -361,7 +365,7 @@ def test_bringing_cards_forward_can_be_turned_off(session, learner, now):
 def test_readiness_predicts_from_recall_probability(session, learner, now):
     cold = quiz.readiness(session, learner, now)
     assert cold["predicted"] == 0 and cold["studied"] == 0 and not cold["ready"]
-    assert cold["facts"] > 30 and cold["pass_mark"] == 0.66
+    assert cold["facts"] > 25 and cold["pass_mark"] == 0.66  # 学习内容 is a plan (issue 13)
     _review_states(session, learner, now)
     warm = quiz.readiness(session, learner, now)
     assert warm["studied"] == warm["facts"] and 0.9 < warm["predicted"] <= 1 and warm["ready"]
