@@ -29,11 +29,13 @@ def suspicious_facts(note: ParsedNote) -> list[dict]:
     for f in note.facts:
         why = []
         if f.kind in (DEFINITION, PROPERTY):
-            if len(f.term) > 30 or _SENTENCE_MARK_RE.search(f.term) or not inline.is_term(f.term):
+            long_phrase = len(f.term) > 30 and f.term.count(" ") >= 4
+            if long_phrase or _SENTENCE_MARK_RE.search(f.term) or not inline.is_term(f.term):
                 why.append("term reads like a sentence")
             if len(f.definition) > LONG_DEFINITION:
                 why.append(f"definition is {len(f.definition)} characters long")
-        if f.kind == STATEMENT and f.cloze and len(f.cloze) <= SHORT_CLOZE:
+        acronym = f.cloze.isupper() and len(f.cloze) >= 2  # IP, VM: whole names
+        if f.kind == STATEMENT and f.cloze and len(f.cloze) <= SHORT_CLOZE and not acronym:
             why.append(f"cloze blanks the short token {f.cloze!r}")
         if f.kind == STATEMENT and f.cloze and not inline.is_whole_token(f.cloze, f.definition):
             why.append(f"cloze {f.cloze!r} is part of a word")
