@@ -449,14 +449,14 @@ class _Builder:
         for ln in long:
             self.warn(ln, f"line is over {MAX_LINE} characters; skipped")
         lines = [(ln, tx) for ln, tx in lines if len(tx) <= MAX_LINE]
-        lines, codes = split_code(lines)
-        for c in codes:
-            self.code.append(self.raw(c))
-            self.warn(c.line, "command or file content outside a code block: kept as code")
         if len(lines) >= 2 and _SETEXT_RE.match(lines[-1][1]) and start0 + len(lines) == end0:
             title = " ".join(tx for _, tx in lines[:-1])  # setext: "Title" over "====="
             self.emit(Heading(lines[0][0], 1, title), start0, end0)
             return
+        lines, codes = split_code(lines)
+        for c in codes:
+            self.code.append(self.raw(c))
+            self.warn(c.line, "command or file content outside a code block: kept as code")
         if len(lines) == 1 and _ZH_SECTION_RE.match(lines[0][1]):
             text = _ZH_SECTION_RE.match(lines[0][1]).group(1)
             self.emit(Heading(lines[0][0], 2, text), start0, end0)  # "二、控制器类型"

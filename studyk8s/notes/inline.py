@@ -495,6 +495,8 @@ def is_whole_token(span: str, text: str) -> bool:
 
 
 def _glued(neighbour: str, edge: str) -> bool:
+    if neighbour in ("/", "-", "_") and edge.isascii() and edge.isalnum():
+        return True  # "etc" of "/etc/cni", "record" of "--record": part of a longer token
     if not neighbour or not neighbour.isalnum() or not edge.isalnum():
         return False
     return is_cjk_text(neighbour) == is_cjk_text(edge)
