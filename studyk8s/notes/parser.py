@@ -35,6 +35,7 @@ from .blocks import (
     Table,
     Text,
     build_blocks,
+    code_kind,
 )
 from .frontmatter import decode, meta_bool, meta_str, meta_tags, split_front_matter
 from .md import clean_source
@@ -219,7 +220,8 @@ class _Walker:
         self.label_run = False
         rows = [(ln, [inline.clean(c) for c in cells]) for ln, cells in block.rows]
         rows = [(ln, cells) for ln, cells in rows if any(cells)]
-        named = [r for r in rows if r[1] and inline.is_term(r[1][0]) and any(r[1][1:])]
+        named = [r for r in rows if r[1] and inline.is_term(r[1][0]) and any(r[1][1:])
+                 and not code_kind(r[1][0])]  # a table of commands names nothing
         if not rows or len(block.header) < 2 or len(named) * 2 < len(rows):
             self.warn(block.line, "table skipped: its first column does not name things")
             return
