@@ -300,5 +300,6 @@ def test_chinese_numbered_section_lines_are_headings():
 
 
 def test_cloze_never_cuts_a_path_or_a_flag():
-    note = parse("配置放在 /etc/cni/net.d 目录, 由kubelet读取\n\n加上--record参数, 方便查看revision\n")
+    note = parse("配置放在 /etc/cni/net.d 目录, 由kubelet读取\n\n"
+                 "加上--record参数, 方便查看revision\n")
     assert [f.cloze for f in note.facts] == ["kubelet", "revision"]
