@@ -493,6 +493,25 @@ def _norm_lang(value: str) -> str | None:
     return None
 
 
+def _known_term_clozes(facts: list[Fact]) -> list[Fact]:
+    """A statement with no cloze yet blanks a term the note defines, when it holds one whole
+    (``Pods are commonly managed by a Deployment``)."""
+    known = sorted({f.term for f in facts if f.kind in (DEFINITION, ABBREVIATION, PROPERTY)
+                    and 2 <= len(f.term) <= 40}, key=len, reverse=True)
+    if not known:
+        return facts
+    out = []
+    for f in facts:
+        if f.kind == STATEMENT and not f.cloze:
+            hit = next((t for t in known if t in f.definition and t not in f.section
+                        and f.definition.count(t) == 1
+                        and inline.is_whole_token(t, f.definition)), "")
+            if hit:
+                f = replace(f, cloze=hit)
+        out.append(f)
+    return out
+
+
 def _number_occurrences(facts: list[Fact]) -> list[Fact]:
     """Identity = kind + term + parent, compared as the card keys compare them."""
     seen: dict[tuple[str, str, str], int] = {}
@@ -539,7 +558,7 @@ def parse_note(data: bytes, path: str) -> ParsedNote:
     if front is not None:
         walker.facts.insert(0, front)
 
-    facts = [f if f.term else replace(f, term=title) for f in walker.facts]
+    facts = _known_term_clozes([f if f.term else replace(f, term=title) for f in walker.facts])
     facts.sort(key=lambda f: f.line)  # stable: same-line facts keep emission order
     facts = _number_occurrences(facts)
     if not facts and not walker.plan:

@@ -303,3 +303,16 @@ def test_cloze_never_cuts_a_path_or_a_flag():
     note = parse("配置放在 /etc/cni/net.d 目录, 由kubelet读取\n\n"
                  "加上--record参数, 方便查看revision\n")
     assert [f.cloze for f in note.facts] == ["kubelet", "revision"]
+
+
+def test_statement_without_a_cloze_blanks_a_term_the_note_defines():
+    note = parse("- Deployment: 管理无状态应用\n\nthe rollout is driven by a deployment object\n"
+                 "\nwe scale each Deployment by hand\n")
+    assert [f.cloze for f in note.facts if f.kind == STATEMENT] == ["", "Deployment"]
+
+
+def test_table_of_commands_is_a_warning_not_definitions():
+    note = parse("| 命令 | 作用 |\n| --- | --- |\n| `kubectl get svc` | 列出服务 |\n"
+                 "| `kubectl get pods -o wide` | 列出Pod |\n")
+    assert defs(note) == []
+    assert [w.line for w in note.warnings if "table" in w.message] == [1]
