@@ -128,7 +128,7 @@ def inline_lines(token, first_line: int) -> list[tuple[int, str]]:
     skip = 0  # inside an image: its alt text is not prose
     for child in token.children or ():
         t = child.type
-        if t == "text":
+        if t == "text" or t == "text_special":  # escapes and entities (no text_join rule)
             if not skip:
                 buf.append(child.content)
         elif t in ("softbreak", "hardbreak"):

@@ -109,10 +109,10 @@ class _Walker:
         kw.setdefault("section", self.sec())
         term = inline.clean(term)
         for key in ("definition", "group", "parent"):
-            if kw.get(key):
-                kw[key] = inline.clean(kw[key])
+            if kw.get(key):  # a text that is nothing but markers ("**") stays as written
+                kw[key] = inline.clean(kw[key]) or kw[key].strip()
         if kind != STATEMENT and kw.get("definition"):
-            kw["definition"] = kw["definition"].rstrip("；;，, ")  # a list's separators
+            kw["definition"] = kw["definition"].rstrip("；;，, ") or kw["definition"]
         for key in ("aliases", "items"):
             if kw.get(key):
                 kw[key] = tuple(c for c in (inline.clean(a) for a in kw[key]) if c)
