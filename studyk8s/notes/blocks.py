@@ -151,9 +151,17 @@ def inline_lines(token, first_line: int) -> list[tuple[int, str]]:
     return [(ln, _tidy(tx)) for ln, tx in out if tx.strip()]
 
 
+_ZW_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
 def _tidy(text: str) -> str:
-    text = text.replace("****", "")  # **a****b** after dropping markup
-    return " ".join(text.split())
+    text = " ".join(text.replace("****", "").split())  # **a****b** after dropping markup
+    if _ZW_RE.search(text):
+        clean = _ZW_RE.sub("", text).strip()
+        # zero-width characters go, unless they are all there is after a colon
+        if not (clean[-1:] in inline.COLONS and text[-1:] not in inline.COLONS):
+            text = clean
+    return text
 
 
 def joiner(left: str, right: str) -> str:

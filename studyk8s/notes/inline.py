@@ -403,6 +403,7 @@ def pick_cloze(sentence: str, avoid: tuple[str, ...] = ()) -> str:
 # -- cleaning, siblings, plans ---------------------------------------------------------------
 
 _TAG_RE = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
+_ZW_CHARS_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _LEFTOVER_RE = re.compile(r"`|\*\*|__|\{\{|\}\}")
 
 
@@ -416,6 +417,8 @@ def clean(text: str) -> str:
         text = _TAG_RE.sub("", text)
     if _LEFTOVER_RE.search(text):
         text = _LEFTOVER_RE.sub("", text)
+    if _ZW_CHARS_RE.search(text):
+        text = _ZW_CHARS_RE.sub("", text)
     return " ".join(text.split())
 
 

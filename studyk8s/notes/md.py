@@ -26,6 +26,8 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_LEADING_ZW_RE = re.compile(
+    "^([ \t]*(?:(?:[-*+]|\\d{1,9}[.)])[ \t]+)?)[\u200b\u200c\u200d\u2060\ufeff\u00ad]+", re.M)
 _MARKER_FIX_RE = re.compile(
     r"^([ \t]*)(?:"
     r"(?P<dot>[・•●▪◦])[ \t\u3000]*"  # Japanese/typographic bullets
@@ -138,8 +140,8 @@ def clean_source(text: str) -> tuple[str, list[tuple[int, str]]]:
     Line count and line order are preserved."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", " ")  # a lone CR is no line break
-    if _ZERO_WIDTH_RE.search(text):
-        text = _ZERO_WIDTH_RE.sub("", text)
+    if _ZERO_WIDTH_RE.search(text):  # at a line's start they would hide a list marker;
+        text = _LEADING_ZW_RE.sub(r"\1", text)  # elsewhere blocks.py drops them from text
     text = _MARKER_FIX_RE.sub(_zh_number, text)
     text = _HEADING_NOSPACE_RE.sub(r"\1 ", text)
     if "\u3000" in text:
