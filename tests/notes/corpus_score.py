@@ -90,6 +90,12 @@ COMMAND = re.compile(
     r"etcdctl|iptables|ipvsadm|export|tar|rpm)\s+[-A-Za-z0-9./$'\"=:]"
     r"|^(sudo\s+)?(cat|tee)\s.*(<<|>)"
 )
+# A sentence about a tool ("kubeadm does the work…", "kubectl is the CLI…") is prose, not a
+# command: a tool name followed by an English verb or auxiliary.
+PROSE_ABOUT_TOOL = re.compile(
+    r"^\w+\s+(is|are|was|does|do|can|cannot|will|should|must|may|also|then|only|supports|"
+    r"provides|lets|has|makes|runs|uses|helps|handles|needs|takes|talks|reads|writes)\b"
+)
 HOST_LINE = re.compile(r"^\s*\d{1,3}(\.\d{1,3}){3}\s+[\w.-]+(\s+[\w.-]+)*\s*$")
 
 
@@ -137,7 +143,7 @@ def invariant_problems(fact, extra_forbidden=()) -> list[str]:
             problems.append(f"{where} contains an HTML tag: {text!r}")
     for where in ("term", "definition", *(k for k in texts if k.startswith("item"))):
         text = texts[where].strip()
-        if COMMAND.match(text):
+        if COMMAND.match(text) and not PROSE_ABOUT_TOOL.match(text):
             problems.append(f"{where} is a shell command: {text!r}")
         if HOST_LINE.match(text):
             problems.append(f"{where} is a host line: {text!r}")

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from studyk8s.notes.model import Fact
 
 _spec = importlib.util.spec_from_file_location(
     "corpus_score", Path(__file__).with_name("corpus_score.py"))
@@ -113,4 +116,9 @@ def test_scoring_counts_what_the_contract_says():
     assert not cs.cloze_is_whole_token("the kube-apiserver serves", "api")
     assert cs.COMMAND.match("kubectl get pods -o wide")
     assert not cs.COMMAND.match("kubectl 是命令行工具")
+    # prose about a tool is not a command; the command itself still is
+    fact = Fact(kind="statement", term="t", source="n.md:1",
+                definition="kubeadm does the work needed to get a cluster running.")
+    assert not cs.invariant_problems(fact, ())
+    assert cs.invariant_problems(replace(fact, definition="kubeadm init --pod-network-cidr=10.244.0.0/16"), ())
     assert cs.HOST_LINE.match("121.36.162.228 k8s-master")
