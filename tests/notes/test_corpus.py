@@ -120,5 +120,6 @@ def test_scoring_counts_what_the_contract_says():
     fact = Fact(kind="statement", term="t", source="n.md:1",
                 definition="kubeadm does the work needed to get a cluster running.")
     assert not cs.invariant_problems(fact, ())
-    assert cs.invariant_problems(replace(fact, definition="kubeadm init --pod-network-cidr=10.244.0.0/16"), ())
+    command = replace(fact, definition="kubeadm init --pod-network-cidr=10.244.0.0/16")
+    assert cs.invariant_problems(command, ())
     assert cs.HOST_LINE.match("121.36.162.228 k8s-master")
