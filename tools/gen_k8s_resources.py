@@ -196,7 +196,8 @@ _SECTION = re.compile(r"^(Available Commands|Aliases|Usage|Options|Examples)[^:]
 
 def _help(kubectl: str, path: list[str], flag: str = "--help") -> str:
     env = {**os.environ, "KUBECONFIG": os.devnull, "HOME": "/nonexistent"}
-    done = subprocess.run([kubectl, *path, *([flag] if flag else [])], capture_output=True, text=True,
+    done = subprocess.run([kubectl, *path, *([flag] if flag else [])], capture_output=True,
+                          text=True,
                           env=env, timeout=60, check=True)
     return done.stdout
 
