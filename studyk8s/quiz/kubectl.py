@@ -106,12 +106,12 @@ MESSAGES = {
 
 # What a difference is about, in words a learner knows (flags not listed show as `--flag`).
 LABELS = {
-    "en": {"tool": "the tool", "command": "the command", "target": "the object",
+    "en": {"target": "the object",
            "namespace": "namespace", "image": "image", "replicas": "replicas", "port": "port",
            "output": "output format", "dry-run": "--dry-run", "name": "name",
            "container": "container", "exec": "the command to run", "args": "arguments",
            "shell": "the shell part", "env": "environment variable", "field": "field"},
-    "zh": {"tool": "工具", "command": "子命令", "target": "操作对象", "namespace": "命名空间",
+    "zh": {"target": "操作对象", "namespace": "命名空间",
            "image": "镜像", "replicas": "副本数", "port": "端口", "output": "输出格式",
            "dry-run": "--dry-run", "name": "名称", "container": "容器", "exec": "要执行的命令",
            "args": "参数", "shell": "管道/重定向部分", "env": "环境变量", "field": "字段"},
@@ -119,7 +119,7 @@ LABELS = {
 
 
 # Facets that are not flags (a flag's facet is its long name).
-FACETS = {"tool", "command", "target", "name", "verb", "exec", "args", "shell", "env", "ports"}
+FACETS = {"target", "name", "verb", "exec", "args", "shell", "env", "ports"}
 
 
 def _lang(lang: str) -> str:
@@ -405,7 +405,7 @@ SET_FLAGS = {"from-literal", "from-file", "from-env-file", "env", "labels", "lab
              "tcp", "rule", "annotation", "hard", "as-group", "non-resource-url",
              "aggregation-rule", "selector", "field-selector", "discovery-token-ca-cert-hash",
              "set", "set-string", "set-file", "publish", "volume", "env-file", "add-host",
-             "cap-add", "label", "build-arg", "ignore-preflight-errors", "values-set"}
+             "cap-add", "label", "build-arg", "tag", "ignore-preflight-errors", "values-set"}
 # Flags whose comma-separated value is itself a list (kubectl splits it: stringSlice).
 COMMA_FLAGS = {"verb", "resource", "resource-name", "label-columns", "hard", "labels",
                "ignore-preflight-errors", "set", "set-string"}
@@ -475,22 +475,52 @@ _ETCD_GLOBAL = ("--endpoints=; --cacert=; --cert=; --key=; -w --write-out=; --da
                 "--initial-cluster-token=; --skip-hash-check; --user=; --password=; "
                 "--insecure-skip-tls-verify; --dial-timeout=; --command-timeout=; --keys-only; "
                 "--prefix; --print-value-only; --limit=; --hex; --wal-dir=; --revision=")
-_CRICTL_GLOBAL = ("-r --runtime-endpoint=; -i --image-endpoint=; -a --all; -q --quiet; "
-                  "-o --output=; --name=; --pod=; --state=; -s --state=; --label=*; "
-                  "--namespace=; -v --verbose; --no-trunc; -n --last=; --tail=; -f --follow; "
-                  "-t --timestamps; --since=; -p --previous; --latest; -l --latest; "
-                  "-i --interactive; "
-                  "-t --tty; --creds=; --auth=; --prune; --timeout=")
-_DOCKER_GLOBAL = ("-a --all; -q --quiet; -d --detach; -i --interactive; -t --tty; --rm; "
-                  "--name=; -p --publish=*; -P --publish-all; -e --env=*; --env-file=*; "
-                  "-v --volume=*; --mount=*; -w --workdir=; -u --user=; --network=; --net=; "
-                  "--restart=; --entrypoint=; -l --label=*; --hostname=; --privileged; "
-                  "-t --tag=*; -f --file=; --build-arg=*; --no-cache; --pull; --platform=; "
-                  "--target=; -f --follow; --tail=; --since=; --until=; --timestamps; "
-                  "-f --force; -s --size; --no-trunc; --format=; --filter=*; -m --memory=; "
-                  "--cpus=; -u --username=; -p --password=; --password-stdin; --add-host=*; "
-                  "--cap-add=*; --cap-drop=*; --read-only; -o --output=; --digests; "
-                  "-n --lines=; -v --volumes; --link=*; --expose=*; --init")
+_CRICTL_GLOBAL = ("-r --runtime-endpoint=; --image-endpoint=; --timeout=; -D --debug; "
+                  "-c --config=")
+_CRICTL = {
+    "ps": "-a --all; -q --quiet; -o --output=; --name=; --pod=; -s --state=; --label=*; "
+          "-v --verbose; --no-trunc; -n --last=; -l --latest; --image=",
+    "pods": "--name=; --namespace=; -s --state=; --label=*; -q --quiet; -o --output=; "
+            "-v --verbose; --no-trunc; -l --latest; -n --last=",
+    "images": "-q --quiet; -o --output=; -v --verbose; --digests; --no-trunc",
+    "logs": "-f --follow; -t --timestamps; --tail=; --since=; -p --previous",
+    "exec": "-i --interactive; -t --tty; -s --sync; --timeout=",
+    "inspect": "-o --output=", "inspectp": "-o --output=", "inspecti": "-o --output=",
+    "rmi": "-a --all; -q --prune", "rm": "-f --force; -a --all", "rmp": "-f --force; -a --all",
+    "stop": "-t --timeout=", "stopp": "", "pull": "--creds=; --auth=; --pod-config=",
+    "stats": "-a --all; -o --output=; --id=; --label=*", "info": "-o --output=",
+}
+_DOCKER_GLOBAL = "-H --host=; --context=; -D --debug; --config=; -l --log-level="
+_DOCKER_RUN = ("-d --detach; -i --interactive; -t --tty; --rm; --name=; -p --publish=*; "
+               "-P --publish-all; -e --env=*; --env-file=*; -v --volume=*; --mount=*; "
+               "-w --workdir=; -u --user=; --network=; --net=; --restart=; --entrypoint=; "
+               "-l --label=*; -h --hostname=; --privileged; -m --memory=; --cpus=; "
+               "--add-host=*; --cap-add=*; --cap-drop=*; --read-only; --init; --platform=; "
+               "--expose=*; --link=*; --pull=")
+_DOCKER = {
+    "run": _DOCKER_RUN, "create": _DOCKER_RUN,
+    "ps": "-a --all; -q --quiet; -s --size; --no-trunc; --format=; -f --filter=*; "
+          "-n --last=; -l --latest",
+    "images": "-a --all; -q --quiet; --digests; --no-trunc; --format=; -f --filter=*",
+    "build": "-t --tag=*; -f --file=; --build-arg=*; --no-cache; --pull; --platform=; "
+             "--target=; -q --quiet; --progress=; --network=",
+    "logs": "-f --follow; --tail=; -n --tail=; --since=; --until=; -t --timestamps; --details",
+    "exec": "-i --interactive; -t --tty; -d --detach; -e --env=*; -u --user=; -w --workdir=; "
+            "--privileged",
+    "rm": "-f --force; -v --volumes; -l --link", "rmi": "-f --force; --no-prune",
+    "stop": "-t --time=; -s --signal=", "restart": "-t --time=", "kill": "-s --signal=",
+    "login": "-u --username=; -p --password=; --password-stdin",
+    "pull": "-a --all-tags; -q --quiet; --platform=", "push": "-a --all-tags; -q --quiet",
+    "inspect": "-f --format=; -s --size; --type=", "save": "-o --output=",
+    "load": "-i --input=; -q --quiet", "commit": "-m --message=; -a --author=; -c --change=*",
+    "start": "-a --attach; -i --interactive", "stats": "-a --all; --no-stream; --format=",
+    "network create": "-d --driver=; --subnet=*", "volume create": "-d --driver=",
+    "system prune": "-a --all; -f --force; --volumes", "image prune": "-a --all; -f --force",
+    "container prune": "-f --force", "network ls": "-q --quiet", "volume ls": "-q --quiet",
+}
+# Commands that stop reading their own flags at their first positional (docker run IMAGE CMD…).
+_STOP_AFTER = {("docker", "run"): 1, ("docker", "create"): 1, ("docker", "exec"): 1,
+               ("crictl", "exec"): 1}
 _KUBEADM_GLOBAL = ("--config=; --v=; -v --v=; --pod-network-cidr=; --service-cidr=; "
                    "--apiserver-advertise-address=; --apiserver-bind-port=; "
                    "--control-plane-endpoint=; --upload-certs; --kubernetes-version=; "
@@ -549,6 +579,7 @@ TOOLS: dict[str, dict] = {
     },
     "crictl": {
         "flags": _spec(_CRICTL_GLOBAL),
+        "command_flags": {k: _spec(v) for k, v in _CRICTL.items()},
         "commands": ["ps", "pods", "images", "logs", "inspect", "inspectp", "inspecti", "exec",
                      "pull", "rmi", "rm", "rmp", "stop", "stopp", "start", "stats", "statsp",
                      "info", "version", "create", "run", "runp", "port-forward", "config",
@@ -558,6 +589,7 @@ TOOLS: dict[str, dict] = {
     },
     "docker": {
         "flags": _spec(_DOCKER_GLOBAL),
+        "command_flags": {k: _spec(v) for k, v in _DOCKER.items()},
         "commands": ["run", "ps", "images", "build", "pull", "push", "tag", "exec", "logs",
                      "stop", "start", "restart", "rm", "rmi", "inspect", "login", "logout",
                      "create", "kill", "cp", "save", "load", "commit", "network ls",
@@ -596,11 +628,16 @@ def _kubectl_paths() -> dict[str, str]:
     ``create deployment``)."""
     cmds = data()["kubectl"]["commands"]
     out = {}
-    for path, spec in cmds.items():
-        out[path] = path
-        parent, _, leaf = path.rpartition(" ")
-        for alias in spec["aliases"]:
-            out[f"{parent} {alias}".strip()] = path
+    for path in cmds:
+        names = []
+        for k in range(1, len(path.split()) + 1):
+            prefix = " ".join(path.split()[:k])
+            names.append([path.split()[k - 1], *cmds.get(prefix, {"aliases": []})["aliases"]])
+        variants = [[]]
+        for options in names:
+            variants = [[*v, o] for v in variants for o in dict.fromkeys(options)]
+        for v in variants:
+            out.setdefault(" ".join(v), path)
     # `top po`, `top pods` are aliases kubectl knows from the type name.
     out.update({"top pods": "top pod", "top po": "top pod", "top nodes": "top node",
                 "top no": "top node"})
@@ -654,8 +691,11 @@ def parse(text: str) -> Command:
 
 
 def _take_flags(tool: str, cmdname: str, args: list[str], flags: dict[str, Flag],
-                strict: bool) -> tuple[dict[str, list], list[str], list[str] | None]:
-    """pflag's rules: returns {long name: [raw values]}, positionals, and what follows `--`."""
+                strict: bool, stop_after: int | None = None
+                ) -> tuple[dict[str, list], list[str], list[str] | None]:
+    """pflag's rules: returns {long name: [raw values]}, positionals, and what follows `--`
+    (or, for a command that stops reading flags after ``stop_after`` positionals, such as
+    `docker run IMAGE CMD…`, what follows them)."""
     shorts = {f.short: f for f in flags.values() if f.short}
     got: dict[str, list] = {}
     pos: list[str] = []
@@ -722,6 +762,9 @@ def _take_flags(tool: str, cmdname: str, args: list[str], flags: dict[str, Flag]
                 break
         else:
             pos.append(a)
+            if stop_after is not None and len(pos) >= stop_after:
+                after = args[i:]
+                break
     return got, pos, after
 
 
@@ -812,7 +855,9 @@ def _parse_kubectl(args: list[str]) -> Command:
         name = a[2:] if a.startswith("--") else None
         f = (global_flags.get(name) if name else
              next((g for g in global_flags.values() if g.short == a[1:2]), None))
-        if f and f.type != "bool" and "=" not in a and (name or len(a) == 2) and i < len(args):
+        # cobra, finding the verb, assumes a flag it does not know at the top takes a value
+        takes_value = f.type != "bool" if f else (name is not None or len(a) == 2)
+        if takes_value and "=" not in a and (name or len(a) == 2) and i < len(args):
             pre.append(args[i])
             i += 1
     rest = args[i:]
@@ -856,6 +901,11 @@ def _parse_kubectl(args: list[str]) -> Command:
     _flag_values(got, flags, defaults, cmd)
     _kubectl_positionals(cmd, pos, after)
     _kubectl_implied(cmd)
+    targets = cmd.facets.get("target")
+    if isinstance(targets, frozenset):  # (type, name) → "type/name", as kubectl prints them
+        cmd.facets["target"] = frozenset(
+            (f"{t[0]}/{t[1]}" if t[1] else t[0]) if isinstance(t, tuple) else t
+            for t in targets)
     return cmd
 
 
@@ -994,38 +1044,61 @@ def _kubectl_implied(cmd: Command) -> None:
 
 def _parse_tool(tool: str, args: list[str]) -> Command:
     spec = TOOLS[tool]
-    flags = spec["flags"]
-    got, pos, after = _take_flags(tool, "", args, flags, strict=False)
-    if not pos:
+    global_flags = spec["flags"]
+    # The command: the first positional words (a global flag's separate value skipped).
+    idx = []
+    j = 0
+    while j < len(args) and len(idx) < 2:
+        w = args[j]
+        if w == "--":
+            break
+        if w.startswith("-"):
+            name = w[2:] if w.startswith("--") else None
+            f = global_flags.get(name) if name else next(
+                (g for g in global_flags.values() if g.short == w[1:]), None)
+            if f and f.type != "bool" and "=" not in w:
+                j += 1
+        else:
+            idx.append(j)
+        j += 1
+    words = [args[k] for k in idx]
+    if not words:
         raise CommandError("no_command", tool=tool, example=EXAMPLES[tool])
     known = set(spec["commands"])
     path = None
     for n in (2, 1):
-        cand = " ".join(pos[:n])
+        if len(words) < n:
+            continue
+        cand = " ".join(words[:n])
         cand = spec["aliases"].get(cand, cand)
-        if len(pos) >= n and cand in known:
-            path, pos = cand, pos[n:]
-            break
-        head = spec["aliases"].get(pos[0], pos[0])
-        if n == 2 and len(pos) >= 2 and f"{head} {pos[1]}" in known:
-            path, pos = f"{head} {pos[1]}", pos[2:]
+        head = spec["aliases"].get(words[0], words[0])
+        if cand in known:
+            path = cand
+        elif n == 2 and f"{head} {words[1]}" in known:
+            path = f"{head} {words[1]}"
+        if path:
+            args = [w for k, w in enumerate(args) if k not in idx[:n]]
             break
     if path is None:
-        raise CommandError("unknown_command", tool=tool, command=pos[0])
+        raise CommandError("unknown_command", tool=tool, command=words[0])
+    flags = {**global_flags, **spec.get("command_flags", {}).get(path, {})}
+    got, pos, after = _take_flags(tool, path, args, flags, strict=False,
+                                  stop_after=_STOP_AFTER.get((tool, path)))
+    if after is not None and (tool, path) in _STOP_AFTER and after[:1] == ["--"]:
+        after = after[1:]
     cmd = Command(tool, tuple(path.split()))
     defaults = dict(spec["defaults"])
     if tool == "helm":
         defaults["namespace"] = "default"
     _flag_values(got, flags, defaults, cmd)
-    if tool == "helm" and "values-set" not in cmd.facets:
+    if tool == "helm":
         _helm_sets(cmd)
     if tool == "kubeadm" and "kubernetes-version" in cmd.facets:
         cmd.facets["kubernetes-version"] = str(cmd.facets["kubernetes-version"]).lstrip("v")
     if tool == "kubeadm" and path == "upgrade apply" and pos:
         pos = [pos[0].lstrip("v"), *pos[1:]]
-    if tool == "docker" and path == "run" and pos:
+    if tool == "docker" and path in ("run", "create") and pos:
         cmd.facets["image"] = image(pos[0])
-        after = pos[1:] + (after or []) if len(pos) > 1 or after else None
         pos = []
     if tool in ("docker",) and path in ("pull", "push") and pos:
         pos = [image(pos[0]), *pos[1:]]
@@ -1052,18 +1125,8 @@ def _show(value: object) -> str:
     if isinstance(value, frozenset):
         return ", ".join(sorted(_show(v) for v in value))
     if isinstance(value, tuple):
-        if value and all(isinstance(v, str) for v in value) and len(value) == 2 and value[1] == "":
-            return value[0]
-        if len(value) == 2 and all(isinstance(v, str) for v in value):
-            return f"{value[0]}/{value[1]}" if value[1] else value[0]
         return " ".join(shlex.quote(_show(v)) for v in value)
     return str(value)
-
-
-def _target_items(value: object) -> list[str]:
-    if isinstance(value, frozenset):
-        return sorted(_show(v) for v in value)
-    return [_show(value)]
 
 
 def compare(expected: str | Command, given: str | Command) -> Verdict:
