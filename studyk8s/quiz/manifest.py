@@ -445,6 +445,7 @@ def _validate_one(doc: Document, sch: Schemas, n: int) -> list[Problem]:
                         doc=n)]
     for err in validator.iter_errors(data):
         problems.extend(_translate(err, doc, n, sch))
+    _enum_problems(data, sch.root(kind, api_version), sch, doc, n, (), problems)
     # one message per (path, code)
     seen, unique = set(), []
     for p in problems:
@@ -453,6 +454,49 @@ def _validate_one(doc: Document, sch: Schemas, n: int) -> list[Problem]:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+# Fields whose values the apiserver's validation limits to a few words. The JSON schemas carry
+# no `enum` for them, only the list in each field's description (a test checks every value
+# below appears there), so they are listed here: (definition, field) → allowed values.
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("io.k8s.api.core.v1.Container", "imagePullPolicy"): ("Always", "Never", "IfNotPresent"),
+    ("io.k8s.api.core.v1.PodSpec", "restartPolicy"): ("Always", "OnFailure", "Never"),
+    ("io.k8s.api.core.v1.PodSpec", "dnsPolicy"): ("ClusterFirstWithHostNet", "ClusterFirst",
+                                                  "Default", "None"),
+    ("io.k8s.api.core.v1.ServiceSpec", "type"): ("ExternalName", "ClusterIP", "NodePort",
+                                                 "LoadBalancer"),
+    ("io.k8s.api.core.v1.ServicePort", "protocol"): ("TCP", "UDP", "SCTP"),
+    ("io.k8s.api.core.v1.ContainerPort", "protocol"): ("UDP", "TCP", "SCTP"),
+    ("io.k8s.api.apps.v1.DeploymentStrategy", "type"): ("Recreate", "RollingUpdate"),
+    ("io.k8s.api.batch.v1.CronJobSpec", "concurrencyPolicy"): ("Allow", "Forbid", "Replace"),
+    ("io.k8s.api.core.v1.Taint", "effect"): ("NoSchedule", "PreferNoSchedule", "NoExecute"),
+    ("io.k8s.api.core.v1.Toleration", "operator"): ("Exists", "Equal", "Lt", "Gt"),
+    ("io.k8s.api.core.v1.Toleration", "effect"): ("NoSchedule", "PreferNoSchedule",
+                                                  "NoExecute"),
+    ("io.k8s.api.networking.v1.HTTPIngressPath", "pathType"): ("Exact", "Prefix",
+                                                               "ImplementationSpecific"),
+    ("io.k8s.api.core.v1.PersistentVolumeSpec", "persistentVolumeReclaimPolicy"): (
+        "Retain", "Delete", "Recycle"),
+}
+
+
+def _enum_problems(value, schema, sch: Schemas, doc: Document, n: int, path: Path_,
+                   out: list) -> None:
+    resolved, name = sch.deref(schema)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            allowed = ENUMS.get((name, k))
+            if allowed and isinstance(v, str) and v not in allowed:
+                out.append(Problem("enum", (*path, k), doc.line_of((*path, k)),
+                                   (("value", _short(v)), ("allowed", ", ".join(allowed))),
+                                   doc=n))
+            else:
+                _enum_problems(v, sch.child(resolved, k), sch, doc, n, (*path, k), out)
+    elif isinstance(value, list):
+        item = sch.child(resolved, 0)
+        for i, v in enumerate(value):
+            _enum_problems(v, item, sch, doc, n, (*path, i), out)
 
 
 def _ga_first(versions: list[str]) -> list[str]:
