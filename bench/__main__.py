@@ -23,6 +23,7 @@ _MODULE_NAMES = {
     "srs": "srs_eval",
     "import": "import_notes",
     "quiz": "quiz",
+    "handson": "handson",
     "stats": "stats",
     "scale": "scale",
     "review_loop": "review_loop",
