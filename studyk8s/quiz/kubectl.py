@@ -253,20 +253,43 @@ def split(text: str) -> tuple[list[str], str]:
         tokens = list(lexer)
     except ValueError as exc:
         raise CommandError("quotes", error=str(exc)) from None
-    words: list[str] = []
-    tail: list[str] = []
+    # A trailing comment ends the line; `#` words are comments only outside quotes, which
+    # shlex no longer shows, so only a word that starts with `#` after a space counts.
     for i, tok in enumerate(tokens):
+        if tok.startswith("#") and (i == 0 or re.search(r"\s#", text)):
+            tokens = tokens[:i]
+            break
+    # Pipelines and lists: the command is the first segment run by a tool this checker
+    # knows (`cat pod.json | kubectl replace -f -`); the rest is kept as the shell part.
+    segments: list[list[str]] = [[]]
+    ops: list[str] = []
+    for tok in tokens:
         if tok in _SHELL_OPS or (tok and set(tok) <= set("|&;<>")):
-            tail = tokens[i:]
-            break
-        if tok.startswith("#") and not words:
-            continue
-        if tok.startswith("#"):  # a trailing comment
-            break
-        words.append(tok)
+            segments.append([])
+            ops.append(tok)
+        else:
+            segments[-1].append(tok)
+    chosen = next((k for k, seg in enumerate(segments) if _tool_word(seg)), 0)
+    words = segments[chosen]
     if not words:
         raise CommandError("empty")
-    return words, " ".join(tail)
+    shell: list[str] = []
+    for k, seg in enumerate(segments):
+        if k:
+            shell.append(ops[k - 1])
+        shell.extend(["{}"] if k == chosen else seg)
+    tail = " ".join(shell)
+    return words, "" if tail == "{}" else tail.removeprefix("{} ")
+
+
+def _tool_word(words: list[str]) -> bool:
+    """Does this simple command run one of the tools (after sudo and VAR=value words)?"""
+    for w in words:
+        if w in ("sudo", "time", "command", "env", "-E") or _ENV.match(w):
+            continue
+        name = w.rsplit("/", 1)[-1]
+        return TOOL_ALIASES.get(name, name) in ("kubectl", *TOOLS)
+    return False
 
 
 # --- resources ---------------------------------------------------------------------------------
@@ -409,6 +432,8 @@ SET_FLAGS = {"from-literal", "from-file", "from-env-file", "env", "labels", "lab
 # Flags whose comma-separated value is itself a list (kubectl splits it: stringSlice).
 COMMA_FLAGS = {"verb", "resource", "resource-name", "label-columns", "hard", "labels",
                "ignore-preflight-errors", "set", "set-string"}
+# String flags whose value is a comma-separated set all the same (kubectl parses it).
+SPLIT_STRING_FLAGS = {"selector", "field-selector", "labels", "hard"}
 DURATION_FLAGS = {"since", "duration", "timeout", "request-timeout", "ttl",
                   "token-ttl", "grace-period-duration"}
 DATA_FLAGS = {"patch", "overrides"}
@@ -791,7 +816,7 @@ def _flag_values(got: dict[str, list], flags: dict[str, Flag], defaults: dict[st
                 value = str(int(raws[-1]))
             except ValueError:
                 raise CommandError("bad_int", flag=f"--{name}", value=raws[-1]) from None
-        elif f.type == "list" or name in SET_FLAGS:
+        elif f.type == "list" or name in SPLIT_STRING_FLAGS:
             items: list[str] = []
             for r in raws:
                 if name in ("selector", "field-selector"):
