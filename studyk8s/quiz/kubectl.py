@@ -270,7 +270,7 @@ def split(text: str) -> tuple[list[str], str]:
         else:
             segments[-1].append(tok)
     chosen = next((k for k, seg in enumerate(segments) if _tool_word(seg)), 0)
-    words = segments[chosen]
+    words = [x for w in segments[chosen] for x in _braces(w)]
     if not words:
         raise CommandError("empty")
     shell: list[str] = []
@@ -280,6 +280,30 @@ def split(text: str) -> tuple[list[str], str]:
         shell.extend(["{}"] if k == chosen else seg)
     tail = " ".join(shell)
     return words, "" if tail == "{}" else tail.removeprefix("{} ")
+
+
+_BRACE = re.compile(r"^(.*?)\{([^{}]*)\}(.*)$")
+
+
+def _braces(word: str) -> list[str]:
+    """bash's brace expansion, which runs before kubectl sees its arguments:
+    ``nginx{1..3}`` → nginx1 nginx2 nginx3, ``{a,b}.yaml`` → a.yaml b.yaml. Only on words that
+    cannot be a JSON or jsonpath value (no quotes, `$`, `:` or `=` in them)."""
+    m = _BRACE.match(word)
+    if not m or any(c in word for c in "\"'$:=") or word.startswith("-"):
+        return [word]
+    head, body, rest = m.groups()
+    r = re.fullmatch(r"(-?\d+)\.\.(-?\d+)", body)
+    if r:
+        a, b = int(r.group(1)), int(r.group(2))
+        if abs(b - a) > 100:
+            return [word]
+        items = [str(i) for i in (range(a, b + 1) if a <= b else range(a, b - 1, -1))]
+    elif "," in body:
+        items = body.split(",")
+    else:
+        return [word]
+    return [x for item in items for x in _braces(head + item + rest)]
 
 
 def _tool_word(words: list[str]) -> bool:
@@ -389,10 +413,13 @@ def _selector(text: str) -> frozenset[str]:
     for req in out:
         req = re.sub(r"\s+", " ", req.strip()).replace("==", "=")
         req = re.sub(r"\s*(!=|=)\s*", r"\1", req)
-        m = re.match(r"^(\S+) (in|notin) \((.*)\)$", req)
+        m = re.match(r"^(\S+) ?(in|notin) ?\((.*)\)$", req)
         if m:
-            vals = ",".join(sorted(v.strip() for v in m.group(3).split(",")))
-            req = f"{m.group(1)} {m.group(2)} ({vals})"
+            vals = sorted({v.strip() for v in m.group(3).split(",") if v.strip()})
+            if len(vals) == 1:  # `app in (v2)` selects what `app=v2` selects
+                req = f"{m.group(1)}{'=' if m.group(2) == 'in' else '!='}{vals[0]}"
+            else:
+                req = f"{m.group(1)} {m.group(2)} ({','.join(vals)})"
         if req:
             norm.add(req)
     return frozenset(norm)
@@ -1035,10 +1062,28 @@ def _kubectl_positionals(cmd: Command, pos: list[str], after: list[str] | None) 
     if args:
         cmd.facets["args"] = tuple(args)
     if after is not None:
-        if after and after[0].rsplit("/", 1)[-1] in ("sh", "bash", "ash", "zsh") \
-                and after[0].startswith("/"):
-            after = [after[0].rsplit("/", 1)[-1], *after[1:]]
-        cmd.facets["exec"] = tuple(after)
+        cmd.facets["exec"] = container_command(after)
+
+
+_SHELLS = ("sh", "bash", "ash", "zsh", "dash")
+
+
+def container_command(words: list[str]) -> tuple[str, ...]:
+    """The command a container runs, spelled one way: ``/bin/sh`` is ``sh`` (found on the
+    container's PATH), and ``sh -c 'echo hi'`` is ``echo hi`` when the script is one plain
+    command (no pipes, lists, redirects, variables or globs for the shell to act on)."""
+    words = list(words)
+    if words and words[0].rsplit("/", 1)[-1] in _SHELLS and words[0].startswith("/"):
+        words[0] = words[0].rsplit("/", 1)[-1]
+    if len(words) == 3 and words[0] in _SHELLS and words[1] == "-c" \
+            and not re.search(r"[;&|<>$`*?(){}\\\n~]", words[2]):
+        try:
+            inner = shlex.split(words[2])
+        except ValueError:
+            return tuple(words)
+        if inner:
+            return container_command(inner)
+    return tuple(words)
 
 
 def _port_pair(p: str) -> str:
@@ -1065,6 +1110,9 @@ def _kubectl_implied(cmd: Command) -> None:
             f.pop("target-port")
     if "all-namespaces" in f:
         f.pop("namespace", None)
+    if path == "delete" and f.get("now") == "true":  # kubectl: "same as --grace-period=1"
+        f.pop("now")
+        f.setdefault("grace-period", "1")
 
 
 def _parse_tool(tool: str, args: list[str]) -> Command:
