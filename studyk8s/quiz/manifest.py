@@ -844,11 +844,16 @@ def normalise(doc: Document, sch: Schemas) -> object:
 def compare(expected: str | list[Document], given: str | list[Document],
             version: str | None = None) -> Verdict:
     """Compare the learner's manifest with the expected one, and validate the learner's.
-    ``expected`` must load; a ``given`` that cannot load raises ManifestError (its line and
-    message are for the learner)."""
+    ``expected`` must load (ManifestError otherwise: it is the author's); a ``given`` that
+    cannot load is a Verdict whose one problem says why, with its line."""
     exp_docs = load(expected) if isinstance(expected, str) else expected
-    got_docs = load(given) if isinstance(given, str) else given
     sch = schemas(version)
+    try:
+        got_docs = load(given) if isinstance(given, str) else given
+    except ManifestError as exc:  # the learner's text: a verdict, not an exception
+        return Verdict((), (Problem(exc.code, (), exc.line,
+                                    tuple((k, str(v)) for k, v in exc.params.items())),),
+                       sch.version)
     problems = tuple(validate(got_docs, sch.version))
     diffs: list[Difference] = []
     remaining = list(range(len(got_docs)))

@@ -698,3 +698,15 @@ def test_a_changed_value_is_always_named(base, rnd, spaced):
     verdict = compare(base[0], variant)
     assert not verdict.equivalent, (base[0], variant)
     assert verdict.differences and not verdict.other_command
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("kubectl get po-n=A/ '\"|{}.,:$#\\\n1")),
+               max_size=60))
+def test_any_text_parses_or_fails_with_a_command_error(text):
+    try:
+        cmd = parse("kubectl " + text)
+    except CommandError as exc:
+        assert exc.message("en") and exc.message("zh")
+    else:
+        assert compare(cmd, cmd).equivalent

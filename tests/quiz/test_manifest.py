@@ -7,6 +7,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studyk8s.quiz import manifest as m
 from studyk8s.quiz.manifest import ENUMS, ManifestError, compare, load, schemas, validate
@@ -426,3 +428,22 @@ def test_comparison_and_validation_of_a_bad_answer_report_both():
     assert [p.code for p in v.problems] == ["unknown_field"]
     assert {m.path_text(d.path) for d in v.differences} == {
         "spec.replicas", "spec.template.spec.containers[0].imagePolicy"}
+
+
+def test_an_unreadable_answer_is_a_verdict_with_its_line():
+    v = compare(DEPLOYMENT, DEPLOYMENT + "---\nbad: &x 1\n")
+    assert not v.equivalent
+    line = DEPLOYMENT.count("\n") + 2
+    assert v.messages() == [f"{line}: YAML anchors and aliases (& and *) are not accepted in a "
+                            "manifest"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:-&*![]{}\n #'\"|>1.")), max_size=80))
+def test_any_text_loads_or_fails_with_a_manifest_error(text):
+    try:
+        docs = load(text)
+    except ManifestError as exc:
+        assert exc.message("en") and exc.message("zh")
+    else:
+        assert all(isinstance(d.data, dict) for d in docs)
