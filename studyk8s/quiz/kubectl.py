@@ -385,8 +385,8 @@ _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h":
 def duration(text: str) -> str:
     """A Go duration (``1h``, ``60m``, ``3600s``) as seconds; anything else unchanged."""
     t = text.strip()
-    if re.fullmatch(r"\d+", t):
-        return t if t == "0" else t  # kubectl reads a bare number for some flags as seconds
+    if re.fullmatch(r"\d+", t):  # a bare number: kept as typed (its unit depends on the flag)
+        return t
     parts = _DURATION.findall(t)
     if parts and "".join(a + b for a, b in parts) == t:
         secs = sum(float(a) * _UNITS[b] for a, b in parts)
@@ -468,12 +468,11 @@ IMAGE_FLAGS = {"image"}
 RESOURCE_FLAGS = {"resource", "from"}  # values that name resource types
 
 # kubectl flags renamed over the years: the old name, as the learner may still type it.
-RENAMED = {"delete-local-data": "delete-emptydir-data", "show-all": None}
+RENAMED = {"delete-local-data": "delete-emptydir-data"}
 
 # Defaults not visible as a flag default in kubectl's --help, by command (value canonical).
 IGNORED_DEFAULTS: dict[str, dict[str, object]] = {
     "expose": {"type": "ClusterIP", "protocol": "TCP"},
-    "create service clusterip": {},
     "delete": {"cascade": "background", "wait": "true"},
     "run": {"restart": "Always"},
     "logs": {"tail": "-1"},
@@ -728,13 +727,20 @@ def parse(text: str) -> Command:
         raise CommandError("empty")
     tool = words[0].rsplit("/", 1)[-1]
     tool = TOOL_ALIASES.get(tool, tool)
+    args = words[1:]
+    env = [e for e in env if e != "ETCDCTL_API=3"]  # etcdctl's API v3 is the default since 3.4
+    if tool in ("etcdctl", "etcdutl"):
+        # etcdctl reads every flag from ETCDCTL_<FLAG> too: ETCDCTL_CACERT=ca.crt = --cacert
+        flags = [f"--{e[8:].split('=', 1)[0].lower().replace('_', '-')}={e.split('=', 1)[1]}"
+                 for e in env if e.startswith("ETCDCTL_")]
+        env = [e for e in env if not e.startswith("ETCDCTL_")]
+        args = flags + args
     if tool == "kubectl":
-        cmd = _parse_kubectl(words[1:])
+        cmd = _parse_kubectl(args)
     elif tool in TOOLS:
-        cmd = _parse_tool(tool, words[1:])
+        cmd = _parse_tool(tool, args)
     else:
         raise CommandError("unknown_tool", tool=words[0])
-    env = [e for e in env if e != "ETCDCTL_API=3"]  # etcdctl's API v3 is the default since 3.4
     if env:
         cmd.facets["env"] = frozenset(env)
     if tail:
@@ -761,8 +767,7 @@ def _take_flags(tool: str, cmdname: str, args: list[str], flags: dict[str, Flag]
             break
         if a.startswith("--") and len(a) > 2:
             name, eq, value = a[2:].partition("=")
-            if name in RENAMED and RENAMED[name]:
-                name = RENAMED[name]
+            name = RENAMED.get(name, name)
             f = flags.get(name)
             if f is None:
                 if strict:
