@@ -18,6 +18,7 @@ data, and validated against the Kubernetes schema of a chosen version.
 
 from __future__ import annotations
 
+import base64
 import difflib
 import json
 import re
@@ -630,6 +631,14 @@ def apply_defaults(data: dict) -> None:
     meta = data.get("metadata")
     if isinstance(meta, dict) and meta.get("namespace") == "default":
         del meta["namespace"]  # `default` is the namespace of a fresh kubeconfig
+    if kind == "Secret" and isinstance(data.get("stringData"), dict):
+        # stringData is write-only sugar: the apiserver stores it base64-encoded in data
+        merged = dict(data.get("data") or {})
+        for k, v in data.pop("stringData").items():
+            merged[k] = base64.b64encode(str(v).encode()).decode()
+        data["data"] = merged
+    if kind == "Secret":
+        data.setdefault("type", "Opaque")
     spec = data.get("spec")
     if not isinstance(spec, dict):
         spec = None

@@ -447,3 +447,13 @@ def test_any_text_loads_or_fails_with_a_manifest_error(text):
         assert exc.message("en") and exc.message("zh")
     else:
         assert all(isinstance(d.data, dict) for d in docs)
+
+
+def test_secret_string_data_equals_its_base64_data():
+    encoded = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata: {password: bXlwYXNz}\n"
+    plain = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ntype: Opaque\n" \
+            "stringData: {password: mypass}\n"
+    assert compare(encoded, plain).equivalent
+    wrong = plain.replace("mypass", "mypas")
+    assert [m.path_text(d.path) for d in compare(encoded, wrong).differences] == [
+        "data.password"]
