@@ -451,13 +451,14 @@ class Flag:
 # kubectl flags whose repeated or comma-joined values are a set (kubectl builds a map or an
 # unordered list from them); every other list flag keeps its order.
 SET_FLAGS = {"from-literal", "from-file", "from-env-file", "env", "labels", "label-columns",
-             "filename", "verb", "resource", "resource-name", "user", "group", "serviceaccount",
-             "tcp", "rule", "annotation", "hard", "as-group", "non-resource-url",
-             "aggregation-rule", "selector", "field-selector", "discovery-token-ca-cert-hash",
-             "set", "set-string", "set-file", "publish", "volume", "env-file", "add-host",
-             "cap-add", "label", "build-arg", "tag", "ignore-preflight-errors", "values-set"}
+             "filename", "verb", "verbs", "resource", "resource-name", "user", "group",
+             "serviceaccount", "tcp", "rule", "annotation", "hard", "as-group",
+             "non-resource-url", "aggregation-rule", "selector", "field-selector",
+             "discovery-token-ca-cert-hash", "set", "set-string", "set-file", "publish",
+             "volume", "env-file", "add-host", "cap-add", "label", "build-arg", "tag",
+             "ignore-preflight-errors", "values-set"}
 # Flags whose comma-separated value is itself a list (kubectl splits it: stringSlice).
-COMMA_FLAGS = {"verb", "resource", "resource-name", "label-columns", "hard", "labels",
+COMMA_FLAGS = {"verb", "verbs", "resource", "resource-name", "label-columns", "hard", "labels",
                "ignore-preflight-errors", "set", "set-string"}
 # String flags whose value is a comma-separated set all the same (kubectl parses it).
 SPLIT_STRING_FLAGS = {"selector", "field-selector", "labels", "hard"}
