@@ -5,6 +5,7 @@ English and Chinese."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -457,3 +458,18 @@ def test_secret_string_data_equals_its_base64_data():
     wrong = plain.replace("mypass", "mypas")
     assert [m.path_text(d.path) for d in compare(encoded, wrong).differences] == [
         "data.password"]
+
+
+def test_the_checkers_are_pure():
+    """Neither checker imports Flask or SQLAlchemy (the package's own __init__ aside)."""
+    import ast
+
+    from studyk8s.quiz import kubectl
+
+    for module in (kubectl, m):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                 for a in n.names}
+        names |= {(n.module or "").split(".")[0] for n in ast.walk(tree)
+                  if isinstance(n, ast.ImportFrom) and not n.level}
+        assert not names & {"flask", "sqlalchemy", "subprocess", "os"}, (module, names)
