@@ -1076,8 +1076,9 @@ _SHELLS = ("sh", "bash", "ash", "zsh", "dash")
 
 def container_command(words: list[str]) -> tuple[str, ...]:
     """The command a container runs, spelled one way: ``/bin/sh`` is ``sh`` (found on the
-    container's PATH), and ``sh -c 'echo hi'`` is ``echo hi`` when the script is one plain
-    command (no pipes, lists, redirects, variables or globs for the shell to act on)."""
+    container's PATH), ``sh -c 'echo hi'`` is ``echo hi`` when the script is one plain
+    command (no pipes, lists, redirects, variables or globs for the shell to act on), and
+    echo's arguments are the one line it prints."""
     words = list(words)
     if words and words[0].rsplit("/", 1)[-1] in _SHELLS and words[0].startswith("/"):
         words[0] = words[0].rsplit("/", 1)[-1]
@@ -1089,6 +1090,9 @@ def container_command(words: list[str]) -> tuple[str, ...]:
             return tuple(words)
         if inner:
             return container_command(inner)
+    if words and words[0] == "echo" and not any(w.startswith("-") for w in words[1:2]):
+        # echo prints its arguments joined by one space: `echo 'a b'` = `echo a b`
+        return ("echo", " ".join(words[1:]))
     return tuple(words)
 
 
