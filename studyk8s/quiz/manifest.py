@@ -195,7 +195,13 @@ class Document:
         return str(meta.get("name", "")) if isinstance(meta, dict) else ""
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~5x faster
+class _BaseLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~5x faster
+    """Timestamps stay the text they were (Kubernetes reads YAML into JSON, where
+    ``creationTimestamp: 2018-06-25T07:55:16Z`` is a string)."""
+
+
+_BaseLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                            lambda loader, node: loader.construct_scalar(node))
 
 
 def _check_events(text: str) -> None:
@@ -631,6 +637,8 @@ def apply_defaults(data: dict) -> None:
     meta = data.get("metadata")
     if isinstance(meta, dict) and meta.get("namespace") == "default":
         del meta["namespace"]  # `default` is the namespace of a fresh kubeconfig
+    if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict):
+        meta["annotations"].pop(LAST_APPLIED, None)  # kubectl apply's own bookkeeping
     if kind == "Secret" and isinstance(data.get("stringData"), dict):
         # stringData is write-only sugar: the apiserver stores it base64-encoded in data
         merged = dict(data.get("data") or {})
@@ -686,6 +694,12 @@ def apply_defaults(data: dict) -> None:
         if isinstance(jt, dict) and isinstance(jt.get("spec"), dict):
             _job_spec(jt["spec"])
     elif kind == "Service" and spec is not None:
+        # addresses the apiserver allocates (a headless service's `None` is the learner's)
+        if spec.get("clusterIP") != "None":
+            for key in ("clusterIP", "clusterIPs"):
+                spec.pop(key, None)
+        for key in ("ipFamilies", "ipFamilyPolicy"):
+            spec.pop(key, None)
         spec.setdefault("type", "ClusterIP")
         spec.setdefault("sessionAffinity", "None")
         spec.setdefault("internalTrafficPolicy", "Cluster")
@@ -705,10 +719,12 @@ def apply_defaults(data: dict) -> None:
         spec["policyTypes"] = ["Ingress", *(["Egress"] if spec.get("egress") else [])]
 
 
-# What the server owns: never part of what a learner writes.
+# What the server owns: never part of what a learner writes (so a manifest copied from
+# `kubectl get -o yaml` compares with a hand-written one).
 SERVER_FIELDS = {("status",), ("metadata", "creationTimestamp"), ("metadata", "resourceVersion"),
                  ("metadata", "uid"), ("metadata", "generation"), ("metadata", "managedFields"),
                  ("metadata", "selfLink")}
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 # --- canonical values --------------------------------------------------------------------------

@@ -473,3 +473,37 @@ def test_the_checkers_are_pure():
         names |= {(n.module or "").split(".")[0] for n in ast.walk(tree)
                   if isinstance(n, ast.ImportFrom) and not n.level}
         assert not names & {"flask", "sqlalchemy", "subprocess", "os"}, (module, names)
+
+
+def test_a_manifest_copied_from_the_cluster_equals_the_hand_written_one():
+    from_cluster = y("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          annotations:
+            kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1"}'
+          creationTimestamp: 2024-06-25T07:55:16Z
+          name: web
+          namespace: default
+          resourceVersion: "93442"
+          uid: 191e3dac-784d-11e8-86b1-00155d9f663c
+        spec:
+          clusterIP: 10.97.242.220
+          clusterIPs: [10.97.242.220]
+          ipFamilies: [IPv4]
+          ipFamilyPolicy: SingleStack
+          ports:
+          - port: 80
+            protocol: TCP
+            targetPort: 8080
+          selector:
+            app: web
+          sessionAffinity: None
+          type: ClusterIP
+        status:
+          loadBalancer: {}
+        """)
+    assert validate(from_cluster) == []  # the timestamp is a string, as Kubernetes reads it
+    assert compare(SERVICE, from_cluster).equivalent, compare(SERVICE, from_cluster).messages()
+    headless = SERVICE.replace("spec:\n", "spec:\n  clusterIP: None\n")
+    assert "spec.clusterIP is missing" in compare(headless, SERVICE).messages()[0]
