@@ -16,6 +16,7 @@ import subprocess
 
 import pytest
 
+from studyk8s.quiz import manifest
 from studyk8s.quiz.kubectl import compare, image
 
 from .test_kubectl import PAIRS
@@ -85,3 +86,16 @@ def test_the_checker_agrees_with_kubectl(expected, given):
     if a is None or b is None:
         pytest.skip("kubectl refuses one of the commands without a cluster")
     assert compare(expected, given).equivalent == (a == b), (a, b)
+
+
+@pytest.mark.parametrize(("expected", "given"), ORACLE, ids=[str(i) for i in range(len(ORACLE))])
+def test_the_manifest_checker_agrees_with_kubectl_too(expected, given):
+    """What kubectl prints for each command is a valid manifest for the schema, and the
+    manifest checker calls two printed objects equivalent exactly when they are equal."""
+    a, b = _object(expected), _object(given)
+    if a is None or b is None:
+        pytest.skip("kubectl refuses one of the commands without a cluster")
+    ya, yb = json.dumps(a), json.dumps(b)  # JSON is YAML
+    assert manifest.validate(ya) == []
+    verdict = manifest.compare(ya, yb)
+    assert verdict.equivalent == (a == b), verdict.messages()
