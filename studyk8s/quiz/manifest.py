@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import importlib.util
 import json
 import re
 from dataclasses import dataclass, field
@@ -278,10 +279,15 @@ def _walk(loader, node, path: Path_, lines: dict) -> None:
 # --- schemas -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
 def _schemas_root() -> Path:
-    import kubernetes_validate
-
-    return Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+    """kubernetes-validate's schema folder, found without importing the package (its own
+    validator is not used: it reloads 1.5 MB of JSON on every call)."""
+    spec = importlib.util.find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        raise ManifestError("version", version=DEFAULT_K8S_VERSION,
+                            available="none (kubernetes-validate is not installed)")
+    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema"
 
 
 @lru_cache(maxsize=1)
@@ -384,9 +390,30 @@ class Schemas:
         return add if isinstance(add, dict) else None
 
 
-@lru_cache(maxsize=8)
 def schemas(version: str | None = None) -> Schemas:
-    return Schemas(resolve_version(version))
+    """The schemas of a version (``None``: the default), loaded once per process."""
+    return _schemas(resolve_version(version))
+
+
+@lru_cache(maxsize=8)
+def _schemas(version: str) -> Schemas:
+    return Schemas(version)
+
+
+# The kinds of CKA/CKAD tasks: their validators are built by warm().
+COMMON_KINDS = (("Pod", "v1"), ("Deployment", "apps/v1"), ("Service", "v1"),
+                ("ConfigMap", "v1"), ("Secret", "v1"), ("Job", "batch/v1"),
+                ("CronJob", "batch/v1"), ("PersistentVolumeClaim", "v1"),
+                ("NetworkPolicy", "networking.k8s.io/v1"), ("Ingress", "networking.k8s.io/v1"))
+
+
+def warm(version: str | None = None) -> Schemas:
+    """Load a version's schema and build the common validators now (e.g. when a worker
+    starts), so a learner's first manifest check does not pay for it."""
+    sch = schemas(version)
+    for kind, api_version in COMMON_KINDS:
+        sch.validator(kind, api_version)
+    return sch
 
 
 # --- validation --------------------------------------------------------------------------------

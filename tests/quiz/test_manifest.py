@@ -507,3 +507,9 @@ def test_a_manifest_copied_from_the_cluster_equals_the_hand_written_one():
     assert compare(SERVICE, from_cluster).equivalent, compare(SERVICE, from_cluster).messages()
     headless = SERVICE.replace("spec:\n", "spec:\n  clusterIP: None\n")
     assert "spec.clusterIP is missing" in compare(headless, SERVICE).messages()[0]
+
+
+def test_warm_builds_the_common_validators():
+    sch = m.warm()
+    assert sch.version == m.DEFAULT_K8S_VERSION
+    assert all(sch.validator(k, av) is not None for k, av in m.COMMON_KINDS)
