@@ -468,6 +468,12 @@ DATA_FLAGS = {"patch", "overrides"}
 IMAGE_FLAGS = {"image"}
 RESOURCE_FLAGS = {"resource", "from"}  # values that name resource types
 
+# Flags that change what the tool logs or asks, never what it does (verbosity, a confirmation
+# prompt skipped): they do not count, whichever side has them.
+NOISE_FLAGS = {"kubectl": {"v", "vmodule", "log-flush-frequency"},
+               "kubeadm": {"v", "yes"}, "helm": {"debug"}, "crictl": {"debug"},
+               "docker": {"debug", "log-level"}, "etcdctl": set(), "etcdutl": set()}
+
 # kubectl flags renamed over the years: the old name, as the learner may still type it.
 RENAMED = {"delete-local-data": "delete-emptydir-data"}
 
@@ -742,6 +748,8 @@ def parse(text: str) -> Command:
         cmd = _parse_tool(tool, args)
     else:
         raise CommandError("unknown_tool", tool=words[0])
+    for name in NOISE_FLAGS.get(tool, ()):
+        cmd.facets.pop(name, None)
     if env:
         cmd.facets["env"] = frozenset(env)
     if tail:

@@ -423,6 +423,10 @@ PAIRS: list[tuple[str, str, str]] = [
     ("kubeadm certs check-expiration", "kubeadm certs check-expiration", EQUIVALENT),
     ("kubeadm certs renew all", "kubeadm certs renew all", EQUIVALENT),
     ("kubeadm reset -f", "kubeadm reset --force", EQUIVALENT),
+    ("kubeadm upgrade apply v1.35.0", "sudo kubeadm upgrade apply v1.35.0 -y", EQUIVALENT),
+    ("kubectl get pods", "kubectl get pods -v=6", EQUIVALENT),
+    ("kubectl drain node01 --ignore-daemonsets", "k drain node01 --ignore-deamonsets",
+     "kubectl drain has no flag --ignore-deamonsets"),
     # --- helm ------------------------------------------------------------------------------------
     ("helm install web bitnami/nginx", "helm install web bitnami/nginx", EQUIVALENT),
     ("helm install web bitnami/nginx -n web --create-namespace",
