@@ -1,7 +1,8 @@
 """How often the command checker judges as a Kubernetes user would, on commands this repository
-did not write: for each kubectl command of a file (one per line, e.g. taken from a cheat sheet
-or a learner's notes; `#` comments and blank lines skipped), make variants whose verdict is known
-by construction, and count the verdicts that agree.
+did not write: for each command (kubectl, kubeadm, helm, etcdctl, crictl, docker) of a file (one
+per line, e.g. taken from a cheat sheet or a learner's notes; `#` comments and blank lines
+skipped), make variants whose verdict is known by construction, and count the verdicts that
+agree.
 
 Variants that must be *equivalent* (kubectl reads them the same): flags shuffled, `--flag=value`
 split into `--flag value` and back, a flag's long form for its shorthand and back (both from
@@ -39,7 +40,9 @@ def _tokens(cmd: str) -> tuple[list[str], str, str] | None:
     env = []
     while words and K._ENV.match(words[0]):  # VAR=value before the tool: kept in front
         env.append(words.pop(0))
-    if not words or K.TOOL_ALIASES.get(words[0], words[0]) != "kubectl":
+    while words and words[0] == "sudo":
+        words = words[1:]
+    if not words or K.TOOL_ALIASES.get(words[0], words[0]) not in ("kubectl", *K.TOOLS):
         return None
     return words, tail, " ".join(shlex.quote(e) for e in env)
 
@@ -84,7 +87,12 @@ def variants(cmd: str, rnd: random.Random) -> list[tuple[str, bool, str]]:
         return []
     words, tail, env = got
     parsed = K.parse(cmd)
-    flags = K._kubectl_flag_table(" ".join(parsed.path))
+    path = " ".join(parsed.path)
+    if parsed.tool == "kubectl":
+        flags = K._kubectl_flag_table(path)
+    else:
+        spec = K.TOOLS[parsed.tool]
+        flags = {**spec["flags"], **spec.get("command_flags", {}).get(path, {})}
     pos, groups, after = _groups(words[1:], flags)
     pos = [words[0], *pos]
     n_cmd = 1 + len(parsed.path)
@@ -126,12 +134,14 @@ def variants(cmd: str, rnd: random.Random) -> list[tuple[str, bool, str]]:
         else:
             swapped.append(g)
     add(_join(pos, swapped, after, tail, n_cmd), True, "long/short forms swapped")
-    add(_join(["k", *pos[1:]], groups, after, tail, n_cmd), True, "k for kubectl")
+    if parsed.tool == "kubectl":
+        add(_join(["k", *pos[1:]], groups, after, tail, n_cmd), True, "k for kubectl")
     add("$ " + _join(pos, groups, after, tail, n_cmd), True, "prompt")
     # another name for the resource type
     rest = pos[n_cmd:]
-    if rest and parsed.path[0] in ("get", "describe", "delete", "edit", "label", "annotate",
-                                   "scale", "rollout", "expose", "set", "autoscale"):
+    if parsed.tool == "kubectl" and rest and parsed.path[0] in (
+            "get", "describe", "delete", "edit", "label", "annotate", "scale", "rollout",
+            "expose", "set", "autoscale"):
         t, slash, name = rest[0].partition("/")
         canon = K.resource(t)
         row = K._resource_index()[1].get(canon)
@@ -169,7 +179,7 @@ def variants(cmd: str, rnd: random.Random) -> list[tuple[str, bool, str]]:
         k = rnd.choice(droppable)
         add(_join(pos, groups[:k] + groups[k + 1:], after, tail, n_cmd), False,
             f"{groups[k][0]} dropped")
-    other_verb = OTHER_VERB.get(parsed.path[0])
+    other_verb = OTHER_VERB.get(parsed.path[0]) if parsed.tool == "kubectl" else None
     if other_verb and len(parsed.path) == 1:
         add(_join([pos[0], other_verb, *pos[2:]], groups, after, tail, n_cmd), False,
             f"{parsed.path[0]} → {other_verb}")
