@@ -81,8 +81,8 @@ MESSAGES = {
         "same_except": "命令相同，只是：{items}",
         "different": "命令不同：你写的是 {given}，应为 {expected}",
         "changed": "{label}是 {given}，应为 {expected}",
-        "missing": "缺少{what}",
-        "extra": "多了{what}（题目没有要求）",
+        "missing": "缺少 {what}",
+        "extra": "多了 {what}（题目没有要求）",
         "set": "{label}：{parts}",
         "set_missing": "缺少 {items}",
         "set_extra": "多了 {items}",
@@ -219,6 +219,12 @@ class Command:
     path: tuple[str, ...]
     facets: dict[str, object] = field(default_factory=dict)
     notes: list[tuple[str, dict]] = field(default_factory=list)
+    # A facet's value as the learner typed it, where the canonical one reads differently
+    # (an image: `nginx`, not `docker.io/library/nginx:latest`), for the feedback.
+    shown: dict[str, str] = field(default_factory=dict)
+
+    def show(self, facet: str) -> str:
+        return self.shown.get(facet) or _show(self.facets.get(facet))
 
     @property
     def name(self) -> str:
@@ -867,6 +873,7 @@ def _flag_values(got: dict[str, list], flags: dict[str, Flag], defaults: dict[st
                 else:
                     items.append(r)
             if name in IMAGE_FLAGS:
+                cmd.shown[name] = ", ".join(items)
                 items = [image(x) for x in items]
             if name in RESOURCE_FLAGS:
                 items = [_resource_ref(x) for x in items]
@@ -876,6 +883,7 @@ def _flag_values(got: dict[str, list], flags: dict[str, Flag], defaults: dict[st
         else:
             value = raws[-1]
             if name in IMAGE_FLAGS:
+                cmd.shown[name] = value
                 value = image(value)
             elif name in DURATION_FLAGS:
                 value = duration(value)
@@ -1249,17 +1257,19 @@ def compare(expected: str | Command, given: str | Command) -> Verdict:
             diffs.append(Difference(k, "set", missing=tuple(sorted(_show(v) for v in es - gs)),
                                     extra=tuple(sorted(_show(v) for v in gs - es))))
         elif e is None:
-            diffs.append(Difference(k, "extra", given=_flag_text(k, g)))
+            diffs.append(Difference(k, "extra", given=_flag_text(k, g, got)))
         elif g is None:
-            diffs.append(Difference(k, "missing", expected=_flag_text(k, e)))
+            diffs.append(Difference(k, "missing", expected=_flag_text(k, e, exp)))
         else:
-            diffs.append(Difference(k, "changed", expected=_show(e), given=_show(g)))
+            diffs.append(Difference(k, "changed", expected=exp.show(k), given=got.show(k)))
     return Verdict(not diffs, tuple(diffs), notes)
 
 
-def _flag_text(facet: str, value: object) -> str:
+def _flag_text(facet: str, value: object, cmd: Command) -> str:
     if value == "true" and facet not in LABELS["en"]:
         return ""  # `--force is missing` reads better than `--force true is missing`
+    if facet in cmd.shown:
+        return cmd.shown[facet]
     return _show(value)
 
 

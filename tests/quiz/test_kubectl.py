@@ -140,7 +140,7 @@ PAIRS: list[tuple[str, str, str]] = [
     ("kubectl create deployment web --image=nginx --replicas=3",
      "kubectl create deploy web --replicas=2 --image=nginx", "replicas is 2, expected 3"),
     ("kubectl create deployment web --image=nginx:1.25",
-     "kubectl create deploy web --image=nginx:1.26", "image is docker.io/library/nginx:1.26"),
+     "kubectl create deploy web --image=nginx:1.26", "image is nginx:1.26, expected nginx:1.25"),
     ("kubectl create deployment web --image=nginx", "kubectl create deployment api --image=nginx",
      "name is api, expected web"),
     ("kubectl create deployment web --image=nginx --port=80",
@@ -260,7 +260,7 @@ PAIRS: list[tuple[str, str, str]] = [
     ("kubectl run web --image=nginx -n dev", "kubectl run web --image=nginx --namespace=dev",
      EQUIVALENT),
     ("kubectl run web --image=nginx:1.25", "kubectl run web --image=nginx",
-     "image is docker.io/library/nginx:latest, expected docker.io/library/nginx:1.25"),
+     "image is nginx, expected nginx:1.25"),
     # --- expose, scale, set image, rollout, autoscale --------------------------------------------
     ("kubectl expose deployment web --port=80", "kubectl expose deploy/web --port 80",
      EQUIVALENT),
@@ -555,7 +555,7 @@ def test_chinese_messages_for_sets_and_missing_flags():
     v = compare("kubectl create cm c --from-literal=a=1 --dry-run=client -o yaml",
                 "kubectl create cm c --from-literal=a=2")
     zh = v.message("zh")
-    assert "缺少--dry-run=client" in zh
+    assert "缺少 --dry-run=client" in zh
     assert "--from-literal：缺少 a=1，多了 a=2" in zh
 
 
