@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -238,6 +239,17 @@ _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_OPS = {"|", "||", "&&", ";", ">", ">>", "<", "&", "2>", "2>&1", "|&"}
 
 
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _typography(text: str) -> str:
+    """What a Chinese input method or a blog's typesetting did to a command: full-width
+    letters, spaces and punctuation (NFKC), curly quotes, and `--` turned into a dash (— or –)
+    at the start of a word."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return re.sub(r"(^|\s)[\u2013\u2014](?=\w)", r"\1--", text)
+
+
 def split(text: str) -> tuple[list[str], str]:
     """Shell words of the first simple command, and the shell part after it (pipes, redirects)
     kept as text. A prompt (``$ ``, ``root@cp:~# ``) and line continuations are removed."""
@@ -245,6 +257,7 @@ def split(text: str) -> tuple[list[str], str]:
         raise CommandError("empty")
     if len(text) > MAX_COMMAND_CHARS:
         raise CommandError("too_long", n=MAX_COMMAND_CHARS)
+    text = _typography(text)
     text = re.sub(r"\\\r?\n", " ", text.strip())
     if "\n" in text:  # a block: the first non-comment line is the command
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]

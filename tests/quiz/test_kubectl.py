@@ -499,6 +499,10 @@ PAIRS: list[tuple[str, str, str]] = [
     ("docker logs -f web", "docker logs --follow web", EQUIVALENT),
     ("docker rm -f web", "docker rm --force web", EQUIVALENT),
     ("docker stop web", "docker kill web", "a different command"),
+    # --- typography: an input method's full-width characters, a blog's quotes and dashes -----
+    ("kubectl get pods -n kube-system", "kubectl　get　pods　－n　kube-system", EQUIVALENT),
+    ("kubectl run web --image=nginx --labels='app=web'",
+     "kubectl run web —image=nginx --labels=\u2018app=web\u2019", EQUIVALENT),
     # --- what the shell does before kubectl runs ------------------------------------------------
     ("kubectl delete pod web1 web2 web3", "kubectl delete po web{1..3}", EQUIVALENT),
     ("kubectl label pods a b tier-", "kubectl label po {a,b} tier-", EQUIVALENT),
