@@ -1005,3 +1005,32 @@ def _diff(e, g, path: Path_, epath: Path_, gpath: Path_, schema, w: _Walk) -> No
 
 def _num(x) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+# --- one blanked field -------------------------------------------------------------------------
+
+
+def check_field(manifest_text: str, path: Path_, typed: str, version: str | None = None,
+                doc: int = 0) -> tuple[bool, object]:
+    """A fill-in question: is ``typed`` (one YAML value, as a learner types it into the blank)
+    the value the manifest has at ``path``? Compared the way whole manifests are (``"80"`` =
+    ``80`` for an int-or-string, ``500m`` = ``0.5``, ``nginx`` = ``nginx:latest``). Returns
+    (right, the expected value as written)."""
+    docs = load(manifest_text)
+    sch = schemas(version)
+    d = docs[doc]
+    expected = d.data
+    for p in path:
+        expected = expected[p]
+    schema = sch.root(d.kind, str(d.data.get("apiVersion", "")))
+    for p in path:
+        schema = sch.child(schema, p)
+    try:
+        value = yaml.load(typed.strip() or "null", Loader=_BaseLoader)
+    except yaml.YAMLError:
+        value = typed.strip()
+    if isinstance(value, dict | list) and not isinstance(expected, dict | list):
+        value = typed.strip()
+    same = _canonical(value, schema, sch, tuple(path)) == \
+        _canonical(expected, schema, sch, tuple(path))
+    return same, expected

@@ -513,3 +513,29 @@ def test_warm_builds_the_common_validators():
     sch = m.warm()
     assert sch.version == m.DEFAULT_K8S_VERSION
     assert all(sch.validator(k, av) is not None for k, av in m.COMMON_KINDS)
+
+
+@pytest.mark.parametrize(("path", "typed", "right"), [
+    (("spec", "replicas"), "3", True),
+    (("spec", "replicas"), " 3 ", True),
+    (("spec", "replicas"), "4", False),
+    (("spec", "template", "spec", "containers", 0, "image"), "nginx:1.25", True),
+    (("spec", "template", "spec", "containers", 0, "image"), "docker.io/library/nginx:1.25",
+     True),
+    (("spec", "template", "spec", "containers", 0, "image"), "nginx", False),
+    (("spec", "template", "spec", "containers", 0, "resources", "limits", "cpu"), "0.5", True),
+    (("spec", "template", "spec", "containers", 0, "resources", "limits", "memory"), "1024Mi",
+     True),
+    (("spec", "template", "spec", "containers", 0, "ports", 0, "containerPort"), '"80"', True),
+    (("metadata", "name"), "web", True),
+    (("metadata", "name"), "Web", False),
+])
+def test_one_blanked_field(path, typed, right):
+    ok, expected = m.check_field(DEPLOYMENT, path, typed)
+    assert ok is right
+    assert expected is not None
+
+
+def test_blanked_int_or_string_field():
+    assert m.check_field(SERVICE, ("spec", "ports", 0, "targetPort"), '"8080"')[0]
+    assert not m.check_field(SERVICE, ("spec", "ports", 0, "targetPort"), "http")[0]
