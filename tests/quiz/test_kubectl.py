@@ -725,3 +725,58 @@ def test_any_text_parses_or_fails_with_a_command_error(text):
         assert exc.message("en") and exc.message("zh")
     else:
         assert compare(cmd, cmd).equivalent
+
+
+def _reordered(cmd: str, rnd, spaced: list[bool]) -> str | None:
+    """``cmd`` with its flags shuffled and some `--flag=value` split (or joined), using the
+    tool's own flag table; None when the command has no flags to move."""
+    import sys
+
+    from studyk8s.config import ROOT
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import handson_agreement as agree
+
+    got = agree._tokens(cmd)
+    if got is None:
+        return None
+    words, tail, env = got
+    parsed = parse(cmd)
+    path = " ".join(parsed.path)
+    if parsed.tool == "kubectl":
+        from studyk8s.quiz.kubectl import _kubectl_flag_table
+        flags = _kubectl_flag_table(path)
+    else:
+        from studyk8s.quiz.kubectl import TOOLS
+        spec = TOOLS[parsed.tool]
+        flags = {**spec["flags"], **spec.get("command_flags", {}).get(path, {})}
+    if (parsed.tool, path) in (("docker", "run"), ("docker", "exec"), ("crictl", "exec")):
+        return None  # flags after IMAGE/CONTAINER belong to the container's command
+    pos, groups, after = agree._groups(words[1:], flags)
+    if len(groups) < 2:
+        return None
+    rnd.shuffle(groups)
+    for g, split in zip(groups, spaced, strict=False):
+        if split and len(g) == 1 and g[0].startswith("--") and "=" in g[0] \
+                and not g[0].startswith("--dry-run"):
+            name, _, value = g[0].partition("=")
+            f = flags.get(name[2:])
+            if f is not None and f.type != "bool":
+                g[:] = [name, value]
+    n_cmd = 1 + len(parsed.path)
+    text = agree._join([words[0], *pos], groups, after, tail, n_cmd)
+    return f"{env} {text}" if env else text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PAIRS), st.randoms(use_true_random=False),
+       st.lists(st.booleans(), min_size=8, max_size=8))
+def test_reordering_a_table_answer_never_changes_its_verdict(pair, rnd, spaced):
+    """Every pair of the table again, with the answer's flags shuffled and split: the verdict
+    (equivalent or not) stays the same."""
+    expected, given_text, told = pair
+    variant = _reordered(given_text, rnd, spaced)
+    if variant is None:
+        return
+    assert compare(expected, variant).equivalent == compare(expected, given_text).equivalent, \
+        (given_text, variant)
