@@ -593,8 +593,7 @@ def _translate(err, doc: Document, n: int, sch: Schemas) -> list[Problem]:
 
 
 def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else \
-        json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 40 else text[:37] + "…"
 
 
