@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 
-from studyk8s.quiz import kubectl, manifest
+from studyk8s.quiz.handson import commands, manifests
 
 from .common import median, time_ms
 
@@ -91,29 +91,29 @@ GIVEN = (EXPECTED.replace("replicas: 3", "replicas: 2")
 # version (1.5 MB of JSON), jsonschema and the validators are loaded on first use.
 COLD = """
 import json, time
-from studyk8s.quiz import manifest
+from studyk8s.quiz.handson import manifests
 from bench.handson import EXPECTED, GIVEN
 t0 = time.perf_counter()
-v = manifest.compare(EXPECTED, GIVEN)
+v = manifests.compare(EXPECTED, GIVEN)
 print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "n": len(v.messages())}))
 """
 
 WARM = """
 import json, time
-from studyk8s.quiz import manifest
+from studyk8s.quiz.handson import manifests
 t0 = time.perf_counter()
-manifest.warm()
+manifests.warm()
 print(json.dumps({"s": time.perf_counter() - t0}))
 """
 
 
 def _command_check() -> None:
     for expected, given in COMMANDS:
-        kubectl.compare(expected, given)
+        commands.compare(expected, given)
 
 
-def _manifest_check() -> manifest.Verdict:
-    return manifest.compare(EXPECTED, GIVEN)
+def _manifest_check() -> manifests.Verdict:
+    return manifests.compare(EXPECTED, GIVEN)
 
 
 def run() -> list[dict]:
@@ -139,7 +139,7 @@ def run() -> list[dict]:
         row("handson_manifest_first_check_ms", median(cold), "ms",
             "issue 19 target (first check of a process)", 100.0),
         row("handson_manifest_warm_s", median(warm), "s",
-            "manifest.warm() at worker start (no target)", median(warm)),
+            "manifests.warm() at worker start (no target)", median(warm)),
     ]
 
 

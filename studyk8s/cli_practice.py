@@ -1,5 +1,5 @@
 """`flask practice …`: the hands-on checkers from the command line, for note authors and
-learners. Thin over studyk8s.quiz.kubectl and studyk8s.quiz.manifest (the same code as the web).
+learners. Thin over studyk8s.quiz.handson.commands and .manifests (the same code as the web).
 
     flask practice equivalent "CMD1" "CMD2"          → `equivalent` (exit 0) or what differs (1)
     flask practice validate FILE [--k8s-version V]   → `FILE:line: message` per problem (exit 1)
@@ -29,7 +29,7 @@ def register(app: Flask) -> None:
 @LANG
 def practice_equivalent(expected, given, lang):
     """Print `equivalent` if GIVEN means the same as EXPECTED, else what differs (exit 1)."""
-    from .quiz.kubectl import CommandError, compare
+    from .quiz.handson.commands import CommandError, compare
 
     try:
         verdict = compare(expected, given)
@@ -46,11 +46,11 @@ def practice_equivalent(expected, given, lang):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--k8s-version", "version", default=None,
               help="Kubernetes version of the schema (default: the CKA's, "
-                   "studyk8s.quiz.manifest.DEFAULT_K8S_VERSION).")
+                   "studyk8s.quiz.handson.manifests.DEFAULT_K8S_VERSION).")
 @LANG
 def practice_validate(path, version, lang):
     """Validate a manifest against the Kubernetes schema: `FILE:line: message` per problem."""
-    from .quiz.manifest import MAX_BYTES, ManifestError, load, resolve_version, validate
+    from .quiz.handson.manifests import MAX_BYTES, ManifestError, load, resolve_version, validate
 
     try:
         version = resolve_version(version)

@@ -1,5 +1,5 @@
-"""Generate studyk8s/quiz/data/k8s_resources.json: the resource table and kubectl's flags that
-the hands-on checkers (studyk8s/quiz/kubectl.py, manifest.py) read. Nothing in it is typed from
+"""Generate studyk8s/quiz/handson/commands/k8s_resources.json: the resource table and kubectl's
+flags that the hands-on checkers (studyk8s/quiz/handson/) read. Nothing in it is typed from
 memory except the short names, which are transcribed from a named source (see SHORT_NAMES).
 
 Sources, each for a named Kubernetes version:
@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "studyk8s" / "quiz" / "data" / "k8s_resources.json"
+OUT = ROOT / "studyk8s" / "quiz" / "handson" / "commands" / "k8s_resources.json"
 K8S_VERSION = "1.35.0"
 LIGHTKUBE = "1.35.0.8"
 

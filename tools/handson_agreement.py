@@ -24,7 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from studyk8s.quiz import kubectl as K  # noqa: E402
+from studyk8s.quiz.handson import commands as K  # noqa: E402
+from studyk8s.quiz.handson.commands.shell import ENV_WORD  # noqa: E402
+from studyk8s.quiz.handson.commands.tables import kubectl_flags, resource_index  # noqa: E402
 
 OTHER_VERB = {"get": "describe", "describe": "get", "delete": "get", "logs": "describe",
               "apply": "create", "create": "apply", "edit": "get", "label": "annotate",
@@ -38,7 +40,7 @@ def _tokens(cmd: str) -> tuple[list[str], str, str] | None:
     except K.CommandError:
         return None
     env = []
-    while words and K._ENV.match(words[0]):  # VAR=value before the tool: kept in front
+    while words and ENV_WORD.match(words[0]):  # VAR=value before the tool: kept in front
         env.append(words.pop(0))
     while words and words[0] == "sudo":
         words = words[1:]
@@ -89,7 +91,7 @@ def variants(cmd: str, rnd: random.Random) -> list[tuple[str, bool, str]]:
     parsed = K.parse(cmd)
     path = " ".join(parsed.path)
     if parsed.tool == "kubectl":
-        flags = K._kubectl_flag_table(path)
+        flags = kubectl_flags(path)
     else:
         spec = K.TOOLS[parsed.tool]
         flags = {**spec["flags"], **spec.get("command_flags", {}).get(path, {})}
@@ -144,7 +146,7 @@ def variants(cmd: str, rnd: random.Random) -> list[tuple[str, bool, str]]:
             "expose", "set", "autoscale"):
         t, slash, name = rest[0].partition("/")
         canon = K.resource(t)
-        row = K._resource_index()[1].get(canon)
+        row = resource_index()[1].get(canon)
         if row and "," not in t:
             names = [row["name"], row["singular"], row["kind"], *row["short_names"]]
             if row["group"]:

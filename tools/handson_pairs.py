@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from studyk8s.quiz.kubectl import compare  # noqa: E402
+from studyk8s.quiz.handson.commands import compare  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

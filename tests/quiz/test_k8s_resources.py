@@ -1,6 +1,7 @@
-"""The resource and flag table (studyk8s/quiz/data/k8s_resources.json) is what its sources say:
-regenerated from kubernetes-validate's schemas and lightkube-models it comes out the same, and
-where a kubectl binary is at hand, its --help gives the same commands and flags."""
+"""The resource and flag table (studyk8s/quiz/handson/commands/k8s_resources.json) is what its
+sources say: regenerated from kubernetes-validate's schemas and lightkube-models it comes out
+the same, and where a kubectl binary is at hand, its --help gives the same commands and
+flags."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 import pytest
 
 from studyk8s.config import ROOT
-from studyk8s.quiz.kubectl import DATA_FILE
+from studyk8s.quiz.handson.commands import DATA_FILE
 
 sys.path.insert(0, str(ROOT / "tools"))
 import gen_k8s_resources as gen  # noqa: E402

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyk8s.quiz.kubectl import (
+from studyk8s.quiz.handson.commands import (
     CommandError,
     compare,
     image,
@@ -744,10 +744,10 @@ def _reordered(cmd: str, rnd, spaced: list[bool]) -> str | None:
     parsed = parse(cmd)
     path = " ".join(parsed.path)
     if parsed.tool == "kubectl":
-        from studyk8s.quiz.kubectl import _kubectl_flag_table
-        flags = _kubectl_flag_table(path)
+        from studyk8s.quiz.handson.commands.tables import kubectl_flags
+        flags = kubectl_flags(path)
     else:
-        from studyk8s.quiz.kubectl import TOOLS
+        from studyk8s.quiz.handson.commands import TOOLS
         spec = TOOLS[parsed.tool]
         flags = {**spec["flags"], **spec.get("command_flags", {}).get(path, {})}
     if (parsed.tool, path) in (("docker", "run"), ("docker", "exec"), ("crictl", "exec")):

@@ -1,7 +1,7 @@
 """The command checker against a real kubectl: for every `kubectl create …` / `kubectl run …`
 pair of the table, kubectl itself prints both objects (client-side dry run, no cluster needed);
 the checker must call the pair equivalent exactly when kubectl prints the same object (up to
-the equivalences kubectl.py declares).
+the equivalences the command checker declares).
 
 Skipped when no kubectl binary is found ($KUBECTL, or kubectl on the PATH).
 """
@@ -16,8 +16,8 @@ import subprocess
 
 import pytest
 
-from studyk8s.quiz import manifest
-from studyk8s.quiz.kubectl import compare, image
+from studyk8s.quiz.handson import manifests
+from studyk8s.quiz.handson.commands import compare, image
 
 from .test_kubectl import PAIRS
 
@@ -96,6 +96,6 @@ def test_the_manifest_checker_agrees_with_kubectl_too(expected, given):
     if a is None or b is None:
         pytest.skip("kubectl refuses one of the commands without a cluster")
     ya, yb = json.dumps(a), json.dumps(b)  # JSON is YAML
-    assert manifest.validate(ya) == []
-    verdict = manifest.compare(ya, yb)
+    assert manifests.validate(ya) == []
+    verdict = manifests.compare(ya, yb)
     assert verdict.equivalent == (a == b), verdict.messages()
