@@ -193,6 +193,21 @@ def test_int_or_string_and_quantities_are_compared_by_value():
            "\"500m\"" in " ".join(compare(DEPLOYMENT, more).messages())
 
 
+# A hand-written Deployment `web` up to its pod template's spec (the containers are each
+# test's own).
+WEB_HEAD = y("""
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web, labels: {app: web}}
+    spec:
+      replicas: 3
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+    """)
+
+
 def test_what_kubectl_dry_run_prints_equals_the_hand_written_manifest():
     printed = y("""
         apiVersion: apps/v1
@@ -221,18 +236,7 @@ def test_what_kubectl_dry_run_prints_equals_the_hand_written_manifest():
                 resources: {}
         status: {}
         """)
-    hand = y("""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, labels: {app: web}}
-        spec:
-          replicas: 3
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: nginx, image: "nginx:1.25"}]
-        """)
+    hand = WEB_HEAD + '      containers: [{name: nginx, image: "nginx:1.25"}]\n'
     assert compare(hand, printed).equivalent, compare(hand, printed).messages()
 
 
@@ -244,18 +248,7 @@ def test_lists_kubernetes_keys_by_name_match_in_any_order():
     assert compare(DEPLOYMENT, swapped).equivalent
     docs = load(DEPLOYMENT)
     containers = docs[0].data["spec"]["template"]["spec"]["containers"]
-    reordered = y("""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, labels: {app: web}}
-        spec:
-          replicas: 3
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers:
-        """)
+    reordered = WEB_HEAD + "      containers:\n"
     import yaml
     reordered += textwrap.indent(yaml.safe_dump(containers[::-1]), "      ")
     assert compare(DEPLOYMENT, reordered).equivalent, compare(DEPLOYMENT, reordered).messages()

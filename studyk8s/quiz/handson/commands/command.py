@@ -30,7 +30,6 @@ class Command:
         return " ".join((self.tool, *self.path))
 
 
-
 def show_value(value: object) -> str:
     if isinstance(value, frozenset):
         return ", ".join(sorted(show_value(v) for v in value))

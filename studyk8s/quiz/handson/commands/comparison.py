@@ -56,7 +56,6 @@ def parse(text: str) -> Command:
     return cmd
 
 
-
 def compare(expected: str | Command, given: str | Command) -> Verdict:
     """Are two commands the same, read as the tool reads them? ``expected`` must parse (it is
     the author's); a ``given`` that cannot be read is a Verdict with ``error`` set."""

@@ -198,7 +198,6 @@ def _is_default(value: object, default: object) -> bool:
     return str(value) == str(default)
 
 
-
 def short_flag(flags: dict[str, Flag], letter: str) -> Flag | None:
     return next((f for f in flags.values() if f.short == letter), None)
 

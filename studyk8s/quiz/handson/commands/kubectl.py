@@ -204,4 +204,3 @@ def _kubectl_implied(cmd: Command) -> None:
     if path == "delete" and f.get("now") == "true":  # kubectl: "same as --grace-period=1"
         f.pop("now")
         f.setdefault("grace-period", "1")
-

@@ -188,7 +188,6 @@ EXAMPLES = {"kubectl": "kubectl get pods", "kubeadm": "kubeadm token create",
             "etcdutl snapshot restore", "crictl": "crictl ps", "docker": "docker ps"}
 
 
-
 def parse_tool(tool: str, args: list[str]) -> Command:
     spec = TOOLS[tool]
     global_flags = spec["flags"]
@@ -249,5 +248,3 @@ def _helm_sets(cmd: Command) -> None:
     for name in ("set", "set-string"):
         if name in cmd.facets:
             cmd.facets[name] = frozenset(cmd.facets[name])
-
-

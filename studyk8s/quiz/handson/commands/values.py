@@ -100,7 +100,6 @@ def resource_ref(text: str) -> str:
     return resource(t) + sep + rest
 
 
-
 _SHELLS = ("sh", "bash", "ash", "zsh", "dash")
 
 
@@ -129,4 +128,3 @@ def container_command(words: list[str]) -> tuple[str, ...]:
 def port_pair(p: str) -> str:
     local, _, remote = p.partition(":")
     return f"{local or remote}:{remote or local}"
-

@@ -89,7 +89,6 @@ def _canonical(value: object, schema: dict | None, sch: Schemas, path: Path_) ->
     return value
 
 
-
 @dataclass(frozen=True)
 class Difference:
     """What differs at a path: changed, missing (expected has it) or extra (the learner's)."""

@@ -153,4 +153,3 @@ SERVER_FIELDS = {("status",), ("metadata", "creationTimestamp"), ("metadata", "r
                  ("metadata", "uid"), ("metadata", "generation"), ("metadata", "managedFields"),
                  ("metadata", "selfLink")}
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-

@@ -136,4 +136,3 @@ def _walk(loader, node, path: Path_, lines: dict) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(loader, item, (*path, i), lines)
-

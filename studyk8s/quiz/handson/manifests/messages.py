@@ -115,7 +115,6 @@ def path_text(path: Path_) -> str:
     return out
 
 
-
 def or_words(types: list[str], lang: str) -> str:
     words = [type_word(t, lang) for t in types if t != "null"]
     return (" 或 " if lang_of(lang) == "zh" else " or ").join(words)
@@ -124,4 +123,3 @@ def or_words(types: list[str], lang: str) -> str:
 def short(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 40 else text[:37] + "…"
-

@@ -158,7 +158,6 @@ def warm(version: str | None = None) -> Schemas:
     return sch
 
 
-
 def list_keys(schema: dict | None, sch: Schemas) -> tuple[str, list[str]]:
     """How Kubernetes identifies the items of a list: ("map", keys), ("set", []) or
     ("atomic", []) (position), from the schema's x-kubernetes-list-* extensions."""
@@ -173,4 +172,3 @@ def list_keys(schema: dict | None, sch: Schemas) -> tuple[str, list[str]]:
     if resolved.get("x-kubernetes-list-type") == "set":
         return "set", []
     return "atomic", []
-

@@ -183,4 +183,3 @@ def _wrong_type(err, types: list[str], doc: Document, n: int) -> Problem:
     return Problem("wrong_type", path, doc.line_of(path),
                    (("expected", "|".join(types)), ("given", type_of(err.instance)),
                     ("value", short(err.instance))), doc=n)
-
