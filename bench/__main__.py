@@ -25,6 +25,7 @@ _MODULE_NAMES = {
     "notes_corpus": "notes_corpus",
     "quiz": "quiz",
     "readiness": "readiness",
+    "handson": "handson",
     "stats": "stats",
     "scale": "scale",
     "review_loop": "review_loop",

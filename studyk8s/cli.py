@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
     for group in (notes_cli, db_cli, users_cli, srs_cli):
         app.cli.add_command(group)
     cli_interop.register(app)  # flask sets / export / import
+    __import__(f"{__package__}.cli_practice", fromlist=["register"]).register(app)  # practice
 
 
 def _now() -> datetime:
