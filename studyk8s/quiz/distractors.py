@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..notes.model import ABBREVIATION, DEFINITION, PROPERTY
+from . import gate
 from .i18n import t
 from .model import QFact
 from .normalize import cjk_ratio, display_width, normalize
@@ -41,28 +41,9 @@ def is_term_fact(fact: QFact) -> bool:
     return fact.kind in TERM_KINDS and bool(fact.term.strip()) and bool(fact.definition.strip())
 
 
-_BLANK_CACHE: dict[tuple[str, tuple[str, ...], str], str] = {}
-
-
 def mask(text: str, names: Iterable[str], blank: str) -> str:
-    """``text`` with the names it gives away blanked out (case-insensitively)."""
-    names = tuple(sorted({n for n in names if len(n.strip()) >= 2}, key=len, reverse=True))
-    key = (text, names, blank)
-    if (hit := _BLANK_CACHE.get(key)) is not None:
-        return hit
-    out = text
-    for name in names:
-        if name.lower() in out.lower():
-            pattern = re.escape(name)
-            if name[0].isascii() and name[0].isalnum():
-                pattern = r"(?<![A-Za-z0-9])" + pattern
-            if name[-1].isascii() and name[-1].isalnum():
-                pattern += r"(?![A-Za-z0-9])"
-            out = re.sub(pattern, blank, out, flags=re.IGNORECASE)
-    if len(_BLANK_CACHE) > 50_000:
-        _BLANK_CACHE.clear()
-    _BLANK_CACHE[key] = out
-    return out
+    """``text`` with the names it gives away blanked out (folded: case, width, ``Etcd2``)."""
+    return gate.mask(text, [gate.fold(n) for n in names], blank)
 
 
 def similarity(a: str, b: str) -> float:
@@ -178,6 +159,7 @@ class Pool:
 
     def __init__(self, facts: Sequence[QFact]):
         self.facts = list(facts)
+        self.log: list[gate.Log] = []  # what the builders dropped or rewrote, and why
         self._by_deck: dict[str, list[QFact]] = defaultdict(list)
         for f in self.facts:
             self._by_deck[f.deck].append(f)

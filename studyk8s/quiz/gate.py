@@ -1,0 +1,475 @@
+"""The quality gate every card and question passes through (pure: strings and facts in,
+verdicts out).
+
+A careful teacher never asks a question whose wording gives the answer away, never mixes
+kinds of choices, and never asks about something that is not knowledge (a learning goal, a
+heading). This module holds those rules in one place:
+
+- ``names_in`` / ``mask`` / ``strip_names``: does a text name a thing (its term, an alias, or
+  a token that names it: ``Etcd2`` names ETCD, ``Ingress`` names Ingress Controller, folded
+  for Unicode width, case and trailing digits/plurals)? Mask it in a prompt, or cut the
+  clause that names it from a choice or statement (where a blank would be a giveaway).
+- ``askable``: which facts can be asked about, and the reason for each one that cannot. The
+  import summary, the quiz page, readiness and `flask notes report` all count with it.
+- ``inspect``: the last check on a finished question (answer named, blanks, one type of
+  choice, a shared pattern that gives the right choices away).
+
+Every drop or rewrite is reported as a ``Log`` (fact, kind, reason, action) so callers can
+count them; nothing here writes anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from ..notes.model import ABBREVIATION, DEFINITION, DIAGRAM, ENUMERATION, PROPERTY, STATEMENT
+from .normalize import cjk_ratio
+
+# --- reasons -----------------------------------------------------------------------------------
+
+PLAN = "plan"  # a learning goal (掌握…, learn…), not knowledge
+DIAGRAM_ONLY = "diagram"  # shown on relation cards; no question is made from a picture
+NO_DEFINITION = "no_definition"  # a label with nothing said about it
+NO_CLOZE = "no_cloze"  # a free sentence without a term to blank out
+TOO_SHORT = "too_short"  # too little left to recognise the thing by
+NAMES_ANSWER = "names_answer"  # the prompt, a statement or a choice names the answer
+BLANK = "blank"  # a blank would show in a choice, a statement or an answer
+MIXED_TYPES = "mixed_types"  # choices of different types or languages
+FEW_SIBLINGS = "few_siblings"  # not enough plausible wrong choices of the same type
+INITIALS = "initials"  # expansion → abbreviation: the initials spell the answer
+NOT_A_NAME = "not_a_name"  # a typed answer would be a label or a sentence, not a name
+PATTERN = "pattern"  # every right choice shares a word no wrong choice has
+DUPLICATE = "duplicate"  # the same description belongs to several terms
+# rewrites
+MASKED = "masked"  # the answer's name was blanked in the prompt
+TRIMMED = "trimmed"  # a clause naming the answer was cut from a choice or statement
+ASK_PARENT = "ask_parent"  # a property is asked about through the term it belongs to
+NEUTRAL_LABEL = "neutral_label"  # a heading that is not a kind is not used as a kind noun
+
+REASONS: dict[str, str] = {
+    PLAN: "a learning-plan item, not knowledge",
+    DIAGRAM_ONLY: "a diagram (studied on relation cards, not asked in quizzes)",
+    NO_DEFINITION: "nothing is said about it",
+    NO_CLOZE: "a free sentence with no term to blank out",
+    TOO_SHORT: "too little left to recognise it once its name is hidden",
+    NAMES_ANSWER: "the wording would name the answer",
+    BLANK: "a blank would show in a choice, statement or answer",
+    MIXED_TYPES: "choices of different types or languages",
+    FEW_SIBLINGS: "not enough plausible wrong choices of the same type",
+    INITIALS: "the initials spell the answer",
+    NOT_A_NAME: "the typed answer would be a label, not a name",
+    PATTERN: "a shared word gives the right choices away",
+    DUPLICATE: "the same description belongs to several terms",
+    MASKED: "the answer's name hidden in the prompt",
+    TRIMMED: "a clause naming the answer cut out",
+    ASK_PARENT: "asked about the term it belongs to",
+    NEUTRAL_LABEL: "a heading not used as a kind noun",
+}
+
+DROPPED, REWRITTEN = "dropped", "rewritten"
+
+
+class Log(NamedTuple):
+    """One gate decision: ``fact`` (a fact key, or a term for cards), ``kind`` (the question
+    variant or card kind), ``reason`` (a key of ``REASONS``), ``action`` (dropped/rewritten)."""
+
+    fact: str
+    kind: str
+    reason: str
+    action: str = DROPPED
+
+
+def count(logs: Iterable[Log]) -> dict[str, int]:
+    """``"dropped: plan"`` → how many, for reports and benchmarks."""
+    return dict(sorted(Counter(f"{g.action}: {g.reason}" for g in logs).items()))
+
+
+# --- folding and names ---------------------------------------------------------------------------
+
+BLANK_RE = re.compile(r"＿{2,}|_{3,}|\[\.\.\.\]|\[…\]")
+# Words of a multi-word name too generic to name it on their own ("Controller" of "Ingress
+# Controller" names every controller).
+GENERIC = frozenset((
+    "api", "apis", "cluster", "controller", "controllers", "manager", "managers", "server",
+    "servers", "service", "services", "plugin", "plugins", "node", "nodes", "object", "objects",
+    "resource", "resources", "kube", "kubernetes", "k8s", "pod", "pods", "set", "sets", "the",
+    "and", "for", "with", "from", "type", "types", "class", "mode", "proxy", "agent", "engine",
+    "interface", "system", "container", "containers", "runtime", "network", "storage",
+    "volume", "volumes", "policy", "policies", "data", "file"))
+_LATIN = re.compile(r"[a-z]")
+
+
+def has_blank(text: str) -> bool:
+    return bool(BLANK_RE.search(text or ""))
+
+
+@lru_cache(maxsize=32768)
+def _folded(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` folded character by character (NFKC, case), with each folded character's
+    index in ``text``, so a match in the folded text maps back to the original."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        f = unicodedata.normalize("NFKC", ch).casefold() if not ch.isascii() else ch.lower()
+        out.append(f)
+        index.extend([i] * len(f))
+    return "".join(out), tuple(index)
+
+
+def fold(text: str) -> str:
+    return _folded(text)[0]
+
+
+def name_forms(term: str, aliases: Iterable[str] = ()) -> tuple[str, ...]:
+    """The folded forms that name a thing: its term, its aliases, and the distinctive words of
+    a multi-word Latin name (``Ingress`` of ``Ingress Controller``)."""
+    forms = [term, *aliases]
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", term)
+    if len(words) > 1:
+        forms += [w for w in words if len(w) >= 4 and w.lower() not in GENERIC]
+    out = []
+    for f in forms:
+        f = fold(f).strip()
+        if len(re.sub(r"\W", "", f)) >= 2 and f not in out:
+            out.append(f)
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _pattern(form: str) -> re.Pattern[str] | None:
+    chunks = re.findall(r"[^\W_]+", form)
+    if not chunks:
+        return None
+    body = r"[\W_]*".join(re.escape(c) for c in chunks)
+    if _LATIN.match(chunks[0][0]) or chunks[0][0].isdigit():
+        body = r"(?<![a-z0-9])" + body if chunks[0][0].isdigit() else r"(?<![a-z])" + body
+    last = chunks[-1][-1]
+    if _LATIN.match(last):
+        body += r"(?:e?s)?(?![a-z])"  # plurals name it; a trailing digit (Etcd2) does too
+    elif last.isdigit():
+        body += r"(?![0-9])"
+    return re.compile(body)
+
+
+def name_spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) spans of ``text`` that name one of ``forms`` (longest
+    forms first)."""
+    if not text:
+        return []
+    folded, index = _folded(text)
+    spans: list[tuple[int, int]] = []
+    for form in sorted(set(forms), key=len, reverse=True):
+        pat = _pattern(form)
+        if pat is None:
+            continue
+        for m in pat.finditer(folded):
+            if m.end() <= m.start():
+                continue
+            s, e = index[m.start()], index[m.end() - 1] + 1
+            if not any(s < e2 and s2 < e for s2, e2 in spans):
+                spans.append((s, e))
+    return sorted(spans)
+
+
+def names_in(text: str, forms: Iterable[str]) -> bool:
+    """Whether ``text`` names any of ``forms`` (folded: ``Etcd2`` names ``etcd``)."""
+    return bool(name_spans(text, forms))
+
+
+def mask(text: str, forms: Iterable[str], blank: str) -> str:
+    """``text`` with every span naming one of ``forms`` replaced by ``blank``."""
+    for s, e in reversed(name_spans(text, forms)):
+        text = text[:s] + blank + text[e:]
+    return text
+
+
+_SENTENCE = re.compile(r"(?<=[。！？；;!?])|(?<=\.)(?!\d)")
+_CLAUSE = re.compile(r"(?<=[,，、])")
+
+
+def meaningful(text: str) -> int:
+    """How many letters/digits ``text`` has outside blanks."""
+    return sum(ch.isalnum() for ch in BLANK_RE.sub("", text))
+
+
+def _pieces(text: str, splitter: re.Pattern[str]) -> list[str]:
+    return [p for p in splitter.split(text) if p]
+
+
+def strip_names(text: str, forms: Iterable[str], *, min_left: int = 4) -> str | None:
+    """``text`` without the sentences (else clauses) that name one of ``forms``, for a choice
+    or a statement where a blank would give the answer away; ``text`` itself when it names
+    none; None when too little would be left."""
+    forms = tuple(forms)
+    if not names_in(text, forms):
+        return text
+    for splitter in (_SENTENCE, _CLAUSE):
+        parts = _pieces(text, splitter)
+        if len(parts) < 2:
+            continue
+        kept = [p for p in parts if not names_in(p, forms)]
+        if not kept:
+            continue
+        out = "".join(kept).strip().rstrip(",，、;；").strip()
+        if splitter is _CLAUSE:
+            out = re.sub(r"\s{2,}", " ", out)
+        if out and not names_in(out, forms) and meaningful(out) >= min_left:
+            return out
+        # clauses inside the sentences that remain
+        if splitter is _SENTENCE:
+            sub = [strip_names(p, forms, min_left=1) if names_in(p, forms) else p
+                   for p in parts]
+            joined = "".join(p for p in sub if p).strip().rstrip(",，、;；").strip()
+            if joined and not names_in(joined, forms) and meaningful(joined) >= min_left:
+                return joined
+    return None
+
+
+def initials_spell(abbr: str, expansion: str) -> bool:
+    """Whether the expansion's word initials (or CamelCase capitals) spell the abbreviation:
+    "container runtime interface" → CRI, "ReplicationController" → RC."""
+    a = fold(abbr)
+    if not a or not a.isascii():
+        return False
+    words = re.findall(r"[A-Za-z0-9]+", expansion)
+    initials = "".join(w[0] for w in words).lower()
+    caps = "".join(c for c in expansion if c.isupper()).lower()
+    return a in (initials, caps) or (len(a) >= 2 and initials.startswith(a) and len(words) <= 4)
+
+
+# --- what kind of text ---------------------------------------------------------------------------
+
+def script(text: str) -> str:
+    """``"cjk"`` or ``"latin"``: which language a choice is written in."""
+    return "cjk" if cjk_ratio(text) >= 0.3 else "latin"
+
+
+_KIND_ZH = ("组件", "插件", "类型", "种类", "对象", "资源", "控制器", "工具", "命令", "服务",
+            "策略", "模式", "协议", "字段", "卷", "类", "器", "方式", "机制", "特性")
+_NOT_PLURAL = ("ss", "us", "is", "ics", "ness", "kubernetes", "basics", "concepts")
+
+
+def is_kind(label: str) -> bool:
+    """Whether a list label or heading names a kind of thing ("插件", "Controller types",
+    "Workload resources"), so "哪个插件…" / "Which of the plugins…" reads right; a topic
+    ("Autoscaling", "K8s优点", "简介") is not."""
+    text = label.strip().rstrip(":：").strip()
+    if not text or len(text) > 30:
+        return False
+    if script(text) == "cjk":
+        return text.endswith(_KIND_ZH)
+    last = text.split()[-1].lower()
+    return last.endswith("s") and not last.endswith(_NOT_PLURAL)
+
+
+_SENTENCE_PUNCT = re.compile(r"[。！？!?；;，,]")
+
+
+def is_name(term: str) -> bool:
+    """A term worth typing as an answer: a name, not a label or a sentence ("StatefulSet",
+    "节点亲和性", "container runtime interface"; not "稳定的持久化存储" as a property label —
+    properties are never typed — nor "Pod按顺序部署")."""
+    t = term.strip()
+    if not t or len(t) > 40 or _SENTENCE_PUNCT.search(t):
+        return False
+    if script(t) == "cjk":
+        return len(t) <= 10 and "的" not in t
+    return len(t.split()) <= 5
+
+
+# --- learning plans ------------------------------------------------------------------------------
+
+_PLAN_TEXT = re.compile(
+    r"^\s*(?:掌握|了解|学习|熟悉|理解|学会|学完|能够|会用|搞懂|弄懂|复习|练习)"
+    r"|^\s*(?:to\s+)?(?:learn|understand|master|get\s+to\s+know|know\s+how|be\s+able\s+to|"
+    r"study|review|practi[cs]e)\b",
+    re.IGNORECASE)
+_PLAN_LABEL = re.compile(
+    r"(学习(?:内容|目标|计划|大纲|路线|任务|重点)|课程(?:内容|目标|大纲)|本章目标|目标|计划|大纲|"
+    r"learning\s+(?:goals?|objectives?|plan|path|outcomes?)|objectives?|syllabus|"
+    r"what\s+(?:you|i|we)(?:'ll|\s+will)\s+learn|to\s*-?\s*do|roadmap)\s*[:：]?\s*$",
+    re.IGNORECASE)
+
+
+def is_plan_text(text: str) -> bool:
+    """A learning goal rather than knowledge: "掌握SVC原理…", "learn how to…"."""
+    return bool(_PLAN_TEXT.search(text or ""))
+
+
+def is_plan_label(label: str) -> bool:
+    return bool(_PLAN_LABEL.search((label or "").strip()))
+
+
+def plan_flags(facts: Sequence[Any]) -> list[bool]:
+    """For each fact (a parser ``Fact`` or a ``QFact``), whether it is a learning-plan item:
+    its definition is a goal, it sits in a list or under a heading labelled as a plan
+    (学习内容, Learning goals), or most of its list are goals (then the whole list is a plan:
+    "安全: 集群认证,鉴权" next to four "掌握…" items)."""
+    flags = [is_plan_text(f.definition) if f.kind in (DEFINITION, PROPERTY) else False
+             for f in facts]
+    by_group: dict[tuple, list[int]] = defaultdict(list)
+    for i, f in enumerate(facts):
+        if f.kind in (DEFINITION, PROPERTY) and f.group:
+            by_group[(tuple(f.section), f.group)].append(i)
+    for (section, group), members in by_group.items():
+        goals = sum(flags[i] for i in members)
+        label_plan = is_plan_label(group) or (bool(section) and is_plan_label(section[-1])
+                                              and section[-1] == group)
+        if label_plan or (len(members) >= 2 and 2 * goals >= len(members)):
+            for i in members:
+                flags[i] = True
+    for i, f in enumerate(facts):
+        if f.kind == ENUMERATION and (is_plan_label(f.term) or
+                                      sum(map(is_plan_text, f.items)) * 2 >= max(1, len(f.items))):
+            flags[i] = True
+    return flags
+
+
+# --- askable facts -------------------------------------------------------------------------------
+
+class Screening(NamedTuple):
+    """``askable``'s answer: the facts questions can be made from, and why each other fact
+    cannot (``reasons``: fact key → reason)."""
+
+    ok: list[Any]
+    reasons: dict[str, str]
+
+    @property
+    def count(self) -> int:
+        return len(self.ok)
+
+    def by_reason(self) -> dict[str, int]:
+        return dict(sorted(Counter(self.reasons.values()).items()))
+
+
+def reason_not_askable(fact: Any, plan: bool = False) -> str:
+    """Why one fact makes no question ("" when it can), its deck aside."""
+    if plan:
+        return PLAN
+    if fact.kind == DIAGRAM:
+        return DIAGRAM_ONLY
+    if fact.kind == STATEMENT:
+        if not fact.cloze or fact.cloze not in fact.definition:
+            return NO_CLOZE
+        left = meaningful(mask(fact.definition, name_forms(fact.cloze), "＿＿＿"))
+        return "" if left >= 4 else TOO_SHORT
+    if fact.kind == ENUMERATION:
+        return "" if len(set(fact.items)) >= 2 else NO_DEFINITION
+    if not fact.term.strip():
+        return NO_DEFINITION
+    if not fact.definition.strip():
+        # a term with a list of points is asked about through its items
+        return "" if len(set(fact.items)) >= 2 else NO_DEFINITION
+    if fact.kind == ABBREVIATION:
+        return ""
+    if has_blank(fact.definition):
+        return BLANK
+    return ""
+
+
+def askable(facts: Sequence[Any]) -> Screening:
+    """THE count of askable facts: which ``facts`` (QFacts, or parser Facts with a ``key``
+    attribute or none) a question can be made from, with the reason for each that cannot.
+    Learning-plan lists are recognised across a deck, so pass whole decks."""
+    decks: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(facts):
+        decks[getattr(f, "deck", "")].append(i)
+    plan = [False] * len(facts)
+    for idx in decks.values():
+        for i, flag in zip(idx, plan_flags([facts[i] for i in idx]), strict=True):
+            plan[i] = flag
+    ok, reasons = [], {}
+    for i, f in enumerate(facts):
+        why = reason_not_askable(f, plan[i])
+        if why:
+            reasons[_key(f, i)] = why
+        else:
+            ok.append(f)
+    return Screening(ok, reasons)
+
+
+def _key(fact: Any, i: int) -> str:
+    return getattr(fact, "key", None) or getattr(fact, "source", None) or str(i)
+
+
+# --- the last check on a question ----------------------------------------------------------------
+
+# Variants whose context is a prompt with the answer hidden (a blank there is the point).
+PROMPT_BLANKS = frozenset({"definition_term", "typed_term", "typed_cloze", "property_parent",
+                           "typed_parent"})
+DESCRIPTION_CHOICES = frozenset({"term_definition", "matching"})
+
+
+def _words(text: str) -> set[str]:
+    f = fold(text)
+    out = {w for w in re.findall(r"[a-z][a-z0-9]{2,}", f)}
+    cjk = re.findall(r"[\u3400-\u9fff]+", f)
+    out |= {run[i:i + 2] for run in cjk for i in range(len(run) - 1)}
+    return out
+
+
+def pattern_giveaway(right: Sequence[str], wrong: Sequence[str]) -> bool:
+    """Whether a word (or a two-character CJK run) is in every right choice and in no wrong
+    one: "自主式Pod, 控制器控制的Pod" against "日志收集daemon" is answered without knowing."""
+    if len(right) < 2 or not wrong:
+        return False
+    common = set.intersection(*(_words(r) for r in right))
+    if not common:
+        return False
+    return not any(common & _words(w) for w in wrong)
+
+
+def inspect(q: Any, answer_forms: Sequence[str] = ()) -> str:
+    """The reason a finished question must not be asked ("" when it is fair). ``q`` is a
+    ``Question``; ``answer_forms`` are the folded names of what it asks for (the term for a
+    term question, the term described for a description question)."""
+    variant, kind = q.variant, q.kind
+    shown_answer = ""
+    if kind in ("single",):
+        shown_answer = q.choices[q.answer]
+    elif kind == "typed":
+        shown_answer = q.answer
+    # blanks: never in choices, left items, a statement, or the answer shown
+    if any(has_blank(c) for c in q.choices) or any(has_blank(x) for x in q.left):
+        return BLANK
+    if has_blank(shown_answer) or has_blank(q.explanation):
+        return BLANK
+    if variant not in PROMPT_BLANKS and has_blank(q.context):
+        return BLANK
+    if answer_forms:
+        asked = f"{q.prompt}\n{q.context}"
+        if variant in DESCRIPTION_CHOICES or kind == "true_false":
+            # the term is in the prompt on purpose; its description must not repeat it
+            texts = list(q.choices)
+            if kind == "true_false":
+                texts = [q.meta.get("statement", q.context)]
+            if any(names_in(t, answer_forms) for t in texts):
+                return NAMES_ANSWER
+        elif kind in ("single", "typed") and names_in(asked, answer_forms):
+            return NAMES_ANSWER
+        if kind == "single" and variant not in DESCRIPTION_CHOICES:
+            wrong = [c for i, c in enumerate(q.choices) if i != q.answer]
+            if any(names_in(c, answer_forms) for c in wrong):
+                return NAMES_ANSWER
+    if variant in DESCRIPTION_CHOICES and len({script(c) for c in q.choices}) > 1:
+        return MIXED_TYPES  # descriptions in one language (terms may mix scripts)
+    if kind == "multiple":
+        right = [q.choices[i] for i in q.answer]
+        wrong = [c for i, c in enumerate(q.choices) if i not in q.answer]
+        if pattern_giveaway(right, wrong):
+            return PATTERN
+    return ""
+
+
+__all__ = [
+    "ASK_PARENT", "BLANK", "DROPPED", "INITIALS", "MASKED", "MIXED_TYPES", "NAMES_ANSWER",
+    "PLAN", "REASONS", "REWRITTEN", "TRIMMED", "Log", "Screening", "askable", "count",
+    "fold", "has_blank", "initials_spell", "inspect", "is_kind", "is_name", "is_plan_text",
+    "mask", "name_forms", "names_in", "pattern_giveaway", "plan_flags", "reason_not_askable",
+    "script", "strip_names",
+]
