@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..db import begin_write
 from ..models import Card, CardState, Fact, Note, QuizAnswer, QuizAttempt, QuizQuestion, User
+from ..quiz import gate
 from ..quiz import kinds as qkinds
 from ..quiz.attempt import (
     DEFAULT_PASS_MARK,
@@ -92,27 +93,28 @@ def load_facts(session: Session, decks: Sequence[int] | None = None) -> list[QFa
     return [_qfact(r) for r in session.execute(q)]
 
 
+def askable_facts(session: Session, decks: Sequence[int] | None = None) -> gate.Screening:
+    """The facts questions can be made from (and why each other one cannot): the one count
+    of askable facts shown on import, on the quiz page and in readiness."""
+    return gate.askable(load_facts(session, decks))
+
+
 def scope_options(session: Session) -> list[dict[str, Any]]:
-    """The decks and their topics (heading paths and labelled lists), with fact counts, for
-    the start form."""
+    """The decks and their topics (heading paths and labelled lists), with counts of askable
+    facts, for the start form."""
     notes = session.execute(
         select(Note.id, Note.path, Note.title, Note.lang).where(Note.retired_at.is_(None))
         .order_by(Note.path)).all()
-    rows = session.execute(
-        select(Fact.note_id, Fact.section, Fact.group, Fact.data, Fact.kind)
-        .join(Note, Note.id == Fact.note_id)
-        .where(Fact.retired_at.is_(None), Note.retired_at.is_(None))
-        .order_by(Fact.note_id, Fact.position)).all()
+    screening = askable_facts(session)
+    ids = {n.path: n.id for n in notes}
     topics: dict[int, dict[str, int]] = {}
     counts: dict[int, int] = {}
-    for note_id, section, group, data, kind in rows:
-        if kind == "diagram":
+    for f in screening.ok:
+        note_id = ids.get(f.deck)
+        if note_id is None:
             continue
         counts[note_id] = counts.get(note_id, 0) + 1
-        parts = section.split(" > ") if section else []
-        label = group or (data or {}).get("parent") or ""
-        if label and (not parts or parts[-1] != label):
-            parts.append(label)
+        parts = list(f.topic_parts) if (f.section or f.group or f.parent) else []
         seen = topics.setdefault(note_id, {})
         for depth in range(1, len(parts) + 1):
             key = " > ".join(parts[:depth])
@@ -646,13 +648,13 @@ def readiness(session: Session, user: User, now: datetime, *, decks: Any = None,
     """The predicted exam score: the mean, over the facts in scope that questions can be made
     from, of the best current recall probability of the fact's cards under the learner's
     scheduler (0 for a fact never studied)."""
-    from ..quiz.generate import split_by_weight, variants_for
+    from ..quiz.generate import split_by_weight
     from .review import scheduler_for
 
     deck_ids = _deck_ids(session, decks)
     sections = _strings(sections, "sections")
     mark = _pass_mark(pass_mark)
-    facts = [f for f in load_facts(session, deck_ids) if variants_for(f)]  # askable facts
+    facts = askable_facts(session, deck_ids).ok  # the one count of askable facts
     if sections:
         buckets = split_by_weight(facts, dict.fromkeys(sections, 1.0))
         keep = sorted({i for b in buckets.values() for i in b})
