@@ -22,6 +22,7 @@ from pathlib import Path
 _MODULE_NAMES = {
     "srs": "srs_eval",
     "import": "import_notes",
+    "notes_corpus": "notes_corpus",
     "quiz": "quiz",
     "stats": "stats",
     "scale": "scale",
