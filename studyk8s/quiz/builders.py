@@ -19,7 +19,8 @@ true/false when there are not enough plausible wrong choices.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from itertools import chain, islice
 
 from ..notes.model import ABBREVIATION, DEFINITION, PROPERTY, STATEMENT
@@ -43,7 +44,7 @@ def _blank(lang: str) -> str:
 
 
 def forms(f: QFact) -> tuple[str, ...]:
-    return gate.name_forms(f.term, f.aliases)
+    return gate.name_forms(f.term, tuple(f.aliases))
 
 
 def _show_def(f: QFact, *also: QFact) -> str:
@@ -56,7 +57,12 @@ def option_text(f: QFact, *also: QFact) -> str | None:
     """A description as a choice or statement shows it: without the clauses naming its term
     or ``also``'s (None when too little is left)."""
     names = tuple(chain(forms(f), *(forms(a) for a in also)))
-    return gate.strip_names(f.definition, names)
+    return _strip(f.definition, names)
+
+
+@lru_cache(maxsize=65536)
+def _strip(text: str, names: tuple[str, ...]) -> str | None:
+    return gate.strip_names(text, names)
 
 
 def _term_label(f: QFact) -> str:
@@ -99,10 +105,11 @@ def same_type(a: QFact, b: QFact) -> bool:
     return b.kind == DEFINITION
 
 
-def rivals(deck: DeckIndex, f: QFact) -> list[list[QFact]]:
+def rivals(deck: DeckIndex, f: QFact) -> list[Iterator[QFact]]:
     """Honest wrong answers about ``f`` of its own type: its list first, then its section,
-    then its deck (properties: only their siblings under the same term)."""
-    tiers = [[r for r in tier if same_type(f, r)] for tier in deck.rivals(f)]
+    then its deck (properties: only their siblings under the same term). Lazy: a later tier
+    is only looked at when the earlier ones run out."""
+    tiers = [(r for r in tier if same_type(f, r)) for tier in deck.rivals(f)]
     return tiers[:1] if f.kind == PROPERTY else tiers
 
 
@@ -141,13 +148,12 @@ def build_definition_term(pool: Pool, f: QFact, rng: random.Random) -> Question 
     if gate.meaningful(context) < MIN_CONTEXT:
         return _drop(pool, f, v, gate.TOO_SHORT)
     deck = pool.deck(f.deck)
-    tiers = rivals(deck, f)
     exclude = deck.names(f) | {f.term}
-    wrong = pick([(r.term for r in tiers[0])], SINGLE_CHOICES - 1, like=f.term,
+    wrong = pick([(r.term for r in rivals(deck, f)[0])], SINGLE_CHOICES - 1, like=f.term,
                  exclude=exclude, rng=rng)
     in_list = len(wrong) == SINGLE_CHOICES - 1
     if not in_list:  # not enough in its list: fill from the section, and ask neutrally
-        wrong = pick([(r.term for r in tier) for tier in tiers], SINGLE_CHOICES - 1,
+        wrong = pick([(r.term for r in tier) for tier in rivals(deck, f)], SINGLE_CHOICES - 1,
                      like=f.term, exclude=exclude, rng=rng)
     if len(wrong) < MIN_CHOICES - 1:
         return _drop(pool, f, v, gate.FEW_SIBLINGS)
@@ -179,13 +185,14 @@ def build_property_parent(pool: Pool, f: QFact, rng: random.Random) -> Question 
     same_point = {normalize(f.term), normalize(f.definition)}
     has_it = {p.parent for p in deck.terms if p.kind == PROPERTY
               and (normalize(p.term) in same_point or normalize(p.definition) in same_point)}
-    tiers = [[r.term for r in tier if r.term not in has_it] for tier in rivals(deck, parent)]
-    wrong = pick(tiers[:1], SINGLE_CHOICES - 1, like=parent.term,
-                 exclude=deck.names(parent) | {parent.term}, rng=rng)
+    def tiers():
+        return [(r.term for r in tier if r.term not in has_it) for tier in rivals(deck, parent)]
+
+    exclude = deck.names(parent) | {parent.term}
+    wrong = pick(tiers()[:1], SINGLE_CHOICES - 1, like=parent.term, exclude=exclude, rng=rng)
     in_list = len(wrong) >= MIN_CHOICES - 1
     if not in_list:
-        wrong = pick(tiers, SINGLE_CHOICES - 1, like=parent.term,
-                     exclude=deck.names(parent) | {parent.term}, rng=rng)
+        wrong = pick(tiers(), SINGLE_CHOICES - 1, like=parent.term, exclude=exclude, rng=rng)
     if len(wrong) < MIN_CHOICES - 1:
         return _drop(pool, f, v, gate.FEW_SIBLINGS)
     _rewrote(pool, f, v, gate.ASK_PARENT)
@@ -211,7 +218,7 @@ def build_term_definition(pool: Pool, f: QFact, rng: random.Random) -> Question 
         _rewrote(pool, f, v, gate.TRIMMED)
     deck = pool.deck(f.deck)
     lang = gate.script(mine)
-    tiers = [[s for r in tier if (s := option_text(r, f)) and gate.script(s) == lang]
+    tiers = [(s for r in tier if (s := option_text(r, f)) and gate.script(s) == lang)
              for tier in rivals(deck, f)]
     wrong = pick(tiers, SINGLE_CHOICES - 1, like=mine, exclude=[mine, f.definition], rng=rng)
     if len(wrong) < MIN_CHOICES - 1:
@@ -292,8 +299,9 @@ def build_membership(pool: Pool, f: QFact, rng: random.Random) -> Question | Non
     k = rng.randint(2, min(4, len(others) + 1))
     correct = [f, *others[: k - 1]]
     _, sec, rest = deck.tiers(f)
-    tiers = [[r.term for r in tier if r.kind != PROPERTY and not (deck.names(r) & member_names)
-              and not any(gate.names_in(r.term, forms(m)) for m in members)]
+    member_forms = tuple(chain.from_iterable(forms(m) for m in members))
+    tiers = [(r.term for r in tier if r.kind != PROPERTY and not (deck.names(r) & member_names)
+              and not gate.names_in(r.term, member_forms))
              for tier in (sec, rest)]
     wrong = pick(tiers, MULTI_CHOICES - k, like=f.term,
                  exclude=member_names | {m.term for m in members}, rng=rng)
@@ -344,7 +352,7 @@ def build_matching(pool: Pool, f: QFact, rng: random.Random) -> Question | None:
     lang = gate.script(mine)
     picked, shown = [f], [mine]
     descs = {normalize(mine)}
-    cands = [c for c in rivals(deck, f)[0] if c.key != f.key]
+    cands = [c for c in rivals(deck, f)[0] if c.key != f.key]  # its own list only
     rng.shuffle(cands)
     for c in cands:
         s = option_text(c)

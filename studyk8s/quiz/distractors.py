@@ -155,7 +155,9 @@ class DeckIndex:
 
 class Pool:
     """All facts in scope; per-deck indexes are built on first use, so a 50-question exam over
-    a thousand decks only indexes the decks it draws from."""
+    a thousand decks only indexes the decks it draws from. Each deck passes ``gate.askable``
+    when first used: a learning-plan item or a bare label is neither asked about nor offered
+    as a distractor."""
 
     def __init__(self, facts: Sequence[QFact]):
         self.facts = list(facts)
@@ -164,9 +166,37 @@ class Pool:
         for f in self.facts:
             self._by_deck[f.deck].append(f)
         self._index: dict[str, DeckIndex] = {}
+        self._plan_groups: dict[tuple, bool] = {}
+        self._reasons: dict[str, str] = {}
+
+    def reason(self, fact: QFact) -> str:
+        """Why ``fact`` makes no question ("" when it can): ``gate.askable``'s verdict, worked
+        out for this fact and its list only, so a large pool screens only what it touches."""
+        why = self._reasons.get(fact.key)
+        if why is None:
+            plan = False
+            if gate.grouped(fact):
+                g = (fact.deck, fact.section, fact.group)
+                plan = self._plan_groups.get(g)
+                if plan is None:
+                    members = [f for f in self._by_deck[fact.deck]
+                               if f.group == fact.group and f.section == fact.section
+                               and gate.grouped(f)]
+                    plan = self._plan_groups[g] = gate.plan_group(fact.group, members)
+            plan = plan or gate.own_plan(fact)
+            why = self._reasons[fact.key] = gate.reason_not_askable(fact, plan)
+        return why
+
+    def askable(self, fact: QFact) -> bool:
+        return not self.reason(fact)
+
+    def skipped(self) -> list[gate.Log]:
+        """Why the facts looked at so far make no question."""
+        return [gate.Log(key, "fact", why) for key, why in self._reasons.items() if why]
 
     def deck(self, name: str) -> DeckIndex:
         idx = self._index.get(name)
         if idx is None:
-            idx = self._index[name] = DeckIndex(self._by_deck.get(name, []))
+            idx = self._index[name] = DeckIndex(
+                [f for f in self._by_deck.get(name, []) if self.askable(f)])
         return idx

@@ -101,7 +101,6 @@ GENERIC = frozenset((
     "and", "for", "with", "from", "type", "types", "class", "mode", "proxy", "agent", "engine",
     "interface", "system", "container", "containers", "runtime", "network", "storage",
     "volume", "volumes", "policy", "policies", "data", "file"))
-_LATIN = re.compile(r"[a-z]")
 
 
 def has_blank(text: str) -> bool:
@@ -126,6 +125,12 @@ def fold(text: str) -> str:
 
 
 def name_forms(term: str, aliases: Iterable[str] = ()) -> tuple[str, ...]:
+    """The folded forms that name a thing (see ``_name_forms``)."""
+    return _name_forms(term, tuple(aliases))
+
+
+@lru_cache(maxsize=65536)
+def _name_forms(term: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
     """The folded forms that name a thing: its term, its aliases, and the distinctive words of
     a multi-word Latin name (``Ingress`` of ``Ingress Controller``)."""
     forms = [term, *aliases]
@@ -140,20 +145,49 @@ def name_forms(term: str, aliases: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=8192)
-def _pattern(form: str) -> re.Pattern[str] | None:
-    chunks = re.findall(r"[^\W_]+", form)
-    if not chunks:
-        return None
-    body = r"[\W_]*".join(re.escape(c) for c in chunks)
-    if _LATIN.match(chunks[0][0]) or chunks[0][0].isdigit():
-        body = r"(?<![a-z0-9])" + body if chunks[0][0].isdigit() else r"(?<![a-z])" + body
-    last = chunks[-1][-1]
-    if _LATIN.match(last):
-        body += r"(?:e?s)?(?![a-z])"  # plurals name it; a trailing digit (Etcd2) does too
-    elif last.isdigit():
-        body += r"(?![0-9])"
-    return re.compile(body)
+_CHUNK = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=65536)
+def _chunks(form: str) -> tuple[str, ...]:
+    return tuple(_CHUNK.findall(form))
+
+
+def _is_az(ch: str) -> bool:
+    return "a" <= ch <= "z"
+
+
+def _is_sep(ch: str) -> bool:
+    return not ch.isalnum()
+
+
+def _match_at(folded: str, start: int, chunks: tuple[str, ...]) -> int:
+    """End of ``chunks`` matched at ``start`` (separators — spaces, hyphens, punctuation —
+    allowed between them), or -1. No regex: terms are too many to compile one each."""
+    pos = start
+    for i, chunk in enumerate(chunks):
+        if i:
+            while pos < len(folded) and _is_sep(folded[pos]):
+                pos += 1
+        if not folded.startswith(chunk, pos):
+            return -1
+        pos += len(chunk)
+    return pos
+
+
+def _end_ok(folded: str, end: int, last: str) -> int:
+    """Where a match ending at ``end`` really ends, or -1 when it runs into a word: a Latin
+    name may take a plural (Pods) and be followed by a digit (Etcd2), not by a letter."""
+    if _is_az(last):
+        for ext in ("es", "s", ""):
+            if folded.startswith(ext, end):
+                e = end + len(ext)
+                if e >= len(folded) or not _is_az(folded[e]):
+                    return e
+        return -1
+    if last.isdigit() and end < len(folded) and folded[end].isdigit():
+        return -1
+    return end
 
 
 def name_spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
@@ -164,20 +198,33 @@ def name_spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
     folded, index = _folded(text)
     spans: list[tuple[int, int]] = []
     for form in sorted(set(forms), key=len, reverse=True):
-        pat = _pattern(form)
-        if pat is None:
+        chunks = _chunks(form)
+        if not chunks:
             continue
-        for m in pat.finditer(folded):
-            if m.end() <= m.start():
-                continue
-            s, e = index[m.start()], index[m.end() - 1] + 1
-            if not any(s < e2 and s2 < e for s2, e2 in spans):
-                spans.append((s, e))
+        first, last = chunks[0][0], chunks[-1][-1]
+        at = folded.find(chunks[0])
+        while at >= 0:
+            prev = folded[at - 1] if at else ""
+            ok = not (prev and ((_is_az(first) and _is_az(prev)) or
+                                (first.isdigit() and (_is_az(prev) or prev.isdigit()))))
+            end = _match_at(folded, at, chunks) if ok else -1
+            if end > at:
+                end = _end_ok(folded, end, last)
+            if end > at:
+                s, e = index[at], index[end - 1] + 1
+                if not any(s < e2 and s2 < e for s2, e2 in spans):
+                    spans.append((s, e))
+            at = folded.find(chunks[0], at + 1)
     return sorted(spans)
 
 
 def names_in(text: str, forms: Iterable[str]) -> bool:
     """Whether ``text`` names any of ``forms`` (folded: ``Etcd2`` names ``etcd``)."""
+    return _names_in(text, tuple(forms))
+
+
+@lru_cache(maxsize=65536)
+def _names_in(text: str, forms: tuple[str, ...]) -> bool:
     return bool(name_spans(text, forms))
 
 
@@ -305,28 +352,40 @@ def is_plan_label(label: str) -> bool:
     return bool(_PLAN_LABEL.search((label or "").strip()))
 
 
+def grouped(fact: Any) -> bool:
+    """Whether a fact sits in a labelled list whose other items decide if it is a plan."""
+    return fact.kind in (DEFINITION, PROPERTY) and bool(fact.group)
+
+
+def own_plan(fact: Any) -> bool:
+    """A goal by its own words: "掌握SVC原理…", a list of goals, a list labelled 学习内容."""
+    if fact.kind in (DEFINITION, PROPERTY):
+        return is_plan_text(fact.definition)
+    if fact.kind == ENUMERATION:
+        goals = sum(map(is_plan_text, fact.items))
+        return is_plan_label(fact.term) or (bool(fact.items) and 2 * goals >= len(fact.items))
+    return False
+
+
+def plan_group(group: str, members: Sequence[Any]) -> bool:
+    """A list that is a learning plan: labelled as one (学习内容, Learning goals), or most of
+    its items are goals (then "安全: 集群认证,鉴权" next to four "掌握…" items is one too)."""
+    goals = sum(is_plan_text(m.definition) for m in members)
+    return is_plan_label(group) or (len(members) >= 2 and 2 * goals >= len(members))
+
+
 def plan_flags(facts: Sequence[Any]) -> list[bool]:
-    """For each fact (a parser ``Fact`` or a ``QFact``), whether it is a learning-plan item:
-    its definition is a goal, it sits in a list or under a heading labelled as a plan
-    (学习内容, Learning goals), or most of its list are goals (then the whole list is a plan:
-    "安全: 集群认证,鉴权" next to four "掌握…" items)."""
-    flags = [is_plan_text(f.definition) if f.kind in (DEFINITION, PROPERTY) else False
-             for f in facts]
+    """For each fact of one deck (a parser ``Fact`` or a ``QFact``), whether it is a
+    learning-plan item (``own_plan``, or in a ``plan_group``)."""
+    flags = [own_plan(f) for f in facts]
     by_group: dict[tuple, list[int]] = defaultdict(list)
     for i, f in enumerate(facts):
-        if f.kind in (DEFINITION, PROPERTY) and f.group:
+        if grouped(f):
             by_group[(tuple(f.section), f.group)].append(i)
-    for (section, group), members in by_group.items():
-        goals = sum(flags[i] for i in members)
-        label_plan = is_plan_label(group) or (bool(section) and is_plan_label(section[-1])
-                                              and section[-1] == group)
-        if label_plan or (len(members) >= 2 and 2 * goals >= len(members)):
+    for (_, group), members in by_group.items():
+        if plan_group(group, [facts[i] for i in members]):
             for i in members:
                 flags[i] = True
-    for i, f in enumerate(facts):
-        if f.kind == ENUMERATION and (is_plan_label(f.term) or
-                                      sum(map(is_plan_text, f.items)) * 2 >= max(1, len(f.items))):
-            flags[i] = True
     return flags
 
 

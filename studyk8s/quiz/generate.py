@@ -97,7 +97,7 @@ def _fill(pool: Pool, indices: Sequence[int], need: int, rng: random.Random, mix
             if len(out) >= need:
                 return out
             f = pool.facts[i]
-            if not second_pass and f.key in used:
+            if not second_pass and f.key in used or not pool.askable(f):
                 continue
             # (variant, content) pairs already tried are skipped before any work: a fact copied
             # into many decks is asked about once.
@@ -196,8 +196,7 @@ def generate_logged(facts: Sequence[QFact], count: int, seed: int, *,
     every fact still serves as a distractor within its deck.
     """
     rng = random.Random(seed)
-    screening = gate.askable(facts)  # plan items, diagrams, bare labels never reach a builder
-    pool = Pool(screening.ok)
+    pool = Pool(facts)  # screens each deck it uses: plan items never reach a builder
     mix_weights = {k: v for k, v in DEFAULT_MIX.items() if not kinds or k in kinds}
     mix = _Mix(mix_weights or DEFAULT_MIX)
     used: set[str] = set()
@@ -227,8 +226,7 @@ def generate_logged(facts: Sequence[QFact], count: int, seed: int, *,
     else:
         out = _fill(pool, anchors, count, rng, mix, used, seen, tried)
     rng.shuffle(out)
-    skipped = [gate.Log(key, "fact", why) for key, why in screening.reasons.items()]
-    return out[:count], skipped + pool.log
+    return out[:count], pool.skipped() + pool.log
 
 
 def question_about(facts: Sequence[QFact], key: str, kind: str, seed: int
@@ -238,10 +236,9 @@ def question_about(facts: Sequence[QFact], key: str, kind: str, seed: int
     fact = next((f for f in facts if f.key == key), None)
     if fact is None:
         return None, []
-    screening = gate.askable([f for f in facts if f.deck == fact.deck])
-    if key in screening.reasons:
-        return None, [gate.Log(key, "fact", screening.reasons[key])]
-    pool = Pool(screening.ok)
+    pool = Pool([f for f in facts if f.deck == fact.deck])
+    if not pool.askable(fact):
+        return None, [gate.Log(key, "fact", pool.reason(fact))]
     rng = random.Random(seed)
     variants = [v for v in variants_for(fact) if BUILDERS[v][0] == kind]
     rng.shuffle(variants)
