@@ -24,6 +24,7 @@ _MODULE_NAMES = {
     "import": "import_notes",
     "notes_corpus": "notes_corpus",
     "quiz": "quiz",
+    "question_quality": "question_quality",
     "stats": "stats",
     "scale": "scale",
     "review_loop": "review_loop",
