@@ -158,6 +158,11 @@ def _meaningful(text: str, mask: str) -> int:
     return sum(ch.isalnum() for ch in text.replace(mask, ""))
 
 
+# What the gate refuses that no card kind could make worth studying (a diagram still makes
+# relation cards, a term with a list of points an enumeration card).
+_NO_CARD = frozenset({gate.PLAN, gate.CODE, gate.NOT_A_NAME, gate.BLANK, gate.TOO_SHORT})
+
+
 class _Gen:
     def __init__(self, note: ParsedNote):
         self.note = note
@@ -201,8 +206,9 @@ class _Gen:
 
     def run(self) -> list[CardSpec]:
         for fact, fk, plan in zip(self.note.facts, self.keys, self.plan, strict=True):
-            if plan:
-                self.drop(fk, "fact", gate.PLAN)
+            why = gate.reason_not_askable(fact, plan)
+            if why in _NO_CARD:
+                self.drop(fk, "fact", why)
             elif fact.kind == DEFINITION:
                 self.definition(fact, fk)
             elif fact.kind == PROPERTY:

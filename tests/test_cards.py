@@ -113,8 +113,8 @@ def test_long_definition_front_is_shortened_back_is_full():
     assert c.front.endswith("> 负责集群中所有资源对象的持久化存储，采用Raft协议保证数据一致性。")
     assert long_def in c.back
     one_sentence = "a" * 10 + "，".join(["很长的一段没有句号的描述"] * 20)
-    cards = cards_of(f"组件:\n- X: {one_sentence}\n- Y: 入口\n", "n.md")
-    c = next(c for c in cards if c.kind == "definition_term" and "::X::" in c.key)
+    cards = cards_of(f"组件:\n- Xcomp: {one_sentence}\n- Ycomp: 入口\n", "n.md")
+    c = next(c for c in cards if c.kind == "definition_term" and "::Xcomp::" in c.key)
     assert c.front.endswith("…") and len(c.front) < 130
     assert one_sentence in c.back
 

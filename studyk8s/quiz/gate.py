@@ -45,6 +45,7 @@ INITIALS = "initials"  # expansion → abbreviation: the initials spell the answ
 NOT_A_NAME = "not_a_name"  # a typed answer would be a label or a sentence, not a name
 PATTERN = "pattern"  # every right choice shares a word no wrong choice has
 DUPLICATE = "duplicate"  # the same description belongs to several terms
+CODE = "code"  # a command or manifest line: hands-on material, not a definition
 # rewrites
 MASKED = "masked"  # the answer's name was blanked in the prompt
 TRIMMED = "trimmed"  # a clause naming the answer was cut from a choice or statement
@@ -65,6 +66,7 @@ REASONS: dict[str, str] = {
     NOT_A_NAME: "the typed answer would be a label, not a name",
     PATTERN: "a shared word gives the right choices away",
     DUPLICATE: "the same description belongs to several terms",
+    CODE: "a command or manifest line, not a definition",
     MASKED: "the answer's name hidden in the prompt",
     TRIMMED: "a clause naming the answer cut out",
     ASK_PARENT: "asked about the term it belongs to",
@@ -406,6 +408,24 @@ class Screening(NamedTuple):
         return dict(sorted(Counter(self.reasons.values()).items()))
 
 
+_CODE = re.compile(
+    r"^\s*(?:\$\s*|#\s*)?(?:kubectl|kubeadm|docker|podman|crictl|helm|yum|apt(?:-get)?|dnf|"
+    r"systemctl|journalctl|curl|wget|sudo|cat\s*<<|echo|export|git|mkdir|chmod|vim?)\s"
+    r"|^\s*(?:apiVersion|kind|metadata|spec|name|image|containers)\s*:"
+    r"|\bapiVersion\s*:|\s--[a-z][a-z-]+[= ]|^\s*EOF\s*$", re.IGNORECASE)
+_VERSION = re.compile(r"^[vV]?\d[\d.]*$")
+
+
+def looks_like_code(text: str) -> bool:
+    """A shell command, a manifest line or a heredoc marker: hands-on material, never a
+    definition or a cloze sentence."""
+    return bool(_CODE.search(text or ""))
+
+
+def letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
 def reason_not_askable(fact: Any, plan: bool = False) -> str:
     """Why one fact makes no question ("" when it can), its deck aside."""
     if plan:
@@ -415,12 +435,21 @@ def reason_not_askable(fact: Any, plan: bool = False) -> str:
     if fact.kind == STATEMENT:
         if not fact.cloze or fact.cloze not in fact.definition:
             return NO_CLOZE
+        if looks_like_code(fact.definition):
+            return CODE
+        if letters(fact.cloze) < 2 or _VERSION.match(fact.cloze.strip()):
+            return NOT_A_NAME  # "v2", "1": a number is not what a note teaches
         left = meaningful(mask(fact.definition, name_forms(fact.cloze), "＿＿＿"))
         return "" if left >= 4 else TOO_SHORT
     if fact.kind == ENUMERATION:
         return "" if len(set(fact.items)) >= 2 else NO_DEFINITION
     if not fact.term.strip():
         return NO_DEFINITION
+    if sum(ch.isalnum() for ch in fact.term) < 2:
+        return NOT_A_NAME  # "Q: …", "A: …" are a dialogue, not a term
+    if fact.definition.strip() and (looks_like_code(fact.definition)
+                                    or letters(fact.definition) < 2):
+        return CODE if looks_like_code(fact.definition) else TOO_SHORT
     if not fact.definition.strip():
         # a term with a list of points is asked about through its items
         return "" if len(set(fact.items)) >= 2 else NO_DEFINITION

@@ -345,3 +345,26 @@ def test_no_generated_question_contains_its_own_answer(rows, seed, lang):
     for q in generate(facts, 12, seed):
         assert not contains_answer(q, by_key), (q.variant, q.prompt, q.context, q.choices)
         assert not has_blank(q)
+
+
+def test_commands_manifest_lines_and_dialogue_are_not_asked():
+    """Defensive: a reader that lets a command, a manifest line or a Q/A line through as a
+    fact still makes no card or question of it."""
+    text = ("# 控制器\n\n控制器类型:\n- ReplicaSet: 确保副本数始终保持在用户定义的数量\n"
+            "- Deployment: 为Pod和ReplicaSet提供声明式更新\n- DaemonSet: 确保每个节点运行一个Pod\n"
+            "- tier: 3\n- Job: 负责批处理任务\n\n"
+            "Q: 节点内存耗尽时会发生什么？\n\nA: kubelet 先驱逐 BestEffort 的 Pod\n")
+    note = parse_note(text.encode(), "c.md")
+    facts = [QFact.from_fact(f, lang=note.lang) for f in note.facts]
+    screening = gate.askable(facts)
+    why = {f.term: screening.reasons.get(f.key, "") for f in facts}
+    assert why["tier"] == gate.TOO_SHORT
+    assert all(why.get(t) == gate.NOT_A_NAME for t in ("Q", "A") if t in why)
+    assert why["ReplicaSet"] == ""
+    statement = QFact(key="s", kind="statement", term="x", deck="c.md", line=9, lang="zh",
+                      definition="kubectl scale deployment nginx --replicas 10", cloze="nginx")
+    version = QFact(key="v", kind="statement", term="y", deck="c.md", line=10, lang="zh",
+                    definition="这里用的是 v1.27 的文档", cloze="v1.27")
+    assert gate.askable([statement, version]).reasons == {"s": gate.CODE, "v": gate.NOT_A_NAME}
+    cards = generate_cards(note)
+    assert not [c for c in cards if "::tier::" in c.key or "::Q::" in c.key]
