@@ -82,10 +82,10 @@ def notes_parse(paths, as_json):
     sys.exit(1 if noteset.errors else 0)
 
 
-@notes_cli.command("report")
+@notes_cli.command("quality")
 @click.argument("paths", nargs=-1)
 @click.option("--seeds", default=5, show_default=True, help="Quizzes generated per note.")
-def notes_report(paths, seeds):
+def notes_quality(paths, seeds):
     """What the question and card quality gate makes of the notes: askable facts, and every
     card or question dropped or rewritten, counted by reason."""
     from .notes import read_notes

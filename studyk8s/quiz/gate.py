@@ -414,6 +414,7 @@ _CODE = re.compile(
     r"|^\s*(?:apiVersion|kind|metadata|spec|name|image|containers)\s*:"
     r"|\bapiVersion\s*:|\s--[a-z][a-z-]+[= ]|^\s*EOF\s*$", re.IGNORECASE)
 _VERSION = re.compile(r"^[vV]?\d[\d.]*$")
+_HOST = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.bilibili.com
 
 
 def looks_like_code(text: str) -> bool:
@@ -437,8 +438,9 @@ def reason_not_askable(fact: Any, plan: bool = False) -> str:
             return NO_CLOZE
         if looks_like_code(fact.definition):
             return CODE
-        if letters(fact.cloze) < 2 or _VERSION.match(fact.cloze.strip()):
-            return NOT_A_NAME  # "v2", "1": a number is not what a note teaches
+        cloze = fact.cloze.strip()
+        if letters(cloze) < 2 or _VERSION.match(cloze) or _HOST.match(cloze):
+            return NOT_A_NAME  # "v2", "www.bilibili.com": not what a note teaches
         left = meaningful(mask(fact.definition, name_forms(fact.cloze), "＿＿＿"))
         return "" if left >= 4 else TOO_SHORT
     if fact.kind == ENUMERATION:

@@ -142,3 +142,13 @@ def quality(notes: Iterable[ParsedNote], *, seeds: Sequence[int] = range(5),
                 if has_blank(q):
                     r.with_blank.append(q)
     return r
+
+
+def gate_counts(note: ParsedNote, seeds: Sequence[int] = range(3)) -> dict[str, int]:
+    """One note's gate figures as {"what: reason": count}: facts not askable, cards and
+    questions dropped or rewritten (the hook `flask notes report` takes as ``gate=``)."""
+    r = quality([note], seeds=seeds)
+    out: Counter = Counter({f"not askable: {k}": n for k, n in r.not_askable.items()})
+    out.update({f"cards {k}": n for k, n in r.card_gate.items()})
+    out.update({f"questions {k}": n for k, n in r.question_gate.items()})
+    return dict(sorted(out.items()))
