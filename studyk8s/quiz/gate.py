@@ -46,6 +46,7 @@ NOT_A_NAME = "not_a_name"  # a typed answer would be a label or a sentence, not 
 PATTERN = "pattern"  # every right choice shares a word no wrong choice has
 DUPLICATE = "duplicate"  # the same description belongs to several terms
 CODE = "code"  # a command or manifest line: hands-on material, not a definition
+VALUE = "value"  # a bare value ("frontend", "3"), not a description
 # rewrites
 MASKED = "masked"  # the answer's name was blanked in the prompt
 TRIMMED = "trimmed"  # a clause naming the answer was cut from a choice or statement
@@ -67,6 +68,7 @@ REASONS: dict[str, str] = {
     PATTERN: "a shared word gives the right choices away",
     DUPLICATE: "the same description belongs to several terms",
     CODE: "a command or manifest line, not a definition",
+    VALUE: "a bare value, not a description",
     MASKED: "the answer's name hidden in the prompt",
     TRIMMED: "a clause naming the answer cut out",
     ASK_PARENT: "asked about the term it belongs to",
@@ -414,6 +416,7 @@ _CODE = re.compile(
     r"|^\s*(?:apiVersion|kind|metadata|spec|name|image|containers)\s*:"
     r"|\bapiVersion\s*:|\s--[a-z][a-z-]+[= ]|^\s*EOF\s*$", re.IGNORECASE)
 _VERSION = re.compile(r"^[vV]?\d[\d.]*$")
+_VALUE = re.compile(r"[a-z0-9][a-z0-9._/:-]*")  # "frontend", "nginx:1.7", "true"
 _HOST = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.bilibili.com
 
 
@@ -449,9 +452,12 @@ def reason_not_askable(fact: Any, plan: bool = False) -> str:
         return NO_DEFINITION
     if sum(ch.isalnum() for ch in fact.term) < 2:
         return NOT_A_NAME  # "Q: …", "A: …" are a dialogue, not a term
-    if fact.definition.strip() and (looks_like_code(fact.definition)
-                                    or letters(fact.definition) < 2):
-        return CODE if looks_like_code(fact.definition) else TOO_SHORT
+    definition = fact.definition.strip()
+    if definition and looks_like_code(definition):
+        return CODE
+    if definition and fact.kind != ABBREVIATION and (
+            letters(definition) < 2 or _VALUE.fullmatch(definition)):
+        return VALUE  # "tier: frontend", "replicas: 3": a setting's value, not a description
     if not fact.definition.strip():
         # a term with a list of points is asked about through its items
         return "" if len(set(fact.items)) >= 2 else NO_DEFINITION

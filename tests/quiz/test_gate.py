@@ -374,7 +374,7 @@ def test_commands_manifest_lines_and_dialogue_are_not_asked():
     facts = [QFact.from_fact(f, lang=note.lang) for f in note.facts]
     screening = gate.askable(facts)
     why = {f.term: screening.reasons.get(f.key, "") for f in facts}
-    assert why["tier"] == gate.TOO_SHORT
+    assert why["tier"] == gate.VALUE
     assert all(why.get(t) == gate.NOT_A_NAME for t in ("Q", "A") if t in why)
     assert why["ReplicaSet"] == ""
     statement = QFact(key="s", kind="statement", term="x", deck="c.md", line=9, lang="zh",
