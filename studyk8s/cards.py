@@ -367,6 +367,9 @@ class _Gen:
         front = gate.mask(text, names, "[...]")
         if _meaningful(front.replace("[...]", ""), self.t["mask"]) < 4:
             return self.drop(fk, CLOZE, gate.TOO_SHORT)
+        ctx = fact.section[-1] if fact.section else ""
+        if ctx and not gate.names_in(ctx, names):  # "前身是[...]系统" says nothing of whose
+            front += self.t["paren"].format(x=ctx)
         spans = gate.name_spans(text, names)
         back = text
         for s, e in reversed(spans):

@@ -157,7 +157,7 @@ def test_relation_cards_carry_the_diagram(cards):
 
 def test_cloze_card_back_shows_the_whole_sentence_with_the_answer_marked(cards):
     (borg,) = [c for c in cards if c.kind == "cloze" and "Borg" in c.back]
-    assert borg.front == "前身是[...]系统"
+    assert borg.front == "前身是[...]系统（K8s优点）"  # whose predecessor: the section says
     assert borg.back == "前身是**Borg**系统"  # not only "Borg"
     assert borg.source == f"{PATH}:10"
     (pause,) = [c for c in cards if c.kind == "cloze" and "pause" in c.back]

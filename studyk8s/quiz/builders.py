@@ -475,7 +475,11 @@ def build_typed_cloze(pool: Pool, f: QFact, rng: random.Random) -> Question | No
     deck = pool.deck(f.deck)
     accepted = (f.cloze,)
     explanation = sentence if f.kind == STATEMENT else _explain(f)
-    return Question(kind="typed", variant=v, prompt=t(f.lang, "typed_cloze"),
+    ctx = f.section[-1] if f.section else ""
+    prompt = (t(f.lang, "typed_cloze_topic", topic=ctx)
+              if ctx and not gate.names_in(ctx, gate.name_forms(f.cloze))
+              else t(f.lang, "typed_cloze"))
+    return Question(kind="typed", variant=v, prompt=prompt,
                     context=context, answer=f.cloze, accepted=accepted,
                     confusables=_confusables(deck, accepted), explanation=explanation,
                     meta={"answer_names": list(gate.name_forms(f.cloze))}, **_base(f))
