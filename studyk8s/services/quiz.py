@@ -105,10 +105,16 @@ def scope_options(session: Session) -> list[dict[str, Any]]:
     notes = session.execute(
         select(Note.id, Note.path, Note.title, Note.lang).where(Note.retired_at.is_(None))
         .order_by(Note.path)).all()
-    screening = askable_facts(session)
+    facts = load_facts(session)
+    screening = gate.askable(facts)
     ids = {n.path: n.id for n in notes}
     topics: dict[int, dict[str, int]] = {}
     counts: dict[int, int] = {}
+    skipped: dict[int, int] = {}
+    for f in facts:
+        note_id = ids.get(f.deck)
+        if f.key in screening.reasons and note_id is not None:
+            skipped[note_id] = skipped.get(note_id, 0) + 1
     for f in screening.ok:
         note_id = ids.get(f.deck)
         if note_id is None:
@@ -120,7 +126,7 @@ def scope_options(session: Session) -> list[dict[str, Any]]:
             key = " > ".join(parts[:depth])
             seen[key] = seen.get(key, 0) + 1
     return [{"id": n.id, "path": n.path, "title": n.title, "lang": n.lang,
-             "facts": counts.get(n.id, 0),
+             "facts": counts.get(n.id, 0), "skipped": skipped.get(n.id, 0),
              "topics": [{"name": k, "depth": k.count(" > "), "facts": v}
                         for k, v in topics.get(n.id, {}).items()]}
             for n in notes]

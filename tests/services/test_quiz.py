@@ -108,6 +108,7 @@ def test_scope_options(session, learner, now):
     # the askable facts (41 facts less 7 plan items, 2 diagrams, 3 bare labels, 1 sentence
     # without a term), the same count readiness uses
     assert deck["title"] == "Docker+K8s学习1" and deck["facts"] == 28
+    assert deck["facts"] + deck["skipped"] == session.scalar(select(func.count(Fact.id)))
     assert quiz.askable_facts(session).count == 28
     assert quiz.readiness(session, learner, now)["facts"] == 28
     names = {t["name"] for t in deck["topics"]}
