@@ -251,6 +251,8 @@ class _Gen:
         (almost) only the term, too short without a group to narrow it, or shared."""
         if self.def_counts[(fact.group, fact.definition.casefold())] > 1:
             return self.drop(fk, DEFINITION_TERM, gate.DUPLICATE)
+        if gate.initials_spell(fact.term, fact.definition):  # "ServiceAccount" → SA
+            return self.drop(fk, DEFINITION_TERM, gate.INITIALS)
         mask = self.t["mask"]
         hide = _mask_terms(fact)
         masked = gate.mask(fact.definition, hide, mask)

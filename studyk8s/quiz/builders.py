@@ -100,9 +100,9 @@ def same_type(a: QFact, b: QFact) -> bool:
     same term, an abbreviation among abbreviations, a definition among definitions."""
     if a.kind == PROPERTY:
         return b.kind == PROPERTY and b.parent == a.parent
-    if a.kind == ABBREVIATION:
-        return b.kind == ABBREVIATION
-    return b.kind == DEFINITION
+    if gate.is_expansion(a):
+        return gate.is_expansion(b)
+    return b.kind == DEFINITION and not gate.is_expansion(b)
 
 
 def rivals(deck: DeckIndex, f: QFact) -> list[Iterator[QFact]]:
@@ -142,7 +142,7 @@ def build_definition_term(pool: Pool, f: QFact, rng: random.Random) -> Question 
         return None
     if f.kind == PROPERTY:
         return build_property_parent(pool, f, rng)
-    if f.kind == ABBREVIATION and gate.initials_spell(f.term, f.definition):
+    if gate.is_expansion(f) and gate.initials_spell(f.term, f.definition):
         return _drop(pool, f, v, gate.INITIALS)
     context = _show_def(f)
     if gate.meaningful(context) < MIN_CONTEXT:
@@ -226,7 +226,7 @@ def build_term_definition(pool: Pool, f: QFact, rng: random.Random) -> Question 
     choices, answer = _shuffled([mine], wrong, rng)
     if f.kind == PROPERTY:
         prompt = t(f.lang, "property_definition", parent=f.parent, term=f.term)
-    elif f.kind == ABBREVIATION:
+    elif gate.is_expansion(f):
         prompt = t(f.lang, "abbreviation_choice", term=_term_label(f))
     else:
         prompt = t(f.lang, "term_definition", term=_term_label(f))

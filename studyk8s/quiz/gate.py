@@ -281,6 +281,13 @@ def strip_names(text: str, forms: Iterable[str], *, min_left: int = 4) -> str | 
     return None
 
 
+def is_expansion(fact: Any) -> bool:
+    """An abbreviation and what it stands for ("CRI: container runtime interface", "SA:
+    ServiceAccount"), whatever kind the reader gave it: its choices are other expansions."""
+    return fact.kind == ABBREVIATION or (
+        fact.kind == DEFINITION and initials_spell(fact.term, fact.definition))
+
+
 def initials_spell(abbr: str, expansion: str) -> bool:
     """Whether the expansion's word initials (or CamelCase capitals) spell the abbreviation:
     "container runtime interface" → CRI, "ReplicationController" → RC."""
@@ -420,6 +427,19 @@ _VALUE = re.compile(r"[a-z0-9][a-z0-9._/:-]*")  # "frontend", "nginx:1.7", "true
 _HOST = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.bilibili.com
 
 
+_REMARK = re.compile(
+    r"^(?:note|notes|nb|tip|tips|exam\s+tip|remember|reminder|todo|to\s*do|warning|caution|"
+    r"important|summary|update|edit|ps|p\.s\.|q|a|question|answer|example|e\.g\.|"
+    r"注意|提示|备注|注|小结|总结|例如|比如|举例|问|答|问题|答案|更新|补充|待办|重点)$"
+    r"|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+
+
+def is_remark(label: str) -> bool:
+    """A remark label ("Note", "Exam tip", "注意", "Study group at 18:30"): it introduces a
+    comment, it does not name a thing."""
+    return bool(_REMARK.search(label.strip().rstrip(":：").strip()))
+
+
 def looks_like_code(text: str) -> bool:
     """A shell command, a manifest line or a heredoc marker: hands-on material, never a
     definition or a cloze sentence."""
@@ -442,7 +462,8 @@ def reason_not_askable(fact: Any, plan: bool = False) -> str:
         if looks_like_code(fact.definition):
             return CODE
         cloze = fact.cloze.strip()
-        if letters(cloze) < 2 or _VERSION.match(cloze) or _HOST.match(cloze):
+        if (letters(cloze) < 2 or _VERSION.match(cloze) or _HOST.match(cloze)
+                or is_remark(cloze)):
             return NOT_A_NAME  # "v2", "www.bilibili.com": not what a note teaches
         left = meaningful(mask(fact.definition, name_forms(fact.cloze), "＿＿＿"))
         return "" if left >= 4 else TOO_SHORT
@@ -450,8 +471,8 @@ def reason_not_askable(fact: Any, plan: bool = False) -> str:
         return "" if len(set(fact.items)) >= 2 else NO_DEFINITION
     if not fact.term.strip():
         return NO_DEFINITION
-    if sum(ch.isalnum() for ch in fact.term) < 2:
-        return NOT_A_NAME  # "Q: …", "A: …" are a dialogue, not a term
+    if sum(ch.isalnum() for ch in fact.term) < 2 or is_remark(fact.term):
+        return NOT_A_NAME  # "Q: …", "Note: …", "Exam tip: …" are remarks, not terms
     definition = fact.definition.strip()
     if definition and looks_like_code(definition):
         return CODE

@@ -384,3 +384,24 @@ def test_commands_manifest_lines_and_dialogue_are_not_asked():
     assert gate.askable([statement, version]).reasons == {"s": gate.CODE, "v": gate.NOT_A_NAME}
     cards = generate_cards(note)
     assert not [c for c in cards if "::tier::" in c.key or "::Q::" in c.key]
+
+
+def test_remarks_are_not_terms_and_expansions_stay_with_expansions():
+    rows = [("SA", "ServiceAccount"), ("PSS", "Pod Security Standards"),
+            ("PSA", "Pod Security Admission"), ("Exam tip", "use --dry-run=client to write YAML"),
+            ("Role", "a set of permissions inside one namespace"),
+            ("ClusterRole", "a set of permissions for the whole cluster"),
+            ("RoleBinding", "grants a Role to users or ServiceAccounts"),
+            ("Note", "a RoleBinding may refer to a ClusterRole")]
+    facts = [QFact(key=f"k{i}", kind="definition", term=t, definition=d, deck="r.md",
+                   line=i + 1, lang="en", group="RBAC", section=("RBAC",))
+             for i, (t, d) in enumerate(rows)]
+    reasons = gate.askable(facts).reasons
+    assert reasons == {"k3": gate.NOT_A_NAME, "k7": gate.NOT_A_NAME}
+    expansions = {"ServiceAccount", "Pod Security Standards", "Pod Security Admission"}
+    for seed in range(30):
+        for q in generate(facts, 12, seed):
+            if q.variant == "term_definition":
+                right = q.choices[q.answer]
+                assert (right in expansions) == all(c in expansions for c in q.choices), q
+            assert not (q.variant == "definition_term" and q.context in expansions), q.context
