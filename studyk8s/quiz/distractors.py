@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..notes.model import ABBREVIATION, DEFINITION, PROPERTY
 from . import gate
@@ -79,8 +79,12 @@ def pick(tiers: Sequence[Iterable[str]], n: int, *, like: str, exclude: Iterable
 class DeckIndex:
     """One deck's facts, grouped the ways distractor tiers need them."""
 
-    def __init__(self, facts: Sequence[QFact]):
-        self.facts = list(facts)
+    def __init__(self, facts: Sequence[QFact], askable: Callable[[QFact], bool] | None = None):
+        """``askable`` picks the facts that may be asked about or offered as choices; every
+        term fact still counts when checking that a wrong choice is not also right (a
+        learning-plan item may share a name with a component)."""
+        everything = [f for f in facts if is_term_fact(f)]
+        self.facts = [f for f in facts if askable is None or askable(f)]
         self.terms = [f for f in self.facts if is_term_fact(f)]
         self.siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
         self.sections: dict[tuple[str, ...], list[QFact]] = defaultdict(list)
@@ -89,11 +93,11 @@ class DeckIndex:
                 self.siblings[(f.section, label)].append(f)
             self.sections[f.section].append(f)
         self.lists = [f for f in self.facts if len(f.items) >= 2]
-        self._names = {f.key: names_of(f) for f in self.terms}
+        self._names = {f.key: names_of(f) for f in everything}
         self._desc_cache: dict[str, frozenset[str]] = {}
         by_desc: dict[str, set[str]] = defaultdict(set)
         self._facts_by_name: dict[str, list[QFact]] = defaultdict(list)
-        for f in self.terms:
+        for f in everything:
             by_desc[normalize(f.definition)] |= self._names[f.key]
             for name in self._names[f.key]:
                 self._facts_by_name[name].append(f)
@@ -197,6 +201,5 @@ class Pool:
     def deck(self, name: str) -> DeckIndex:
         idx = self._index.get(name)
         if idx is None:
-            idx = self._index[name] = DeckIndex(
-                [f for f in self._by_deck.get(name, []) if self.askable(f)])
+            idx = self._index[name] = DeckIndex(self._by_deck.get(name, []), self.askable)
         return idx
