@@ -287,7 +287,8 @@ def build_membership(pool: Pool, f: QFact, rng: random.Random) -> Question | Non
     members = [m for m in deck.siblings.get((f.section, f.group), []) if m.kind != PROPERTY]
     if len(members) < 2:
         return _drop(pool, f, v, gate.FEW_SIBLINGS)
-    member_names = frozenset().union(*(deck.names(m) for m in members))
+    everyone = deck.all_siblings.get((f.section, f.group), members)
+    member_names = frozenset().union(*(deck.names(m) for m in everyone))
     others, shown = [], {normalize(f.term)}
     for m in members:  # one choice per name: a list may name a thing twice
         if m.key != f.key and normalize(m.term) not in shown:
@@ -299,12 +300,12 @@ def build_membership(pool: Pool, f: QFact, rng: random.Random) -> Question | Non
     k = rng.randint(2, min(4, len(others) + 1))
     correct = [f, *others[: k - 1]]
     _, sec, rest = deck.tiers(f)
-    member_forms = tuple(chain.from_iterable(forms(m) for m in members))
+    member_forms = tuple(chain.from_iterable(forms(m) for m in everyone))
     tiers = [(r.term for r in tier if r.kind != PROPERTY and not (deck.names(r) & member_names)
               and not gate.names_in(r.term, member_forms))
              for tier in (sec, rest)]
     wrong = pick(tiers, MULTI_CHOICES - k, like=f.term,
-                 exclude=member_names | {m.term for m in members}, rng=rng)
+                 exclude=member_names | {m.term for m in everyone}, rng=rng)
     if not wrong:
         return _drop(pool, f, v, gate.FEW_SIBLINGS)
     choices, answer = _shuffled([m.term for m in correct], wrong, rng)

@@ -93,6 +93,12 @@ class DeckIndex:
                 self.siblings[(f.section, label)].append(f)
             self.sections[f.section].append(f)
         self.lists = [f for f in self.facts if len(f.items) >= 2]
+        # every term of each list, asked about or not: none of them is a wrong answer to
+        # "which of these are in the list?"
+        self.all_siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
+        for f in everything:
+            if label := label_of(f):
+                self.all_siblings[(f.section, label)].append(f)
         self._names = {f.key: names_of(f) for f in everything}
         self._desc_cache: dict[str, frozenset[str]] = {}
         by_desc: dict[str, set[str]] = defaultdict(set)
