@@ -148,7 +148,7 @@ def build_definition_term(pool: Pool, f: QFact, rng: random.Random) -> Question 
     if gate.meaningful(context) < MIN_CONTEXT:
         return _drop(pool, f, v, gate.TOO_SHORT)
     deck = pool.deck(f.deck)
-    exclude = deck.names(f) | {f.term}
+    exclude = deck.kin_names(f) | {f.term}
     wrong = pick([(r.term for r in rivals(deck, f)[0])], SINGLE_CHOICES - 1, like=f.term,
                  exclude=exclude, rng=rng)
     in_list = len(wrong) == SINGLE_CHOICES - 1
@@ -188,7 +188,7 @@ def build_property_parent(pool: Pool, f: QFact, rng: random.Random) -> Question 
     def tiers():
         return [(r.term for r in tier if r.term not in has_it) for tier in rivals(deck, parent)]
 
-    exclude = deck.names(parent) | {parent.term}
+    exclude = deck.kin_names(parent) | {parent.term}
     wrong = pick(tiers()[:1], SINGLE_CHOICES - 1, like=parent.term, exclude=exclude, rng=rng)
     in_list = len(wrong) >= MIN_CHOICES - 1
     if not in_list:

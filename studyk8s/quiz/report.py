@@ -56,9 +56,12 @@ def contains_answer(q: Question, by_key: dict[str, QFact]) -> bool:
     if q.variant in TERM_ANSWER:
         if q.kind == "typed":
             names = list(q.accepted)
-        else:
+        elif q.variant == "definition_term":
+            names = [f.term, *f.aliases]
+        else:  # a property asked through the term it belongs to
             right = q.choices[q.answer]
-            owner = next((g for g in by_key.values() if g.term == right), None)
+            owner = next((g for g in by_key.values() if g.term == right and g.deck == f.deck
+                          and g.kind != "property"), None)
             names = [right, *(owner.aliases if owner else ())]
         shown = [q.prompt, q.context]
         if q.kind == "single":
