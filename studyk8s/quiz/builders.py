@@ -47,6 +47,11 @@ def forms(f: QFact) -> tuple[str, ...]:
     return gate.name_forms(f.term, tuple(f.aliases))
 
 
+def kin_forms(deck: DeckIndex, f: QFact) -> tuple[str, ...]:
+    """The name forms of ``f`` and of every fact sharing a name with it."""
+    return tuple(dict.fromkeys(chain.from_iterable(forms(k) for k in deck.kin(f))))
+
+
 def _show_def(f: QFact, *also: QFact) -> str:
     """A description as a prompt shows it: the term (and ``also``'s) blanked out."""
     names = chain(forms(f), *(forms(a) for a in also))
@@ -178,7 +183,7 @@ def build_property_parent(pool: Pool, f: QFact, rng: random.Random) -> Question 
     parent = parent_of(deck, f)
     if parent is None or not f.definition.strip():
         return _drop(pool, f, v, gate.FEW_SIBLINGS)
-    context = gate.mask(f"{f.term}{t(f.lang, 'sep')}{f.definition}", forms(parent),
+    context = gate.mask(f"{f.term}{t(f.lang, 'sep')}{f.definition}", kin_forms(deck, parent),
                         _blank(f.lang))
     if gate.meaningful(context) < MIN_CONTEXT:
         return _drop(pool, f, v, gate.TOO_SHORT)
@@ -201,7 +206,7 @@ def build_property_parent(pool: Pool, f: QFact, rng: random.Random) -> Question 
                             "property_parent") if in_list else t(f.lang, "property_parent"))
     return Question(kind="single", variant=v, prompt=prompt, context=context,
                     choices=tuple(choices), answer=answer[0], explanation=_explain(f),
-                    meta={"answer_names": list(forms(parent))}, **_base(f))
+                    meta={"answer_names": list(kin_forms(deck, parent))}, **_base(f))
 
 
 def build_term_definition(pool: Pool, f: QFact, rng: random.Random) -> Question | None:
@@ -440,7 +445,7 @@ def build_typed_parent(pool: Pool, f: QFact, rng: random.Random) -> Question | N
         return _drop(pool, f, v, gate.FEW_SIBLINGS)
     if not gate.is_name(parent.term):
         return _drop(pool, f, v, gate.NOT_A_NAME)
-    context = gate.mask(f"{f.term}{t(f.lang, 'sep')}{f.definition}", forms(parent),
+    context = gate.mask(f"{f.term}{t(f.lang, 'sep')}{f.definition}", kin_forms(deck, parent),
                         _blank(f.lang))
     if gate.meaningful(context) < MIN_CONTEXT:
         return _drop(pool, f, v, gate.TOO_SHORT)
@@ -449,7 +454,7 @@ def build_typed_parent(pool: Pool, f: QFact, rng: random.Random) -> Question | N
     return Question(kind="typed", variant=v, prompt=t(f.lang, "typed_parent"), context=context,
                     answer=parent.term, accepted=accepted,
                     confusables=_confusables(deck, accepted), explanation=_explain(f),
-                    meta={"answer_names": list(forms(parent))}, **_base(f))
+                    meta={"answer_names": list(kin_forms(deck, parent))}, **_base(f))
 
 
 def build_typed_abbreviation(pool: Pool, f: QFact, rng: random.Random) -> Question | None:

@@ -121,14 +121,17 @@ class DeckIndex:
         rest = [f for f in self.terms if f.key not in sec_keys]
         return [sib, sec, rest]
 
-    def kin_names(self, fact: QFact) -> frozenset[str]:
-        """The names of every fact sharing a name with ``fact`` (two notes of 调度器 with
-        different aliases: both sets of aliases name it)."""
-        out = set(self.names(fact))
+    def kin(self, fact: QFact) -> list[QFact]:
+        """``fact`` and every fact sharing a name with it (调度器 written twice with different
+        aliases: both sets of aliases name it)."""
+        out = {fact.key: fact}
         for name in self.names(fact):
             for f in self._facts_by_name.get(name, ()):
-                out |= self.names(f)
-        return frozenset(out)
+                out.setdefault(f.key, f)
+        return list(out.values())
+
+    def kin_names(self, fact: QFact) -> frozenset[str]:
+        return frozenset().union(*(self.names(f) for f in self.kin(fact)))
 
     def right_names(self, fact: QFact) -> frozenset[str]:
         """Names that answer "which term is described so?" for ``fact``'s description: its
