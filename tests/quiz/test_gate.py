@@ -405,3 +405,33 @@ def test_remarks_are_not_terms_and_expansions_stay_with_expansions():
                 right = q.choices[q.answer]
                 assert (right in expansions) == all(c in expansions for c in q.choices), q
             assert not (q.variant == "definition_term" and q.context in expansions), q.context
+
+
+LOOKALIKES = ["Pod", "pod", "ＰＯＤ", "Job", "CronJob", "cron-job", "Kubelet", "ETCD", "etcd",
+              "RS", "ReplicaSet", "replica set", "RC", "调度器", "调度 器", "DaemonSet"]
+TEXTS = ["runs once", "Runs once.", "runs on a schedule", "one per node", "存储数据。",
+         "keeps replicas", "调度 Pod", "the Pod scheduler", "ETCD stores state",
+         "Etcd2 keeps data in memory", "a CronJob starts Jobs", "b c"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(st.sampled_from(LOOKALIKES), st.sampled_from(TEXTS),
+                               st.lists(st.sampled_from(LOOKALIKES), max_size=2),
+                               st.sampled_from(["", "g1", "g2"]),
+                               st.sampled_from(["definition", "abbreviation", "property"]),
+                               st.sampled_from(LOOKALIKES)),
+                     min_size=2, max_size=14),
+       seed=st.integers(0, 2**31 - 1))
+def test_no_question_contains_its_answer_on_lookalike_decks(rows, seed):
+    """Names repeated in several spellings, aliases shared, properties of look-alike parents:
+    still no question shows its answer, a blank, or an alias of the answer as a wrong
+    choice."""
+    facts = [QFact(key=f"k{i}", kind=kind, term=term, definition=text, aliases=tuple(aliases),
+                   deck="d.md", line=i + 1, lang="en", group=group if kind != "property"
+                   else parent, parent=parent if kind == "property" else "", section=("S",))
+             for i, (term, text, aliases, group, kind, parent) in enumerate(rows)]
+    by_key = {f.key: f for f in facts}
+    for q in generate(facts, 12, seed):
+        assert not contains_answer(q, by_key), (q.variant, q.prompt, q.context, q.choices)
+        assert not has_blank(q)
+        assert kinds.check(q, q.answer).correct
