@@ -304,11 +304,7 @@ def build_membership(pool: Pool, f: QFact, rng: random.Random) -> Question | Non
     rng.shuffle(others)
     k = rng.randint(2, min(4, len(others) + 1))
     correct = [f, *others[: k - 1]]
-    _, sec, rest = deck.tiers(f)
-    member_forms = tuple(chain.from_iterable(forms(m) for m in everyone))
-    tiers = [(r.term for r in tier if r.kind != PROPERTY and not (deck.names(r) & member_names)
-              and not gate.names_in(r.term, member_forms))
-             for tier in (sec, rest)]
+    tiers = _outsiders(deck, f, everyone, member_names)
     wrong = pick(tiers, MULTI_CHOICES - k, like=f.term,
                  exclude=member_names | {m.term for m in everyone}, rng=rng)
     if not wrong:
@@ -319,6 +315,21 @@ def build_membership(pool: Pool, f: QFact, rng: random.Random) -> Question | Non
     return Question(kind="multiple", variant=v, prompt=t(f.lang, key, group=f.group),
                     choices=tuple(choices), answer=answer, explanation=explanation,
                     **_base(f, facts=tuple(m.key for m in correct)))
+
+
+def _outsiders(deck: DeckIndex, f: QFact, everyone: list[QFact],
+               member_names: frozenset[str]) -> list[list[str]]:
+    """Terms of ``f``'s section, then of its deck, that are not in its list and name no
+    member (the same for every member of the list: worked out once per deck and list)."""
+    key = ("outsiders", f.section, f.group)
+    hit = deck.memo.get(key)
+    if hit is None:
+        _, sec, rest = deck.tiers(f)
+        member_forms = tuple(chain.from_iterable(forms(m) for m in everyone))
+        hit = deck.memo[key] = [
+            [r.term for r in tier if r.kind != PROPERTY and not (deck.names(r) & member_names)
+             and not gate.names_in(r.term, member_forms)] for tier in (sec, rest)]
+    return hit
 
 
 def build_items(pool: Pool, f: QFact, rng: random.Random) -> Question | None:

@@ -101,6 +101,7 @@ class DeckIndex:
                 self.all_siblings[(f.section, label)].append(f)
         self._names = {f.key: names_of(f) for f in everything}
         self._desc_cache: dict[str, frozenset[str]] = {}
+        self.memo: dict[tuple, object] = {}  # builders' per-deck work, done once
         by_desc: dict[str, set[str]] = defaultdict(set)
         self._facts_by_name: dict[str, list[QFact]] = defaultdict(list)
         for f in everything:
@@ -211,6 +212,11 @@ class Pool:
 
     def askable(self, fact: QFact) -> bool:
         return not self.reason(fact)
+
+    def known_askable(self, indices: Sequence[int]) -> list[int]:
+        """``indices`` less the facts already found unaskable (no new screening)."""
+        known = self._reasons
+        return [i for i in indices if not known.get(self.facts[i].key)]
 
     def skipped(self) -> list[gate.Log]:
         """Why the facts looked at so far make no question."""

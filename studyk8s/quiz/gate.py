@@ -288,6 +288,7 @@ def is_expansion(fact: Any) -> bool:
         fact.kind == DEFINITION and initials_spell(fact.term, fact.definition))
 
 
+@lru_cache(maxsize=65536)
 def initials_spell(abbr: str, expansion: str) -> bool:
     """Whether the expansion's word initials (or CamelCase capitals) spell the abbreviation:
     "container runtime interface" → CRI, "ReplicationController" → RC."""
@@ -354,6 +355,7 @@ _PLAN_LABEL = re.compile(
     re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def is_plan_text(text: str) -> bool:
     """A learning goal rather than knowledge: "掌握SVC原理…", "learn how to…"."""
     return bool(_PLAN_TEXT.search(text or ""))
@@ -440,51 +442,60 @@ def is_remark(label: str) -> bool:
     return bool(_REMARK.search(label.strip().rstrip(":：").strip()))
 
 
+@lru_cache(maxsize=65536)
 def looks_like_code(text: str) -> bool:
     """A shell command, a manifest line or a heredoc marker: hands-on material, never a
     definition or a cloze sentence."""
     return bool(_CODE.search(text or ""))
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return len(_LETTER.findall(text))
 
 
 def reason_not_askable(fact: Any, plan: bool = False) -> str:
     """Why one fact makes no question ("" when it can), its deck aside."""
     if plan:
         return PLAN
-    if fact.kind == DIAGRAM:
+    return _reason(fact.kind, fact.term, fact.definition, fact.cloze, len(set(fact.items)))
+
+
+@lru_cache(maxsize=65536)
+def _reason(kind: str, term: str, definition: str, cloze: str, n_items: int) -> str:
+    if kind == DIAGRAM:
         return DIAGRAM_ONLY
-    if fact.kind == STATEMENT:
-        if not fact.cloze or fact.cloze not in fact.definition:
+    if kind == STATEMENT:
+        if not cloze or cloze not in definition:
             return NO_CLOZE
-        if looks_like_code(fact.definition):
+        if looks_like_code(definition):
             return CODE
-        cloze = fact.cloze.strip()
+        cloze = cloze.strip()
         if (letters(cloze) < 2 or _VERSION.match(cloze) or _HOST.match(cloze)
                 or is_remark(cloze)):
             return NOT_A_NAME  # "v2", "www.bilibili.com": not what a note teaches
-        left = meaningful(mask(fact.definition, name_forms(fact.cloze), "＿＿＿"))
+        left = meaningful(mask(definition, name_forms(cloze), "＿＿＿"))
         return "" if left >= 4 else TOO_SHORT
-    if fact.kind == ENUMERATION:
-        return "" if len(set(fact.items)) >= 2 else NO_DEFINITION
-    if not fact.term.strip():
+    if kind == ENUMERATION:
+        return "" if n_items >= 2 else NO_DEFINITION
+    if not term.strip():
         return NO_DEFINITION
-    if sum(ch.isalnum() for ch in fact.term) < 2 or is_remark(fact.term):
+    if len(_ALNUM.findall(term)) < 2 or is_remark(term):
         return NOT_A_NAME  # "Q: …", "Note: …", "Exam tip: …" are remarks, not terms
-    definition = fact.definition.strip()
-    if definition and looks_like_code(definition):
-        return CODE
-    if definition and fact.kind != ABBREVIATION and (
-            letters(definition) < 2 or _VALUE.fullmatch(definition)):
-        return VALUE  # "tier: frontend", "replicas: 3": a setting's value, not a description
-    if not fact.definition.strip():
+    definition = definition.strip()
+    if not definition:
         # a term with a list of points is asked about through its items
-        return "" if len(set(fact.items)) >= 2 else NO_DEFINITION
-    if fact.kind == ABBREVIATION:
+        return "" if n_items >= 2 else NO_DEFINITION
+    if looks_like_code(definition):
+        return CODE
+    if kind != ABBREVIATION and (letters(definition) < 2 or _VALUE.fullmatch(definition)):
+        return VALUE  # "tier: frontend", "replicas: 3": a setting's value, not a description
+    if kind == ABBREVIATION:
         return ""
-    if has_blank(fact.definition):
+    if has_blank(definition):
         return BLANK
     return ""
 
