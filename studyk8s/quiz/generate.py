@@ -131,7 +131,8 @@ def _fill(pool: Pool, indices: Sequence[int], need: int, rng: random.Random, mix
                     break
         if second_pass and len(out) > before and len(out) < need:
             schedule.append(True)  # every fact may be asked again, another way
-        indices = pool.known_askable(indices)  # a pass never walks a refused fact twice
+        if schedule:  # the next pass does not walk the facts this one found unaskable
+            indices = pool.known_askable(indices)
     return out
 
 
@@ -219,7 +220,8 @@ def generate_logged(facts: Sequence[QFact], count: int, seed: int, *,
         out: list[Question] = []
         for k in live:
             out += _fill(pool, buckets[k], plan[k], rng, mix, used, seen, tried)
-        buckets = {k: pool.known_askable(buckets[k]) for k in live}
+        if len(out) < count:
+            buckets = {k: pool.known_askable(buckets[k]) for k in live}
         for passes in ((False,), (True,)):  # a topic short of facts hands its share on
             for k in live:
                 if len(out) < count:
