@@ -128,6 +128,9 @@ def fold(text: str) -> str:
     return _folded(text)[0]
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
 def name_forms(term: str, aliases: Iterable[str] = ()) -> tuple[str, ...]:
     """The folded forms that name a thing (see ``_name_forms``)."""
     return _name_forms(term, tuple(aliases))
@@ -141,6 +144,8 @@ def _name_forms(term: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
     words = re.findall(r"[A-Za-z][A-Za-z0-9]*", term)
     if len(words) > 1:
         forms += [w for w in words if len(w) >= 4 and w.lower() not in GENERIC]
+    # a CamelCase name is also written as words: LoadBalancer names "load balancer"
+    forms += [_CAMEL.sub(" ", f) for f in (term, *aliases) if _CAMEL.search(f)]
     out = []
     for f in forms:
         f = fold(f).strip()

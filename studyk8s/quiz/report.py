@@ -46,6 +46,17 @@ def _mentions(text: str, name: str) -> bool:
     return False
 
 
+def _spellings(names: Iterable[str]) -> list[str]:
+    """Each name as written and, for a CamelCase name, as words (LoadBalancer, load balancer)."""
+    out = []
+    for n in names:
+        out.append(n)
+        spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", n)
+        if spaced != n:
+            out.append(spaced)
+    return out
+
+
 def contains_answer(q: Question, by_key: dict[str, QFact]) -> bool:
     """Whether ``q`` shows its own answer: a term question whose prompt, context or wrong
     choices name the answer (term or alias), or a description question whose choices or
@@ -66,19 +77,19 @@ def contains_answer(q: Question, by_key: dict[str, QFact]) -> bool:
         shown = [q.prompt, q.context]
         if q.kind == "single":
             shown += [c for i, c in enumerate(q.choices) if i != q.answer]
-        return any(_mentions(s, n) for s in shown for n in names)
+        return any(_mentions(s, n) for s in shown for n in _spellings(names))
     if q.variant in DESCRIPTION_ANSWER:
         if q.kind == "matching":
             terms = {g.term: g for g in by_key.values()}
             for term, i in zip(q.left, q.answer, strict=True):
                 g = terms.get(term)
                 names = [term, *(g.aliases if g else ())]
-                if any(_mentions(q.choices[i], n) for n in names):
+                if any(_mentions(q.choices[i], n) for n in _spellings(names)):
                     return True
             return False
         names = [f.term, *f.aliases]
         shown = list(q.choices) if q.kind == "single" else [q.meta.get("statement", "")]
-        return any(_mentions(s, n) for s in shown for n in names)
+        return any(_mentions(s, n) for s in shown for n in _spellings(names))
     return False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -435,3 +436,19 @@ def test_no_question_contains_its_answer_on_lookalike_decks(rows, seed):
         assert not contains_answer(q, by_key), (q.variant, q.prompt, q.context, q.choices)
         assert not has_blank(q)
         assert kinds.check(q, q.answer).correct
+
+
+def test_a_camelcase_name_written_as_words_names_it():
+    """"What is LoadBalancer?" must not offer "…using a cloud provider's load balancer"."""
+    note = parse_note((Path(__file__).parent.parent / "notes" / "fixtures" / "services-en.md"
+                       ).read_bytes(), "services-en.md")
+    facts = [QFact.from_fact(f, lang=note.lang) for f in note.facts]
+    by_key = {f.key: f for f in facts}
+    lb = [q for seed in range(30) for q in generate(facts, 14, seed)
+          if q.explanation.startswith("LoadBalancer")]
+    assert lb
+    for q in lb:
+        assert not contains_answer(q, by_key), (q.prompt, q.choices, q.context)
+        shown = q.meta.get("statement", "") if q.kind == "true_false" else " ".join(q.choices)
+        if q.variant in ("term_definition", "true_false"):
+            assert "load balancer" not in shown.casefold()
