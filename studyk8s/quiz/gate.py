@@ -111,17 +111,31 @@ def has_blank(text: str) -> bool:
     return bool(BLANK_RE.search(text or ""))
 
 
+_CHAR_FOLD: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    f = _CHAR_FOLD.get(ch)
+    if f is None:
+        f = _CHAR_FOLD[ch] = unicodedata.normalize("NFKC", ch).casefold()
+    return f
+
+
 @lru_cache(maxsize=32768)
-def _folded(text: str) -> tuple[str, tuple[int, ...]]:
+def _folded(text: str) -> tuple[str, tuple[int, ...] | None]:
     """``text`` folded character by character (NFKC, case), with each folded character's
-    index in ``text``, so a match in the folded text maps back to the original."""
-    out: list[str] = []
+    index in ``text`` (None when every character folds to one: the index is the position),
+    so a match in the folded text maps back to the original."""
+    if text.isascii():
+        return text.lower(), None
+    parts = [_fold_char(ch) for ch in text]
+    folded = "".join(parts)
+    if len(folded) == len(text):
+        return folded, None
     index: list[int] = []
-    for i, ch in enumerate(text):
-        f = unicodedata.normalize("NFKC", ch).casefold() if not ch.isascii() else ch.lower()
-        out.append(f)
+    for i, f in enumerate(parts):
         index.extend([i] * len(f))
-    return "".join(out), tuple(index)
+    return folded, tuple(index)
 
 
 def fold(text: str) -> str:
@@ -220,7 +234,7 @@ def name_spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
             if end > at:
                 end = _end_ok(folded, end, last)
             if end > at:
-                s, e = index[at], index[end - 1] + 1
+                s, e = (at, end) if index is None else (index[at], index[end - 1] + 1)
                 if not any(s < e2 and s2 < e for s2, e2 in spans):
                     spans.append((s, e))
             at = folded.find(chunks[0], at + 1)

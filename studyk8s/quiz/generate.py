@@ -183,7 +183,7 @@ def generate(facts: Sequence[QFact], count: int, seed: int, *,
              weights: Mapping[str, float] | None = None,
              topics: Sequence[str] | None = None) -> list[Question]:
     """``generate_logged`` without the log."""
-    return generate_logged(facts, count, seed, kinds=kinds, weights=weights, topics=topics)[0]
+    return _generate(facts, count, seed, kinds, weights, topics)[0]
 
 
 def generate_logged(facts: Sequence[QFact], count: int, seed: int, *,
@@ -191,6 +191,14 @@ def generate_logged(facts: Sequence[QFact], count: int, seed: int, *,
                     weights: Mapping[str, float] | None = None,
                     topics: Sequence[str] | None = None
                     ) -> tuple[list[Question], list[gate.Log]]:
+    """``generate``, and every fact, question and variant the gate refused or rewrote."""
+    out, pool = _generate(facts, count, seed, kinds, weights, topics)
+    return out, pool.skipped() + pool.log
+
+
+def _generate(facts: Sequence[QFact], count: int, seed: int, kinds: Sequence[str] | None,
+              weights: Mapping[str, float] | None, topics: Sequence[str] | None
+              ) -> tuple[list[Question], Pool]:
     """Up to ``count`` questions (fewer only if the facts cannot make more), in a seeded
     random order. Same facts + same seed + same options → the same questions.
 
@@ -219,9 +227,10 @@ def generate_logged(facts: Sequence[QFact], count: int, seed: int, *,
         plan = allocate(count, live)
         out: list[Question] = []
         for k in live:
-            out += _fill(pool, buckets[k], plan[k], rng, mix, used, seen, tried)
-        if len(out) < count:
-            buckets = {k: pool.known_askable(buckets[k]) for k in live}
+            got = _fill(pool, buckets[k], plan[k], rng, mix, used, seen, tried)
+            if len(got) < plan[k]:  # short of askable facts: not walked again in full
+                buckets[k] = pool.known_askable(buckets[k])
+            out += got
         for passes in ((False,), (True,)):  # a topic short of facts hands its share on
             for k in live:
                 if len(out) < count:
@@ -230,7 +239,7 @@ def generate_logged(facts: Sequence[QFact], count: int, seed: int, *,
     else:
         out = _fill(pool, anchors, count, rng, mix, used, seen, tried)
     rng.shuffle(out)
-    return out[:count], pool.skipped() + pool.log
+    return out[:count], pool
 
 
 def question_about(facts: Sequence[QFact], key: str, kind: str, seed: int
