@@ -7,9 +7,10 @@ cannot supply enough honest distractors), and every question passes the quality 
 (quiz/gate.py) before it is kept; facts the gate does not ask about (learning-plan items,
 diagrams, bare labels, commands) never anchor a question nor serve as a choice. The generator
 walks the facts in a seeded random order, asks each one for the kind the mix is shortest of,
-and avoids testing the same fact twice while other facts remain. With ``weights`` (topic → weight, e.g. CKA's domain weights), the count is split
-across topics by largest remainder; a topic matches its facts by heading-path prefix or by list
-label, the most specific key wins, and facts matching no key are left out.
+and avoids testing the same fact twice while other facts remain. With ``weights`` (topic →
+weight, e.g. CKA's domain weights), the count is split across topics by largest remainder; a
+topic matches its facts by heading-path prefix or by list label, the most specific key wins,
+and facts matching no key are left out.
 """
 
 from __future__ import annotations
