@@ -452,3 +452,14 @@ def test_a_camelcase_name_written_as_words_names_it():
         shown = q.meta.get("statement", "") if q.kind == "true_false" else " ".join(q.choices)
         if q.variant in ("term_definition", "true_false"):
             assert "load balancer" not in shown.casefold()
+
+
+def test_gate_counts_per_note_for_the_notes_report(note):
+    """What `flask notes report` shows per note when given ``gate=gate_counts``."""
+    from studyk8s.quiz.report import gate_counts
+
+    counts = gate_counts(note)
+    assert counts["not askable: diagram"] == 2
+    assert counts["cards dropped: initials"] == 1
+    assert any(k.startswith("questions dropped: ") for k in counts)
+    assert any(k.startswith("questions rewritten: ask_parent") for k in counts)
