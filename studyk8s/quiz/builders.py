@@ -206,7 +206,8 @@ def build_property_parent(pool: Pool, f: QFact, rng: random.Random) -> Question 
                             "property_parent") if in_list else t(f.lang, "property_parent"))
     return Question(kind="single", variant=v, prompt=prompt, context=context,
                     choices=tuple(choices), answer=answer[0], explanation=_explain(f),
-                    meta={"answer_names": list(kin_forms(deck, parent))}, **_base(f))
+                    meta={"answer_names": list(kin_forms(deck, parent)), "parent": parent.term},
+                    **_base(f))
 
 
 def build_term_definition(pool: Pool, f: QFact, rng: random.Random) -> Question | None:
@@ -465,7 +466,8 @@ def build_typed_parent(pool: Pool, f: QFact, rng: random.Random) -> Question | N
     return Question(kind="typed", variant=v, prompt=t(f.lang, "typed_parent"), context=context,
                     answer=parent.term, accepted=accepted,
                     confusables=_confusables(deck, accepted), explanation=_explain(f),
-                    meta={"answer_names": list(kin_forms(deck, parent))}, **_base(f))
+                    meta={"answer_names": list(kin_forms(deck, parent)), "parent": parent.term},
+                    **_base(f))
 
 
 def build_typed_abbreviation(pool: Pool, f: QFact, rng: random.Random) -> Question | None:

@@ -122,10 +122,15 @@ def _fill(pool: Pool, indices: Sequence[int], need: int, rng: random.Random, mix
                     q = build(pool, f, v, rng)
                     if q is not None:
                         sig = (q.variant, q.prompt, q.context)
-                        if sig in seen:
+                        # one "which term is this point about?" per term and attempt: three
+                        # questions answered "StatefulSet" test one thing three times
+                        parent = ("parent", str(q.meta.get("parent", "")), "")
+                        if sig in seen or (parent[1] and parent in seen):
                             q = None
                             continue
                         seen.add(sig)
+                        if parent[1]:
+                            seen.add(parent)
                         break
                 if q is not None:
                     out.append(q)

@@ -463,3 +463,10 @@ def test_gate_counts_per_note_for_the_notes_report(note):
     assert counts["cards dropped: initials"] == 1
     assert any(k.startswith("questions dropped: ") for k in counts)
     assert any(k.startswith("questions rewritten: ask_parent") for k in counts)
+
+
+def test_one_question_per_attempt_asks_for_the_term_a_point_belongs_to(shared_facts):
+    for seed in SEEDS:
+        qs = generate(shared_facts, 28, seed)
+        parents = [q for q in qs if q.variant in ("property_parent", "typed_parent")]
+        assert len(parents) <= 1, [q.context for q in parents]
