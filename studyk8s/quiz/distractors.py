@@ -201,11 +201,14 @@ class Pool:
             if gate.grouped(fact):
                 g = (fact.deck, fact.section, fact.group)
                 plan = self._plan_groups.get(g)
-                if plan is None:
-                    members = [f for f in self._by_deck[fact.deck]
-                               if f.group == fact.group and f.section == fact.section
-                               and gate.grouped(f)]
-                    plan = self._plan_groups[g] = gate.plan_group(fact.group, members)
+                if plan is None:  # every list of the deck at once: one walk over it
+                    lists: dict[tuple, list[QFact]] = defaultdict(list)
+                    for f in self._by_deck[fact.deck]:
+                        if gate.grouped(f):
+                            lists[(f.deck, f.section, f.group)].append(f)
+                    for key, members in lists.items():
+                        self._plan_groups[key] = gate.plan_group(key[2], members)
+                    plan = self._plan_groups[g]
             plan = plan or gate.own_plan(fact)
             why = self._reasons[fact.key] = gate.reason_not_askable(fact, plan)
         return why

@@ -469,7 +469,8 @@ def looks_like_code(text: str) -> bool:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
-_ALNUM = re.compile(r"[^\W_]")
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
+_TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.S)
 
 
 def letters(text: str) -> int:
@@ -502,7 +503,7 @@ def _reason(kind: str, term: str, definition: str, cloze: str, n_items: int) -> 
         return "" if n_items >= 2 else NO_DEFINITION
     if not term.strip():
         return NO_DEFINITION
-    if len(_ALNUM.findall(term)) < 2 or is_remark(term):
+    if not _TWO_ALNUM.search(term) or is_remark(term):
         return NOT_A_NAME  # "Q: …", "Note: …", "Exam tip: …" are remarks, not terms
     definition = definition.strip()
     if not definition:
@@ -510,7 +511,8 @@ def _reason(kind: str, term: str, definition: str, cloze: str, n_items: int) -> 
         return "" if n_items >= 2 else NO_DEFINITION
     if looks_like_code(definition):
         return CODE
-    if kind != ABBREVIATION and (letters(definition) < 2 or _VALUE.fullmatch(definition)):
+    if kind != ABBREVIATION and (not _TWO_LETTERS.search(definition)
+                                 or _VALUE.fullmatch(definition)):
         return VALUE  # "tier: frontend", "replicas: 3": a setting's value, not a description
     if kind == ABBREVIATION:
         return ""
