@@ -26,6 +26,7 @@ _MODULE_NAMES = {
     "quiz": "quiz",
     "readiness": "readiness",
     "handson": "handson",
+    "question_quality": "question_quality",
     "stats": "stats",
     "scale": "scale",
     "review_loop": "review_loop",

@@ -25,6 +25,7 @@ from studyk8s.notes.model import (
     ParsedNote,
     key_segment,
 )
+from studyk8s.quiz import gate
 
 TERM_DEFINITION = "term_definition"
 DEFINITION_TERM = "definition_term"
@@ -129,41 +130,16 @@ def fact_keys(note: ParsedNote) -> list[str]:
     return [fact_key(note.path, f) for f in note.facts]
 
 
-def _is_latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()
-
-
 def _mask(text: str, terms: Iterable[str], mask: str) -> str:
-    """Replace every case-insensitive occurrence of each term with ``mask``. A term that
-    starts/ends with a Latin letter must not touch another Latin letter there (so "Job"
-    is masked in "Job的" and "Etcd2" but not in "Jobs"). Longest terms first."""
-    folded = text.lower()
-    if len(folded) != len(text):  # exotic case mappings: offsets would drift
-        folded = text
-    spans: list[tuple[int, int]] = []
-    for term in sorted({t for t in terms if t}, key=len, reverse=True):
-        t = term.lower() if folded is not text else term
-        start = folded.find(t)
-        while start >= 0:
-            end = start + len(t)
-            left_ok = not (_is_latin(t[0]) and start > 0 and _is_latin(folded[start - 1]))
-            right_ok = not (_is_latin(t[-1]) and end < len(folded) and _is_latin(folded[end]))
-            if left_ok and right_ok and not any(s < end and start < e for s, e in spans):
-                spans.append((start, end))
-            start = folded.find(t, start + 1)
-    for s, e in sorted(spans, reverse=True):
-        text = text[:s] + mask + text[e:]
-    return text
+    """``text`` with every mention of ``terms`` masked, as the quiz gate folds names (case,
+    width, ``Etcd2`` for ETCD, plurals; never "Job" inside "CronJob")."""
+    return gate.mask(text, [gate.fold(t) for t in terms if t], mask)
 
 
 def _mask_terms(fact: Fact) -> list[str]:
-    """The term, its aliases, and the longer words of a multi-word Latin term
+    """The term, its aliases, and the distinctive words of a multi-word Latin term
     (``Ingress`` of ``Ingress Controller``), so the front never gives the answer away."""
-    terms = [fact.term, *fact.aliases]
-    words = fact.term.split()
-    if len(words) > 1:
-        terms += [w for w in words if len(w) >= 4 and w.isascii()]
-    return terms
+    return list(gate.name_forms(fact.term, fact.aliases))
 
 
 def _shorten(text: str, limit: int = FRONT_MAX) -> str:
@@ -182,17 +158,29 @@ def _meaningful(text: str, mask: str) -> int:
     return sum(ch.isalnum() for ch in text.replace(mask, ""))
 
 
+# What the gate refuses that no card kind could make worth studying (a diagram still makes
+# relation cards, a term with a list of points an enumeration card).
+_NO_CARD = frozenset({gate.PLAN, gate.CODE, gate.VALUE, gate.NOT_A_NAME, gate.BLANK,
+                      gate.TOO_SHORT})
+
+
 class _Gen:
     def __init__(self, note: ParsedNote):
         self.note = note
         self.t = _TEXT["zh" if note.lang == "zh" else "en"]
         self.cards: list[dict] = []
+        self.log: list[gate.Log] = []
         self.keys = fact_keys(note)
-        defs = [f for f in note.facts if f.kind == DEFINITION and f.definition]
+        # learning-plan items (学习内容: 掌握…) are goals, not knowledge: no cards, and never a
+        # distractor on another card
+        self.plan = gate.plan_flags(note.facts)
+        defs = [f for f, p in zip(note.facts, self.plan, strict=True)
+                if f.kind == DEFINITION and f.definition and not p]
         self.def_counts = Counter((f.group, f.definition.casefold()) for f in defs)
         self.groups: dict[str, list[tuple[Fact, str]]] = {}
-        for fact, fk in zip(note.facts, self.keys, strict=True):
-            if fact.kind in (DEFINITION, ABBREVIATION) and fact.group and not fact.parent:
+        for fact, fk, plan in zip(note.facts, self.keys, self.plan, strict=True):
+            if (fact.kind in (DEFINITION, ABBREVIATION) and fact.group and not fact.parent
+                    and not plan):
                 self.groups.setdefault(fact.group, []).append((fact, fk))
         self.last_member = {members[-1][1]: g for g, members in self.groups.items()}
 
@@ -214,9 +202,15 @@ class _Gen:
         return "\n\n" + self.t["aliases"].format(aliases=self.t["list_sep"].join(fact.aliases))
 
     # -- per fact kind ---------------------------------------------------------------
+    def drop(self, fk: str, kind: str, reason: str, action: str = gate.DROPPED) -> None:
+        self.log.append(gate.Log(fk, kind, reason, action))
+
     def run(self) -> list[CardSpec]:
-        for fact, fk in zip(self.note.facts, self.keys, strict=True):
-            if fact.kind == DEFINITION:
+        for fact, fk, plan in zip(self.note.facts, self.keys, self.plan, strict=True):
+            why = gate.reason_not_askable(fact, plan)
+            if why in _NO_CARD:
+                self.drop(fk, "fact", why)
+            elif fact.kind == DEFINITION:
                 self.definition(fact, fk)
             elif fact.kind == PROPERTY:
                 self.prop(fact, fk)
@@ -256,14 +250,18 @@ class _Gen:
         """Definition → term. Skipped when it would be unanswerable: the definition is
         (almost) only the term, too short without a group to narrow it, or shared."""
         if self.def_counts[(fact.group, fact.definition.casefold())] > 1:
-            return
+            return self.drop(fk, DEFINITION_TERM, gate.DUPLICATE)
+        if gate.initials_spell(fact.term, fact.definition):  # "ServiceAccount" → SA
+            return self.drop(fk, DEFINITION_TERM, gate.INITIALS)
         mask = self.t["mask"]
         hide = _mask_terms(fact)
-        masked = _mask(fact.definition, hide, mask)
-        masked_ctx = _mask(ctx, hide, mask) if ctx else ctx
+        masked = gate.mask(fact.definition, hide, mask)
+        masked_ctx = gate.mask(ctx, hide, mask) if ctx else ctx
         size = _meaningful(masked, mask)
         if size < 2 or (size < 6 and not ctx):
-            return
+            return self.drop(fk, DEFINITION_TERM, gate.TOO_SHORT)
+        if masked != fact.definition:
+            self.drop(fk, DEFINITION_TERM, gate.MASKED, gate.REWRITTEN)
         template = "which_ctx" if fact.group else ("which_sec" if ctx else "which")
         prompt = self.t[template].format(ctx=masked_ctx)
         quote = "\n".join("> " + ln for ln in _shorten(masked).split("\n"))
@@ -310,7 +308,8 @@ class _Gen:
             for g, ms in self.groups.items()
             if g != group
             for f, _ in ms
-            if f.term not in terms
+            if f.term not in terms and not any(gate.names_in(f.term, gate.name_forms(t))
+                                               for t in terms)
         ]
         other_group = dict(others)
         distractors = order(list(other_group))[:DISTRACTORS]
@@ -334,6 +333,9 @@ class _Gen:
             return
         self.card(fact, fk, ABBREVIATION_CARD, self.t["abbr"].format(abbr=fact.term),
                   fact.definition)
+        if gate.initials_spell(fact.term, fact.definition):
+            # "container runtime interface" → CRI is spelled by its initials: nothing to recall
+            return self.drop(fk, ABBREVIATION_CARD, gate.INITIALS)
         rev = self.t["abbr_rev"].format(expansion=fact.definition)
         self.card(fact, fk, ABBREVIATION_CARD, rev, f"**{fact.term}**", variant="reverse")
 
@@ -358,17 +360,31 @@ class _Gen:
             self.card(fact, fk, RELATION, front, back, variant=node, diagram=fact.diagram)
 
     def cloze(self, fact: Fact, fk: str) -> None:
+        """The sentence with its term hidden (every mention) on the front; the whole sentence
+        with the term in bold on the back."""
         text, span = fact.definition, fact.cloze
         if not span or span not in text:
-            return
-        before, after = (p.strip() for p in text.split(span, 1))
-        front = f"{before} [...]".strip()
-        if after:
-            glue = "" if after[0] in ".,;:!?。，；：！？、)）" else " "
-            front += glue + after
-        self.card(fact, fk, CLOZE, front, span)
+            return self.drop(fk, CLOZE, gate.NO_CLOZE)
+        names = gate.name_forms(span)
+        front = gate.mask(text, names, "[...]")
+        if _meaningful(front.replace("[...]", ""), self.t["mask"]) < 4:
+            return self.drop(fk, CLOZE, gate.TOO_SHORT)
+        ctx = fact.section[-1] if fact.section else ""
+        if ctx and not gate.names_in(ctx, names):  # "前身是[...]系统" says nothing of whose
+            front += self.t["paren"].format(x=ctx)
+        spans = gate.name_spans(text, names)
+        back = text
+        for s, e in reversed(spans):
+            back = back[:s] + f"**{back[s:e]}**" + back[e:]
+        self.card(fact, fk, CLOZE, front, back)
 
 
 def generate_cards(note: ParsedNote) -> list[CardSpec]:
     """All cards of one note, in note order (``position`` 0, 1, 2 …), keys unique."""
     return _Gen(note).run()
+
+
+def generate_cards_logged(note: ParsedNote) -> tuple[list[CardSpec], list[gate.Log]]:
+    """``generate_cards`` and what the quality gate dropped or rewrote, with the reason."""
+    gen = _Gen(note)
+    return gen.run(), gen.log

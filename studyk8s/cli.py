@@ -107,6 +107,23 @@ def notes_report(paths, as_json):
     sys.exit(1 if noteset.errors else 0)
 
 
+@notes_cli.command("quality")
+@click.argument("paths", nargs=-1)
+@click.option("--seeds", default=5, show_default=True, help="Quizzes generated per note.")
+def notes_quality(paths, seeds):
+    """What the question and card quality gate makes of the notes: askable facts, and every
+    card or question dropped or rewritten, counted by reason."""
+    from .notes import read_notes
+    from .quiz.report import quality
+
+    noteset = read_notes(_paths(paths), max_bytes=current_app.config["MAX_NOTE_BYTES"])
+    for error in noteset.errors:
+        click.echo(str(error), err=True)
+    for line in quality(noteset.notes, seeds=range(seeds)).lines():
+        click.echo(line)
+    sys.exit(1 if noteset.errors else 0)
+
+
 @notes_cli.command("import")
 @click.argument("paths", nargs=-1)
 def notes_import(paths):

@@ -112,3 +112,14 @@ def test_import_revlog_then_optimize_and_keep(runner, session):
     session.rollback()  # end this session's read snapshot to see the CLI's commit
     user = session.scalar(select(User))
     assert len(user.settings["parameters"]) == 21
+
+
+def test_notes_quality_counts_askable_facts_and_gate_drops(runner, notes_dir):
+    result = runner.invoke(args=["notes", "quality", str(notes_dir), "--seeds", "3"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("1 notes, ") and lines[0].endswith(" facts, 28 askable")
+    assert "  not askable: 2 a diagram (studied on relation cards, not asked in quizzes)" in lines
+    assert any(ln.startswith("120 questions generated, 0 containing their answer, 0 with a blank")
+               for ln in lines)
+    assert any(ln.startswith("  questions rewritten: ask_parent:") for ln in lines)

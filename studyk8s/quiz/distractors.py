@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..notes.model import ABBREVIATION, DEFINITION, PROPERTY
+from . import gate
 from .i18n import t
 from .model import QFact
 from .normalize import cjk_ratio, display_width, normalize
@@ -41,28 +41,9 @@ def is_term_fact(fact: QFact) -> bool:
     return fact.kind in TERM_KINDS and bool(fact.term.strip()) and bool(fact.definition.strip())
 
 
-_BLANK_CACHE: dict[tuple[str, tuple[str, ...], str], str] = {}
-
-
 def mask(text: str, names: Iterable[str], blank: str) -> str:
-    """``text`` with the names it gives away blanked out (case-insensitively)."""
-    names = tuple(sorted({n for n in names if len(n.strip()) >= 2}, key=len, reverse=True))
-    key = (text, names, blank)
-    if (hit := _BLANK_CACHE.get(key)) is not None:
-        return hit
-    out = text
-    for name in names:
-        if name.lower() in out.lower():
-            pattern = re.escape(name)
-            if name[0].isascii() and name[0].isalnum():
-                pattern = r"(?<![A-Za-z0-9])" + pattern
-            if name[-1].isascii() and name[-1].isalnum():
-                pattern += r"(?![A-Za-z0-9])"
-            out = re.sub(pattern, blank, out, flags=re.IGNORECASE)
-    if len(_BLANK_CACHE) > 50_000:
-        _BLANK_CACHE.clear()
-    _BLANK_CACHE[key] = out
-    return out
+    """``text`` with the names it gives away blanked out (folded: case, width, ``Etcd2``)."""
+    return gate.mask(text, [gate.fold(n) for n in names], blank)
 
 
 def similarity(a: str, b: str) -> float:
@@ -98,8 +79,12 @@ def pick(tiers: Sequence[Iterable[str]], n: int, *, like: str, exclude: Iterable
 class DeckIndex:
     """One deck's facts, grouped the ways distractor tiers need them."""
 
-    def __init__(self, facts: Sequence[QFact]):
-        self.facts = list(facts)
+    def __init__(self, facts: Sequence[QFact], askable: Callable[[QFact], bool] | None = None):
+        """``askable`` picks the facts that may be asked about or offered as choices; every
+        term fact still counts when checking that a wrong choice is not also right (a
+        learning-plan item may share a name with a component)."""
+        everything = [f for f in facts if is_term_fact(f)]
+        self.facts = [f for f in facts if askable is None or askable(f)]
         self.terms = [f for f in self.facts if is_term_fact(f)]
         self.siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
         self.sections: dict[tuple[str, ...], list[QFact]] = defaultdict(list)
@@ -108,11 +93,18 @@ class DeckIndex:
                 self.siblings[(f.section, label)].append(f)
             self.sections[f.section].append(f)
         self.lists = [f for f in self.facts if len(f.items) >= 2]
-        self._names = {f.key: names_of(f) for f in self.terms}
+        # every term of each list, asked about or not: none of them is a wrong answer to
+        # "which of these are in the list?"
+        self.all_siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
+        for f in everything:
+            if label := label_of(f):
+                self.all_siblings[(f.section, label)].append(f)
+        self._names = {f.key: names_of(f) for f in everything}
         self._desc_cache: dict[str, frozenset[str]] = {}
+        self.memo: dict[tuple, object] = {}  # builders' per-deck work, done once
         by_desc: dict[str, set[str]] = defaultdict(set)
         self._facts_by_name: dict[str, list[QFact]] = defaultdict(list)
-        for f in self.terms:
+        for f in everything:
             by_desc[normalize(f.definition)] |= self._names[f.key]
             for name in self._names[f.key]:
                 self._facts_by_name[name].append(f)
@@ -129,6 +121,18 @@ class DeckIndex:
         sec_keys = {f.key for f in sib} | {f.key for f in sec}
         rest = [f for f in self.terms if f.key not in sec_keys]
         return [sib, sec, rest]
+
+    def kin(self, fact: QFact) -> list[QFact]:
+        """``fact`` and every fact sharing a name with it (调度器 written twice with different
+        aliases: both sets of aliases name it)."""
+        out = {fact.key: fact}
+        for name in self.names(fact):
+            for f in self._facts_by_name.get(name, ()):
+                out.setdefault(f.key, f)
+        return list(out.values())
+
+    def kin_names(self, fact: QFact) -> frozenset[str]:
+        return frozenset().union(*(self.names(f) for f in self.kin(fact)))
 
     def right_names(self, fact: QFact) -> frozenset[str]:
         """Names that answer "which term is described so?" for ``fact``'s description: its
@@ -174,17 +178,55 @@ class DeckIndex:
 
 class Pool:
     """All facts in scope; per-deck indexes are built on first use, so a 50-question exam over
-    a thousand decks only indexes the decks it draws from."""
+    a thousand decks only indexes the decks it draws from. Each deck passes ``gate.askable``
+    when first used: a learning-plan item or a bare label is neither asked about nor offered
+    as a distractor."""
 
     def __init__(self, facts: Sequence[QFact]):
         self.facts = list(facts)
+        self.log: list[gate.Log] = []  # what the builders dropped or rewrote, and why
         self._by_deck: dict[str, list[QFact]] = defaultdict(list)
         for f in self.facts:
             self._by_deck[f.deck].append(f)
         self._index: dict[str, DeckIndex] = {}
+        self._plan_groups: dict[tuple, bool] = {}
+        self._reasons: dict[str, str] = {}
+
+    def reason(self, fact: QFact) -> str:
+        """Why ``fact`` makes no question ("" when it can): ``gate.askable``'s verdict, worked
+        out for this fact and its list only, so a large pool screens only what it touches."""
+        why = self._reasons.get(fact.key)
+        if why is None:
+            plan = False
+            if gate.grouped(fact):
+                g = (fact.deck, fact.section, fact.group)
+                plan = self._plan_groups.get(g)
+                if plan is None:  # every list of the deck at once: one walk over it
+                    lists: dict[tuple, list[QFact]] = defaultdict(list)
+                    for f in self._by_deck[fact.deck]:
+                        if gate.grouped(f):
+                            lists[(f.deck, f.section, f.group)].append(f)
+                    for key, members in lists.items():
+                        self._plan_groups[key] = gate.plan_group(key[2], members)
+                    plan = self._plan_groups[g]
+            plan = plan or gate.own_plan(fact)
+            why = self._reasons[fact.key] = gate.reason_not_askable(fact, plan)
+        return why
+
+    def askable(self, fact: QFact) -> bool:
+        return not self.reason(fact)
+
+    def known_askable(self, indices: Sequence[int]) -> list[int]:
+        """``indices`` less the facts already found unaskable (no new screening)."""
+        known = self._reasons
+        return [i for i in indices if not known.get(self.facts[i].key)]
+
+    def skipped(self) -> list[gate.Log]:
+        """Why the facts looked at so far make no question."""
+        return [gate.Log(key, "fact", why) for key, why in self._reasons.items() if why]
 
     def deck(self, name: str) -> DeckIndex:
         idx = self._index.get(name)
         if idx is None:
-            idx = self._index[name] = DeckIndex(self._by_deck.get(name, []))
+            idx = self._index[name] = DeckIndex(self._by_deck.get(name, []), self.askable)
         return idx

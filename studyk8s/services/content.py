@@ -16,14 +16,16 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from ..cards import CardSpec, fact_key, generate_cards
+from ..cards import CardSpec, fact_key, generate_cards_logged
 from ..db import begin_write
 from ..models import Card, Fact, Note
 from ..notes import NoteError, ParsedNote, Problem, parse_note
 from ..notes.reader import note_files, read_bytes
+from ..quiz import gate
+from ..quiz.model import facts_of
 
 # Bump when the parser or card generator changes output, so unchanged files re-import once.
-GENERATOR_VERSION = "3"  # 3: the notes reader on markdown-it-py (issue 13)
+GENERATOR_VERSION = "4"  # 3: the notes reader on markdown-it-py (issue 13); 4: cards pass the quality gate
 
 Progress = Callable[[int, int], None]
 
@@ -44,6 +46,12 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=lambda: {"notes": 0, "facts": 0, "cards": 0})
     retired: dict[str, int] = field(default_factory=lambda: {"notes": 0, "facts": 0, "cards": 0})
     warnings: list[Problem] = field(default_factory=list)
+    # of the facts in the notes read this run: how many questions can be made from
+    # (gate.askable, the count the quiz page shows), why not the others, and what the
+    # quality gate dropped or rewrote on their cards
+    askable: int = 0
+    not_askable: dict[str, int] = field(default_factory=dict)
+    gate: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -53,10 +61,15 @@ class ImportReport:
         def fmt(d):
             return ", ".join(f"{v} {k}" for k, v in d.items())
 
-        return (
+        text = (
             f"{self.notes} notes ({self.unchanged} unchanged); added {fmt(self.added)}; "
             f"updated {fmt(self.updated)}; retired {fmt(self.retired)}"
         )
+        if self.askable or self.not_askable:
+            why = ", ".join(f"{n} {gate.REASONS.get(k, k)}" for k, n in
+                            self.not_askable.items())
+            text += f"; {self.askable} askable facts" + (f" (not askable: {why})" if why else "")
+        return text
 
 
 def import_notes(
@@ -153,7 +166,14 @@ def _import_one(
         note.imported_at, note.retired_at = now, None
         report.updated["notes"] += 1
     fact_ids = _sync_facts(session, note, parsed, now, report, fresh)
-    _sync_cards(session, note, generate_cards(parsed), fact_ids, now, report, fresh)
+    screening = gate.askable(facts_of(parsed))
+    report.askable += screening.count
+    for reason, n in screening.by_reason().items():
+        report.not_askable[reason] = report.not_askable.get(reason, 0) + n
+    specs, log = generate_cards_logged(parsed)
+    for key, n in gate.count(log).items():
+        report.gate[key] = report.gate.get(key, 0) + n
+    _sync_cards(session, note, specs, fact_ids, now, report, fresh)
 
 
 def _fact_row(parsed: ParsedNote, position: int, fact) -> dict:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..db import begin_write
 from ..models import Card, CardState, Fact, Note, QuizAnswer, QuizAttempt, QuizQuestion, User
+from ..quiz import gate
 from ..quiz import kinds as qkinds
 from ..quiz.attempt import (
     DEFAULT_PASS_MARK,
@@ -93,33 +94,40 @@ def load_facts(session: Session, decks: Sequence[int] | None = None) -> list[QFa
     return [_qfact(r) for r in session.execute(q)]
 
 
+def askable_facts(session: Session, decks: Sequence[int] | None = None) -> gate.Screening:
+    """The facts questions can be made from (and why each other one cannot): the one count
+    of askable facts shown on import, on the quiz page and in readiness."""
+    return gate.askable(load_facts(session, decks))
+
+
 def scope_options(session: Session) -> list[dict[str, Any]]:
-    """The decks and their topics (heading paths and labelled lists), with fact counts, for
-    the start form."""
+    """The decks and their topics (heading paths and labelled lists), with counts of askable
+    facts, for the start form."""
     notes = session.execute(
         select(Note.id, Note.path, Note.title, Note.lang).where(Note.retired_at.is_(None))
         .order_by(Note.path)).all()
-    rows = session.execute(
-        select(Fact.note_id, Fact.section, Fact.group, Fact.data, Fact.kind)
-        .join(Note, Note.id == Fact.note_id)
-        .where(Fact.retired_at.is_(None), Note.retired_at.is_(None))
-        .order_by(Fact.note_id, Fact.position)).all()
+    facts = load_facts(session)
+    screening = gate.askable(facts)
+    ids = {n.path: n.id for n in notes}
     topics: dict[int, dict[str, int]] = {}
     counts: dict[int, int] = {}
-    for note_id, section, group, data, kind in rows:
-        if kind == "diagram":
+    skipped: dict[int, int] = {}
+    for f in facts:
+        note_id = ids.get(f.deck)
+        if f.key in screening.reasons and note_id is not None:
+            skipped[note_id] = skipped.get(note_id, 0) + 1
+    for f in screening.ok:
+        note_id = ids.get(f.deck)
+        if note_id is None:
             continue
         counts[note_id] = counts.get(note_id, 0) + 1
-        parts = section.split(" > ") if section else []
-        label = group or (data or {}).get("parent") or ""
-        if label and (not parts or parts[-1] != label):
-            parts.append(label)
+        parts = list(f.topic_parts) if (f.section or f.group or f.parent) else []
         seen = topics.setdefault(note_id, {})
         for depth in range(1, len(parts) + 1):
             key = " > ".join(parts[:depth])
             seen[key] = seen.get(key, 0) + 1
     return [{"id": n.id, "path": n.path, "title": n.title, "lang": n.lang,
-             "facts": counts.get(n.id, 0),
+             "facts": counts.get(n.id, 0), "skipped": skipped.get(n.id, 0),
              "topics": [{"name": k, "depth": k.count(" > "), "facts": v}
                         for k, v in topics.get(n.id, {}).items()]}
             for n in notes]

@@ -38,14 +38,10 @@ def in_scope_facts(session: Session, deck_ids: Sequence[int],
                    sections: Sequence[str]) -> list[QFact]:
     """The facts readiness forecasts over: those a question can be asked about (the quiz
     page's count), narrowed to ``sections``."""
-    from ..quiz.generate import split_by_weight, variants_for
-    from .quiz import load_facts
+    from ..quiz.generate import split_by_weight
+    from .quiz import askable_facts
 
-    # TODO(h/gate): once h/gate is merged, replace the next line with
-    #     facts = quiz.askable_facts(session, deck_ids).ok
-    # (services/quiz.py over studyk8s/quiz/gate.py: the one count of askable facts, the same
-    # on import, the quiz page, readiness and stats), and drop variants_for above.
-    facts = [f for f in load_facts(session, deck_ids) if variants_for(f)]
+    facts = askable_facts(session, deck_ids).ok  # the one count of askable facts
     if sections:
         buckets = split_by_weight(facts, dict.fromkeys(sections, 1.0))
         facts = [facts[i] for i in sorted({i for b in buckets.values() for i in b})]

@@ -434,7 +434,9 @@ def fact_choices(session: Session, note_id: int | None) -> dict[str, Any]:
                                  .where(Note.retired_at.is_(None)).order_by(Note.path)))
     facts = []
     if note_id is not None and any(n.id == note_id for n in notes):
-        facts = [f for f in load_facts(session, [note_id]) if f.kind != "diagram"]
+        from ..quiz.gate import askable  # the facts a question can be made from
+
+        facts = askable(load_facts(session, [note_id])).ok
     return {"decks": notes, "facts": facts}
 
 

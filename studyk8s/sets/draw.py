@@ -5,11 +5,9 @@ are passed in, randomness comes from the seed."""
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Sequence
 
-from ..quiz.distractors import Pool
-from ..quiz.generate import BUILDERS, generate, variants_for
+from ..quiz.generate import generate, question_about
 from ..quiz.model import QFact, Question
 from .model import Draw
 
@@ -46,16 +44,6 @@ def draw_questions(facts: Sequence[QFact], draw: Draw, seed: int,
 def question_from_fact(facts: Sequence[QFact], key: str, kind: str,
                        seed: int) -> Question | None:
     """A ``kind`` question about the fact ``key`` (distractors from its deck), or None when
-    that fact cannot make that kind of question."""
-    fact = next((f for f in facts if f.key == key), None)
-    if fact is None:
-        return None
-    pool = Pool([f for f in facts if f.deck == fact.deck])
-    rng = random.Random(seed)
-    variants = [v for v in variants_for(fact) if BUILDERS[v][0] == kind]
-    rng.shuffle(variants)
-    for v in variants:
-        q = BUILDERS[v][1](pool, fact, rng)
-        if q is not None:
-            return q
-    return None
+    that fact cannot make that kind of question. It passes the same quality gate as every
+    generated question (a learning-plan item or a bare label makes none)."""
+    return question_about(facts, key, kind, seed)[0]

@@ -83,7 +83,8 @@ def test_cards_are_in_english(note):
     assert "What does **DNS** stand for?" in fronts
     assert "**ING** is short for which term?" in fronts
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in fronts)
-    cloze = [c for c in cards if c.kind == "cloze" and c.back == "ClusterIP"]
+    cloze = [c for c in cards if c.kind == "cloze" and "**ClusterIP**" in c.back]
     assert cloze[0].front.startswith("The default Service type is [...], and")
+    assert cloze[0].back.startswith("The default Service type is **ClusterIP**, and")
     d2t = [c for c in cards if c.kind == "definition_term"]
     assert all("___" in c.front or c.fact_key.split("::")[-1] not in c.front for c in d2t)

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from studyk8s.quiz import kinds
-from studyk8s.quiz.generate import build_typed_abbreviation, build_typed_cloze, build_typed_term
+from studyk8s.quiz.builders import build_typed_abbreviation, build_typed_cloze, build_typed_term
 from studyk8s.quiz.model import Question, ResponseError
 
 
@@ -123,7 +123,7 @@ def test_typed_exact_and_folded():
     for given in ("ＡＰＩＳｅｒｖｅｒ", "apiserver", " API Server ", "api-server"):
         r = kinds.check(t, given)
         assert r.correct, given
-        assert "case, width, spaces and punctuation ignored" in r.explanation
+        assert r.explanation.startswith("Correct: APIServer.")
 
 
 def test_typed_alias_is_accepted_and_said_so():
@@ -135,32 +135,35 @@ def test_typed_alias_is_accepted_and_said_so():
 def test_typed_typo_in_a_long_latin_term_is_forgiven_with_the_spelling():
     r = kinds.check(typed("Kubelet"), "kubelte")
     assert r.correct and r.score == 1.0
-    assert "1 typo" in r.explanation and "spelled Kubelet" in r.explanation
+    assert r.explanation.startswith("Counted as right: it is spelled Kubelet (you wrote “kubelte”)")
 
 
-def test_typed_typo_in_a_short_term_is_refused_with_why():
+def test_typed_typo_in_a_short_term_is_refused_in_plain_words():
     r = kinds.check(typed("ETCD"), "ETCF")
     assert not r.correct
-    assert "fewer than 6 letters" in r.explanation and "ETCD" in r.explanation
+    assert r.explanation.startswith("You wrote “ETCF”; the answer is ETCD.")
+    assert "letters" not in r.explanation and "typo" not in r.explanation
 
 
 def test_typed_too_many_typos():
     r = kinds.check(typed("Kubelet"), "kbuelte")
-    assert not r.correct and "at most 1 typo" in r.explanation
+    assert not r.correct and r.explanation.startswith("You wrote “kbuelte”; the answer is Kubelet.")
+    assert "edits" not in r.explanation
     assert kinds.check(typed("DaemonSet"), "DeamonSte").correct  # 9 letters: two typos
 
 
 def test_typed_typo_never_lands_on_another_term():
     t = typed("CronJob", confusables=("CronJobs",))
     r = kinds.check(t, "cronjobs")
-    assert not r.correct and "different term (CronJobs)" in r.explanation
+    assert not r.correct and r.explanation.startswith(
+        "You wrote “cronjobs”, which is another term; the answer is CronJob.")
 
 
 def test_typed_chinese_needs_the_exact_characters():
     t = typed("调度器", lang="zh")
     assert kinds.check(t, " 调度器。").correct
     r = kinds.check(t, "调度")
-    assert not r.correct and "正确答案是「调度器」" in r.explanation
+    assert not r.correct and r.explanation.startswith("你写的是「调度」，正确答案是 调度器。")
 
 
 def test_typed_empty_is_unanswered_and_long_is_refused():
@@ -177,16 +180,21 @@ def test_typed_empty_is_unanswered_and_long_is_refused():
 
 def test_shared_note_typed_kubelet(pool, fact):
     question = build_typed_term(pool, fact("Kubelet"), random.Random(1))
-    assert question.prompt == "写出符合这个描述的术语："
+    assert question.prompt == "写出符合这个描述的主要组件："
     r = kinds.check(question, "kubelte")
-    assert r.correct and "1 处拼写错误" in r.explanation and "Kubelet" in r.explanation
+    assert r.correct
+    assert r.explanation.startswith("算对：正确的拼写是 Kubelet（你写的是「kubelte」）")
     assert kinds.check(question, "Kubelet").correct
 
 
 def test_shared_note_typed_etcd_typo_refused(pool, fact):
     question = build_typed_term(pool, fact("ETCD"), random.Random(1))
     r = kinds.check(question, "ETDC")
-    assert not r.correct and "不容许拼写错误" in r.explanation
+    # plain words, not "ETCD 少于 6 个字母，不容许拼写错误…" nor "相差 2 处"
+    assert not r.correct and r.explanation.startswith("你写的是「ETDC」，正确答案是 ETCD。")
+    assert "字母" not in r.explanation and "相差" not in r.explanation
+    other = kinds.check(question, "ReplicaSet")
+    assert other.explanation.startswith("你写的是「ReplicaSet」，正确答案是 ETCD。")
     assert kinds.check(question, "etcd").correct
 
 
