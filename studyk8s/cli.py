@@ -93,15 +93,17 @@ def notes_parse(paths, as_json):
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
 def notes_report(paths, as_json):
-    """Per note: facts and cards by kind, warnings, suspicious facts."""
+    """Per note: facts and cards by kind, warnings, suspicious facts, and what the quality
+    gate does not ask or drops, by reason."""
     from .cards import generate_cards
     from .notes import read_notes
     from .notes.report import format_report, note_report
+    from .quiz.report import gate_counts
 
     noteset = read_notes(list(paths), max_bytes=current_app.config["MAX_NOTE_BYTES"])
     for error in noteset.errors:
         click.echo(str(error), err=True)
-    reports = [note_report(n, cards=generate_cards) for n in noteset.notes]
+    reports = [note_report(n, cards=generate_cards, gate=gate_counts) for n in noteset.notes]
     click.echo(json.dumps({"notes": reports}, ensure_ascii=False, indent=2) if as_json
                else format_report(reports))
     sys.exit(1 if noteset.errors else 0)

@@ -76,6 +76,17 @@ def test_cli_report_text_and_json(runner, tmp_path):
     result = runner.invoke(args=["notes", "report", str(path), "--json"])
     [doc] = json.loads(result.output)["notes"]
     assert doc["cards"] and doc["facts"]["definition"] == 3
+    # the quality gate's figures for the note, by reason (a sentence is never a name)
+    assert doc["gate_dropped"] and all(n > 0 for n in doc["gate_dropped"].values())
+    assert "dropped by the quality gate:" in runner.invoke(
+        args=["notes", "report", str(path)]).output
+
+
+def test_cli_report_counts_the_shared_notes_gate_drops(runner):
+    result = runner.invoke(args=["notes", "report", "content/notes/docker-k8s-1.md", "--json"])
+    [doc] = json.loads(result.output)["notes"]
+    assert doc["gate_dropped"]["not askable: diagram"] == 2
+    assert doc["plan"] == 7 and "definition" in doc["facts"]
 
 
 def test_cli_parse_json_lists_plan_code_and_warnings(runner, tmp_path):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from studyk8s.models import Card, CardState, Fact, QuizAnswer, QuizAttempt, QuizQuestion, User
 from studyk8s.quiz import kinds
 from studyk8s.quiz.model import Question
-from studyk8s.services import quiz
+from studyk8s.services import quiz, readiness
 from studyk8s.services.content import import_notes
 
 
@@ -105,12 +105,12 @@ def test_scope_and_weights(session, learner, now):
 
 def test_scope_options(session, learner, now):
     (deck,) = quiz.scope_options(session)
-    # the askable facts (41 facts less 7 plan items, 2 diagrams, 3 bare labels, 1 sentence
-    # without a term), the same count readiness uses
+    # the askable facts (34 facts, the 7 plan items being the note's plan since issue 13, less
+    # 2 diagrams, 3 bare labels, 1 sentence without a term), the same count readiness uses
     assert deck["title"] == "Docker+K8s学习1" and deck["facts"] == 28
     assert deck["facts"] + deck["skipped"] == session.scalar(select(func.count(Fact.id)))
     assert quiz.askable_facts(session).count == 28
-    assert quiz.readiness(session, learner, now)["facts"] == 28
+    assert readiness.readiness(session, learner, now)["facts"] == 28
     names = {t["name"] for t in deck["topics"]}
     assert {"简介", "简介 > k8s架构", "简介 > k8s架构 > 插件",
             "Pod > Pod类型 > 控制器类型"} <= names
