@@ -152,7 +152,7 @@ def _reviews(rnd: random.Random, user_id: int, cards: int, reviews: int, now: fl
 
 
 def _app(url: str):
-    from studyk8s import create_app
+    from studyk8s.app import create_app
     from studyk8s.config import TestConfig
 
     config = TestConfig()

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
-from studyk8s import create_app
+from studyk8s.app import create_app
 from studyk8s.config import ROOT, TestConfig
 from studyk8s.db import make_engine
 from studyk8s.migrate import upgrade

@@ -163,6 +163,13 @@ def set_timezone(session: Session, user: User, tz: str) -> User:
     return user
 
 
+def set_locale(session: Session, user: User, code: str) -> None:
+    """Save ``code`` ("en", "zh") as ``user``'s UI language (one small write transaction)."""
+    begin_write(session)
+    user.locale = code
+    session.commit()
+
+
 def is_timezone(tz: str) -> bool:
     """True for a zone a user may choose (an IANA name from the tz database, or UTC)."""
     return isinstance(tz, str) and (tz == "UTC" or tz in _zones())

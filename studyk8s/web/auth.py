@@ -2,7 +2,7 @@
 
 ``init_app`` wires Flask-Login and Flask-WTF's ``CSRFProtect`` (every POST/PUT/PATCH/DELETE
 needs a token: a form's hidden ``csrf_token`` field, or the ``X-CSRFToken`` header that JSON
-calls copy from ``<meta name="csrf-token">``), and registers the settings blueprint.
+calls copy from ``<meta name="csrf-token">``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -41,6 +40,7 @@ from ..db import get_session
 from ..i18n import translate
 from ..models import User
 from ..services import users
+from .responses import safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -71,17 +71,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def init_app(app: Flask) -> None:
-    from . import settings
-
     _make_user_model_loginable()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see that page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
-    app.register_error_handler(CSRFError, _csrf_error)
     app.add_template_global(has_endpoint)
-    app.register_blueprint(settings.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
 
 
 # --- Flask-Login plumbing ----------------------------------------------------------------
@@ -171,22 +171,6 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
-def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site (``/settings?x=1``), else None.
-
-    Refuses absolute and scheme-relative URLs (``https://evil``, ``//evil``), backslashes
-    (browsers read ``/\\evil`` as ``//evil``) and control characters.
-    """
-    if not target or len(target) > 2000:
-        return None
-    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def _next_url() -> str:
     return safe_next(request.args.get("next")) or url_for("home.index")
 
@@ -199,7 +183,7 @@ def _keep_language(user: User) -> None:
     """The language a visitor chose with the switch becomes the new account's language."""
     code = session.get(i18n.SESSION_KEY)
     if code in i18n.LANGUAGES and user.locale != code:
-        i18n.remember(user, code)
+        users.set_locale(get_session(), user, code)
 
 
 def _start_session(user: User, *, remember: bool = False) -> None:

@@ -94,8 +94,11 @@ def limit_logins(app: Flask) -> None:
         app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
         deduct_when=lambda response: response.status_code != 302,
     )(view)
-    app.register_error_handler(429, _too_many)
     _hooks_for_login_only(app, limiter)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(429, _too_many)
 
 
 def _hooks_for_login_only(app: Flask, limiter: Limiter) -> None:

@@ -49,6 +49,7 @@ from ..sets.model import (
     clean_text,
 )
 from .auth import role_required
+from .responses import back
 
 bp = Blueprint("sets", __name__)
 instructors = role_required("instructor", "admin")
@@ -161,12 +162,7 @@ def _quiz_error(exc: quiz_service.QuizError):
 
 
 def _back(default: str) -> str:
-    from .auth import safe_next
-
-    target = request.form.get("back") or request.referrer or ""
-    if target.startswith(request.host_url):
-        target = "/" + target[len(request.host_url):]
-    return safe_next(target) or default
+    return back(default)
 
 
 def _upload(field: str = "file", limit: int = interop.MAX_UPLOAD) -> tuple[bytes, str]:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from studyk8s import create_app
+from studyk8s.app import create_app
 from studyk8s.config import ROOT, TestConfig
 from studyk8s.db import make_engine
 from studyk8s.migrate import upgrade

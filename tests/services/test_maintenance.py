@@ -140,7 +140,7 @@ def test_cli_backup_and_check(runner, tmp_path):
 
 @sqlite_only
 def test_upgrade_backs_up_an_existing_database_first(tmp_path):
-    from studyk8s import create_app
+    from studyk8s.app import create_app
     from studyk8s.config import TestConfig
     from studyk8s.db import make_engine
     from studyk8s.migrate import upgrade

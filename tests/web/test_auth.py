@@ -10,7 +10,8 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from studyk8s.models import User
-from studyk8s.web.auth import LOGIN_FAILED, role_required, safe_next
+from studyk8s.web.auth import LOGIN_FAILED, role_required
+from studyk8s.web.responses import safe_next
 
 from . import csrf_from, page_problems
 
