@@ -77,8 +77,8 @@ def _summary(steps: dict[str, list[float]], wall: float) -> dict:
 def run_ours(n_cards: int, day1: int, later_cap: int, *, trace: bool = False) -> dict:
     from sqlalchemy import event, select
 
-    from studyk8s.db import make_session_factory
-    from studyk8s.models import User
+    from studyk8s.persistence.engine import make_session_factory
+    from studyk8s.persistence.models import User
     from studyk8s.services import review
 
     from .common import seed_cards, seed_users, sqlite_engine

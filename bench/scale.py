@@ -89,7 +89,7 @@ def _insert(engine: Engine, model, rows: list[dict]) -> None:
 
 def seed_base(engine: Engine, now: datetime, day_start: datetime) -> list[int]:
     """Content, learners, card states and today's reviews. Returns the started card ids."""
-    from studyk8s.models import CardState, ReviewLog
+    from studyk8s.persistence.models import CardState, ReviewLog
 
     from .common import seed_cards, seed_users
 
@@ -117,7 +117,7 @@ def seed_base(engine: Engine, now: datetime, day_start: datetime) -> list[int]:
 def grow_log(engine: Engine, started: list[int], have: int, want: int, now: datetime,
              day_start: datetime) -> None:
     """Add history before today until the learner's log holds ``want`` rows."""
-    from studyk8s.models import ReviewLog
+    from studyk8s.persistence.models import ReviewLog
 
     rng = random.Random(want)
     first = now - timedelta(days=HISTORY_DAYS)
@@ -137,8 +137,8 @@ def _analyze(engine: Engine) -> None:
 
 
 def time_queries(engine: Engine, now: datetime) -> dict[str, float]:
-    from studyk8s.db import make_session_factory
-    from studyk8s.models import User
+    from studyk8s.persistence.engine import make_session_factory
+    from studyk8s.persistence.models import User
     from studyk8s.services import review
 
     session = make_session_factory(engine)()

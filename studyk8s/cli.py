@@ -208,7 +208,7 @@ def users_create(email, role, password, tz):
 def _user(email: str):
     from sqlalchemy import select
 
-    from .models import User
+    from .persistence.models import User
 
     user = get_session().scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:

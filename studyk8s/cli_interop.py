@@ -45,7 +45,7 @@ def _fail(errors) -> None:
 def _owner(email: str | None):
     from sqlalchemy import select
 
-    from .models import User
+    from .persistence.models import User
 
     session = get_session()
     if email:
@@ -161,7 +161,7 @@ def sets_list():
     """Every set: name, status, questions, owner."""
     from sqlalchemy import func, select
 
-    from .models import QuizSet, SetQuestion, User
+    from .persistence.models import QuizSet, SetQuestion, User
     from .services.sets import status
 
     session = get_session()
@@ -182,7 +182,7 @@ def _set_named(name: str):
 
     qset = find_by_name(get_session(), name)
     if qset is None and name.isdigit():
-        from .models import QuizSet
+        from .persistence.models import QuizSet
 
         qset = get_session().get(QuizSet, int(name))
         qset = None if qset is None or qset.deleted_at is not None else qset

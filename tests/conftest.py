@@ -21,8 +21,8 @@ from sqlalchemy.engine import make_url
 
 from studyk8s.app import create_app
 from studyk8s.config import ROOT, TestConfig
-from studyk8s.db import make_engine
 from studyk8s.migrate import upgrade
+from studyk8s.persistence.engine import make_engine
 
 SHARED_NOTE = ROOT / "content" / "notes" / "docker-k8s-1.md"
 

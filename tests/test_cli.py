@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from studyk8s.models import Card, Note, ReviewLog
+from studyk8s.persistence.models import Card, Note, ReviewLog
 
 REVLOG = Path("/work/shared/data/revlogs/"
               "py-fsrs_review_logs_josh_1711744352250_to_1728234780857.csv")
@@ -106,7 +106,7 @@ def test_import_revlog_then_optimize_and_keep(runner, session):
                      if ln.startswith(("before", "after")))
     assert float(after[1]) < float(before[1])  # fitted beats defaults on its own history
     assert "kept" in result.output
-    from studyk8s.models import User
+    from studyk8s.persistence.models import User
 
     session.rollback()  # end this session's read snapshot to see the CLI's commit
     user = session.scalar(select(User))

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
-from studyk8s.db import begin_write
-from studyk8s.models import User
+from studyk8s.persistence.engine import begin_write
+from studyk8s.persistence.models import User
 
 from .conftest import TEST_DATABASE_URL
 

@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from studyk8s.db import make_engine
 from studyk8s.migrate import alembic_config, upgrade
-from studyk8s.models import Base
+from studyk8s.persistence.engine import make_engine
+from studyk8s.persistence.models import Base
 
 from .conftest import TEST_DATABASE_URL, scratch_database
 

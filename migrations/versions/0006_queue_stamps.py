@@ -14,7 +14,7 @@ row locks before the learner's row: the same order as an answer, which cannot de
 """
 from alembic import op
 import sqlalchemy as sa
-import studyk8s.db
+import studyk8s.persistence.types
 
 
 revision = '0006'

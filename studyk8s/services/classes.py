@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import (
+from ..persistence.engine import write_transaction
+from ..persistence.models import (
     Assignment,
     ClassMember,
     QuizAnswer,
@@ -36,19 +37,11 @@ from ..quiz.model import Question, ResponseError
 from ..sets.analysis import ItemStats, Response, counted_attempts, final_grade, item_statistics
 from ..sets.csvio import write_csv
 from ..sets.model import Settings
-from .sets import NotFound, SetError, get_set, is_author, status, writes
+from .sets import NotFound, SetError, get_set, is_author, status
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 8
 MAX_NAME = 200
-
-
-def _commit(session: Session) -> None:
-    try:
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def normalize_code(code: str) -> str:
@@ -83,48 +76,43 @@ def _name(name: Any) -> str:
     return name
 
 
-@writes
 def create_class(session: Session, user: User, name: str, *, now: datetime) -> StudyClass:
-    if not is_author(user):
-        raise NotFound("only instructors create classes")
-    klass = StudyClass(owner_id=user.id, name=_name(name), join_code=_new_code(session),
-                       joining=True, created_at=now)
-    session.add(klass)
-    _commit(session)
-    return klass
+    with write_transaction(session):
+        if not is_author(user):
+            raise NotFound("only instructors create classes")
+        klass = StudyClass(owner_id=user.id, name=_name(name), join_code=_new_code(session),
+                           joining=True, created_at=now)
+        session.add(klass)
+        return klass
 
 
-@writes
 def rename_class(session: Session, user: User, class_id: int, name: str) -> StudyClass:
-    klass = get_class(session, user, class_id)
-    klass.name = _name(name)
-    _commit(session)
-    return klass
+    with write_transaction(session):
+        klass = get_class(session, user, class_id)
+        klass.name = _name(name)
+        return klass
 
 
-@writes
 def new_code(session: Session, user: User, class_id: int) -> StudyClass:
     """A fresh join code (the old code and link stop working; members stay)."""
-    klass = get_class(session, user, class_id)
-    klass.join_code = _new_code(session)
-    _commit(session)
-    return klass
+    with write_transaction(session):
+        klass = get_class(session, user, class_id)
+        klass.join_code = _new_code(session)
+        return klass
 
 
-@writes
 def set_joining(session: Session, user: User, class_id: int, on: bool) -> StudyClass:
-    klass = get_class(session, user, class_id)
-    klass.joining = bool(on)
-    _commit(session)
-    return klass
+    with write_transaction(session):
+        klass = get_class(session, user, class_id)
+        klass.joining = bool(on)
+        return klass
 
 
-@writes
 def archive_class(session: Session, user: User, class_id: int, *, now: datetime) -> None:
-    klass = get_class(session, user, class_id)
-    klass.archived_at = now
-    klass.joining = False
-    _commit(session)
+    with write_transaction(session):
+        klass = get_class(session, user, class_id)
+        klass.archived_at = now
+        klass.joining = False
 
 
 def list_classes(session: Session, user: User) -> list[dict[str, Any]]:
@@ -155,15 +143,14 @@ def members(session: Session, klass: StudyClass) -> list[dict[str, Any]]:
     return [{"id": r.id, "email": r.email, "joined_at": r.joined_at} for r in rows]
 
 
-@writes
 def remove_member(session: Session, user: User, class_id: int, member_id: int) -> None:
-    klass = get_class(session, user, class_id)
-    row = session.scalar(select(ClassMember).where(ClassMember.class_id == klass.id,
-                                                   ClassMember.user_id == member_id))
-    if row is None:
-        raise NotFound("no such member")
-    session.delete(row)
-    _commit(session)
+    with write_transaction(session):
+        klass = get_class(session, user, class_id)
+        row = session.scalar(select(ClassMember).where(ClassMember.class_id == klass.id,
+                                                       ClassMember.user_id == member_id))
+        if row is None:
+            raise NotFound("no such member")
+        session.delete(row)
 
 
 # --- joining (learners) ---------------------------------------------------------------------
@@ -179,36 +166,32 @@ def class_for_code(session: Session, code: str) -> StudyClass | None:
     return klass
 
 
-@writes
 def join(session: Session, user: User, code: str, *, now: datetime) -> tuple[StudyClass, bool]:
     """Join the class with this code; returns (class, whether newly joined)."""
-    klass = class_for_code(session, code)
-    if klass is None:
-        raise NotFound("No open class has this join code: check it with your instructor")
-    if klass.owner_id == user.id:
-        raise SetError("You teach this class")
-    existing = session.scalar(select(ClassMember.id).where(ClassMember.class_id == klass.id,
-                                                           ClassMember.user_id == user.id))
-    if existing is not None:
-        session.rollback()
-        return klass, False
-    session.add(ClassMember(class_id=klass.id, user_id=user.id, joined_at=now))
     try:
-        session.commit()
+        with write_transaction(session):
+            klass = class_for_code(session, code)
+            if klass is None:
+                raise NotFound("No open class has this join code: check it with your instructor")
+            if klass.owner_id == user.id:
+                raise SetError("You teach this class")
+            existing = session.scalar(select(ClassMember.id).where(
+                ClassMember.class_id == klass.id, ClassMember.user_id == user.id))
+            if existing is not None:
+                return klass, False
+            session.add(ClassMember(class_id=klass.id, user_id=user.id, joined_at=now))
     except IntegrityError:  # a double click: the other request joined
-        session.rollback()
         return klass, False
     return klass, True
 
 
-@writes
 def leave(session: Session, user: User, class_id: int) -> None:
-    row = session.scalar(select(ClassMember).where(ClassMember.class_id == class_id,
-                                                   ClassMember.user_id == user.id))
-    if row is None:
-        raise NotFound(f"class {class_id} does not exist")
-    session.delete(row)
-    _commit(session)
+    with write_transaction(session):
+        row = session.scalar(select(ClassMember).where(ClassMember.class_id == class_id,
+                                                       ClassMember.user_id == user.id))
+        if row is None:
+            raise NotFound(f"class {class_id} does not exist")
+        session.delete(row)
 
 
 def my_classes(session: Session, user: User) -> list[dict[str, Any]]:
@@ -232,22 +215,20 @@ def _times(opens_at: datetime | None, closes_at: datetime | None,
     return opens_at, closes_at
 
 
-@writes
 def assign(session: Session, user: User, class_id: int, set_id: int, *,
            opens_at: datetime | None, closes_at: datetime | None,
            now: datetime) -> Assignment:
-    klass = get_class(session, user, class_id)
-    qset = get_set(session, user, set_id)  # an admin may assign any set to any class
-    if qset.published is None:
-        raise SetError("Publish the set before assigning it")
-    opens_at, closes_at = _times(opens_at, closes_at, now)
-    row = Assignment(class_id=klass.id, set_id=qset.id, opens_at=opens_at,
-                     closes_at=closes_at, created_at=now)
-    session.add(row)
     try:
-        session.commit()
+        with write_transaction(session):
+            klass = get_class(session, user, class_id)
+            qset = get_set(session, user, set_id)  # an admin may assign any set to any class
+            if qset.published is None:
+                raise SetError("Publish the set before assigning it")
+            opens_at, closes_at = _times(opens_at, closes_at, now)
+            row = Assignment(class_id=klass.id, set_id=qset.id, opens_at=opens_at,
+                             closes_at=closes_at, created_at=now)
+            session.add(row)
     except IntegrityError:
-        session.rollback()
         raise SetError("This set is already assigned to this class: change its times "
                        "instead") from None
     return row
@@ -266,28 +247,26 @@ def get_assignment(session: Session, user: User, assignment_id: int
     return a, klass, session.get(QuizSet, a.set_id)
 
 
-@writes
 def update_assignment(session: Session, user: User, assignment_id: int, *,
                       opens_at: datetime | None, closes_at: datetime | None,
                       now: datetime) -> Assignment:
     """New times apply to attempts started from now on (a running attempt keeps its
     deadline)."""
-    a, _, _ = get_assignment(session, user, assignment_id)
-    a.opens_at, a.closes_at = _times(opens_at, closes_at, now)
-    _commit(session)
-    return a
+    with write_transaction(session):
+        a, _, _ = get_assignment(session, user, assignment_id)
+        a.opens_at, a.closes_at = _times(opens_at, closes_at, now)
+        return a
 
 
-@writes
 def delete_assignment(session: Session, user: User, assignment_id: int) -> None:
-    a, _, _ = get_assignment(session, user, assignment_id)
-    used = session.scalar(select(func.count(SetAttempt.id))
-                          .where(SetAttempt.assignment_id == a.id))
-    if used:
-        raise SetError("Learners have attempts at this assignment: close it (set a close "
-                       "time) instead of removing it, so their results stay")
-    session.delete(a)
-    _commit(session)
+    with write_transaction(session):
+        a, _, _ = get_assignment(session, user, assignment_id)
+        used = session.scalar(select(func.count(SetAttempt.id))
+                              .where(SetAttempt.assignment_id == a.id))
+        if used:
+            raise SetError("Learners have attempts at this assignment: close it (set a close "
+                           "time) instead of removing it, so their results stay")
+        session.delete(a)
 
 
 def class_assignments(session: Session, klass: StudyClass, now: datetime

@@ -17,10 +17,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..cards import CardSpec, fact_key, generate_cards
-from ..db import begin_write
-from ..models import Card, Fact, Note
 from ..notes import NoteError, ParsedNote, Problem, parse_note
 from ..notes.reader import note_files, read_bytes
+from ..persistence.engine import write_transaction
+from ..persistence.models import Card, Fact, Note
 
 # Bump when the parser or card generator changes output, so unchanged files re-import once.
 GENERATOR_VERSION = "2"
@@ -95,8 +95,7 @@ def import_notes(
     if not changed and not _any_to_retire(existing, {name for name, _ in files}, paths, base):
         session.rollback()
         return report  # nothing to write: no write lock taken
-    try:
-        begin_write(session)
+    with write_transaction(session):
         for i, parsed in enumerate(changed, 1):
             report.warnings.extend(parsed.warnings)
             _import_one(session, parsed, existing.get(parsed.path), now, report)
@@ -107,13 +106,6 @@ def import_notes(
             if (note.path not in seen and note.retired_at is None
                     and _under(note.path, paths, base)):
                 _retire_note(session, note, now, report)
-        if report.changed:
-            session.commit()
-        else:
-            session.rollback()
-    except BaseException:
-        session.rollback()
-        raise
     return report
 
 

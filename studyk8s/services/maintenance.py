@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from ..models import CardState, ReviewLog, User
+from ..persistence.models import CardState, ReviewLog, User
 from ..srs import CardMemory, Rating, fuzz_seed
 from .review import memory_of, scheduler_fingerprint, scheduler_for
 

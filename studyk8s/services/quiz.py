@@ -23,8 +23,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import begin_write
-from ..models import Card, CardState, Fact, Note, QuizAnswer, QuizAttempt, QuizQuestion, User
+from ..persistence.engine import write_transaction
+from ..persistence.models import (
+    Card,
+    CardState,
+    Fact,
+    Note,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    User,
+)
 from ..quiz import kinds as qkinds
 from ..quiz.attempt import (
     DEFAULT_PASS_MARK,
@@ -250,8 +259,7 @@ def _store(session: Session, user: User, *, mode: str, scope: dict, settings: di
     """Insert the attempt and its snapshotted questions in one transaction. ``deadline``
     overrides ``now + limit`` (a quiz set's close time); ``before_commit`` may add rows that
     belong with the attempt, or raise to refuse it (quiz sets count attempts there)."""
-    try:
-        begin_write(session)
+    with write_transaction(session):
         if deadline is None and limit:
             deadline = now + timedelta(minutes=limit)
         attempt = QuizAttempt(
@@ -265,11 +273,7 @@ def _store(session: Session, user: User, *, mode: str, scope: dict, settings: di
                         for i, q in enumerate(questions))
         if before_commit is not None:
             before_commit(session, attempt)
-        session.commit()
         return attempt
-    except BaseException:
-        session.rollback()
-        raise
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -417,56 +421,50 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, re
     answer is final and its feedback is returned; a repeat returns the same feedback. In an
     exam nothing about correctness is returned until the attempt closes."""
     try:
-        begin_write(session)
-        if not _claim_open(session, user, attempt_id, now):
-            raise _refused(session, user, attempt_id, now)
-        attempt = session.get(QuizAttempt, attempt_id)
-        row = session.execute(select(QuizQuestion.id, QuizQuestion.data).where(
-            QuizQuestion.attempt_id == attempt_id, QuizQuestion.position == position)).first()
-        if row is None:
-            raise NotFound(f"question {position} does not exist in this attempt")
-        qid, data = row
-        q = Question.from_dict(data)
-        try:
-            cleaned = qkinds.clean(q, response)
-        except ResponseError as exc:
-            raise QuizError(str(exc)) from None
-        revision = 0 if revision is None else _int_in(revision, "revision", 0, 2**31 - 1)
-        existing = session.scalar(select(QuizAnswer).where(
-            QuizAnswer.attempt_id == attempt_id, QuizAnswer.question_id == qid))
-        practice = attempt.mode == PRACTICE
-        out: dict[str, Any] = {"position": position, "saved_at": now.isoformat()}
-        if existing is not None and (practice and existing.response is not None
-                                     or existing.revision > revision):
-            # Practice answers are final; an older revision arriving late changes nothing.
-            out.update(duplicate=True, revision=existing.revision, response=existing.response)
-            if practice:
-                out["feedback"] = _feedback(q, existing.response)
-            session.commit()
+        with write_transaction(session):
+            if not _claim_open(session, user, attempt_id, now):
+                raise _refused(session, user, attempt_id, now)
+            attempt = session.get(QuizAttempt, attempt_id)
+            row = session.execute(select(QuizQuestion.id, QuizQuestion.data).where(
+                QuizQuestion.attempt_id == attempt_id, QuizQuestion.position == position)).first()
+            if row is None:
+                raise NotFound(f"question {position} does not exist in this attempt")
+            qid, data = row
+            q = Question.from_dict(data)
+            try:
+                cleaned = qkinds.clean(q, response)
+            except ResponseError as exc:
+                raise QuizError(str(exc)) from None
+            revision = 0 if revision is None else _int_in(revision, "revision", 0, 2**31 - 1)
+            existing = session.scalar(select(QuizAnswer).where(
+                QuizAnswer.attempt_id == attempt_id, QuizAnswer.question_id == qid))
+            practice = attempt.mode == PRACTICE
+            out: dict[str, Any] = {"position": position, "saved_at": now.isoformat()}
+            if existing is not None and (practice and existing.response is not None
+                                         or existing.revision > revision):
+                # Practice answers are final; an older revision arriving late changes nothing.
+                out.update(duplicate=True, revision=existing.revision, response=existing.response)
+                if practice:
+                    out["feedback"] = _feedback(q, existing.response)
+                return out
+            result = qkinds.check(q, cleaned)
+            if existing is None:
+                existing = QuizAnswer(attempt_id=attempt_id, question_id=qid)
+                session.add(existing)
+            existing.response, existing.revision, existing.saved_at = cleaned, revision, now
+            existing.correct, existing.score = result.correct, result.score
+            session.flush()
+            out.update(duplicate=False, revision=revision, response=cleaned)
+            if practice and cleaned is not None:
+                out["feedback"] = _feedback(q, cleaned)
+            out["answered"] = session.scalar(select(func.count(QuizAnswer.id)).where(
+                QuizAnswer.attempt_id == attempt_id, QuizAnswer.response.is_not(None)))
+            if attempt.deadline is not None:
+                out["remaining_ms"] = remaining_ms(attempt.deadline, now)
             return out
-        result = qkinds.check(q, cleaned)
-        if existing is None:
-            existing = QuizAnswer(attempt_id=attempt_id, question_id=qid)
-            session.add(existing)
-        existing.response, existing.revision, existing.saved_at = cleaned, revision, now
-        existing.correct, existing.score = result.correct, result.score
-        session.flush()
-        out.update(duplicate=False, revision=revision, response=cleaned)
-        if practice and cleaned is not None:
-            out["feedback"] = _feedback(q, cleaned)
-        out["answered"] = session.scalar(select(func.count(QuizAnswer.id)).where(
-            QuizAnswer.attempt_id == attempt_id, QuizAnswer.response.is_not(None)))
-        if attempt.deadline is not None:
-            out["remaining_ms"] = remaining_ms(attempt.deadline, now)
-        session.commit()
-        return out
-    except IntegrityError:
-        session.rollback()  # two first saves of one question raced: the other one won
+    except IntegrityError:  # two first saves of one question raced: the other one won
         raise QuizError("this answer was saved at the same time from elsewhere; "
                         "save it again") from None
-    except BaseException:
-        session.rollback()
-        raise
 
 
 # --- closing and grading -------------------------------------------------------------------
@@ -475,8 +473,7 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, re
 def _close(session: Session, user: User, attempt_id: int, now: datetime) -> bool:
     """Close and grade the attempt once: returns False if it was already closed. A close after
     the deadline's grace is a timeout, dated at the end of the grace."""
-    try:
-        begin_write(session)
+    with write_transaction(session):
         attempt = None
         deadline = session.scalar(select(QuizAttempt.deadline).where(
             QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id))
@@ -490,7 +487,6 @@ def _close(session: Session, user: User, attempt_id: int, now: datetime) -> bool
                     version=QuizAttempt.version + 1)
             .execution_options(synchronize_session=False))
         if claimed.rowcount != 1:
-            session.rollback()
             return False
         attempt = session.get(QuizAttempt, attempt_id)
         session.refresh(attempt)
@@ -510,11 +506,7 @@ def _close(session: Session, user: User, attempt_id: int, now: datetime) -> bool
             forwarded = _bring_forward(session, user, wrong_facts, at)
         attempt.result = {"topics": [t.to_dict() for t in g.topics], "correct": g.correct,
                           "total": g.total, "forwarded_cards": forwarded}
-        session.commit()
         return True
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def _bring_forward(session: Session, user: User, fact_keys: Sequence[str], at: datetime) -> int:

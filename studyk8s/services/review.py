@@ -36,8 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from ..db import begin_write
-from ..models import Card, CardState, Note, QueueContent, ReviewLog, User
+from ..persistence.engine import write_transaction
+from ..persistence.models import Card, CardState, Note, QueueContent, ReviewLog, User
 from ..srs import (
     CardMemory,
     Rating,
@@ -692,70 +692,64 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
         raise ReviewError("rating must be 1, 2, 3 or 4") from None
     params = {"uid": user.id, "card_id": card_id}
     try:
-        begin_write(session)
-        conn = session.connection()  # Core on the connection: no ORM bookkeeping per statement
-        if conn.dialect.name != "sqlite":  # SQLite: the write lock is held
-            conn.execute(_LOCK_STATE, params)
-        row = conn.execute(_ANSWER_ROW, params).one_or_none()
-        current = (row.version or 0) if row is not None else 0
-        problem: ReviewError | None = None
-        if row is None or row.retired_at is not None:
-            problem = NotFound(f"card {card_id} is not available")
-        elif int(version) != current:
-            problem = Conflict(f"card {card_id} changed since it was shown "
-                               f"(version {version}, now {current}); reload it")
-        elif row.suspended:
-            problem = Conflict(f"card {card_id} is suspended")
-        if problem is not None:
-            if (done := _replayed(session, user, client_id)) is not None:
-                session.rollback()
-                return done
-            raise problem
-        before = _memory_of_row(row)
-        outcome = scheduler_for(user).review(before, rating, now,
-                                             seed=fuzz_seed(card_id, before.reps))
-        after = outcome.memory
-        fields = {**_memory_fields(after), "version": current + 1}
-        if outcome.leech:
-            fields.update(leech=True, suspended=True)
-        if row.state_id is None:
-            conn.execute(_INSERT_STATE, {"user_id": user.id, "card_id": card_id,
-                                         "suspended": False, "leech": False, **fields})
-        else:
-            done = conn.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current, **fields})
-            if done.rowcount != 1:
-                raise Conflict(f"card {card_id} changed concurrently")
-            if (stale := session.identity_map.get(
-                    session.identity_key(CardState, row.state_id))) is not None:
-                session.expire(stale)  # an ORM copy loaded earlier in this session
-        state_after = {**after.to_dict(), "version": current + 1, "leech": outcome.leech,
-                       "cfg": scheduler_fingerprint(user)}
-        inserted = conn.execute(_INSERT_LOG, {
-            "user_id": user.id, "card_id": card_id, "client_id": client_id,
-            "rating": int(rating), "reviewed_at": now,
-            "duration_ms": max(0, min(int(duration_ms), 600_000)),
-            "state_before": {**before.to_dict(), "version": current, "suspended": False,
-                             "leech": bool(row.leech)},
-            "state_after": state_after, "undone_at": None, "imported": False,
-            "external_card": None})
-        review_id = inserted.inserted_primary_key[0]
-        result = _result_of(review_id, card_id, int(rating), now, state_after, undone=False,
-                            duplicate=False)
-        stamp = conn.execute(_STAMP, {"uid": user.id}).one()  # ours: the learner's row is locked
-        session.commit()
+        with write_transaction(session):
+            conn = session.connection()  # Core on the connection: no ORM bookkeeping per statement
+            if conn.dialect.name != "sqlite":  # SQLite: the write lock is held
+                conn.execute(_LOCK_STATE, params)
+            row = conn.execute(_ANSWER_ROW, params).one_or_none()
+            current = (row.version or 0) if row is not None else 0
+            problem: ReviewError | None = None
+            if row is None or row.retired_at is not None:
+                problem = NotFound(f"card {card_id} is not available")
+            elif int(version) != current:
+                problem = Conflict(f"card {card_id} changed since it was shown "
+                                   f"(version {version}, now {current}); reload it")
+            elif row.suspended:
+                problem = Conflict(f"card {card_id} is suspended")
+            if problem is not None:
+                if (done := _replayed(session, user, client_id)) is not None:
+                    return done  # a retry of an answer already saved: nothing written
+                raise problem
+            before = _memory_of_row(row)
+            outcome = scheduler_for(user).review(before, rating, now,
+                                                 seed=fuzz_seed(card_id, before.reps))
+            after = outcome.memory
+            fields = {**_memory_fields(after), "version": current + 1}
+            if outcome.leech:
+                fields.update(leech=True, suspended=True)
+            if row.state_id is None:
+                conn.execute(_INSERT_STATE, {"user_id": user.id, "card_id": card_id,
+                                             "suspended": False, "leech": False, **fields})
+            else:
+                done = conn.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current, **fields})
+                if done.rowcount != 1:
+                    raise Conflict(f"card {card_id} changed concurrently")
+                if (stale := session.identity_map.get(
+                        session.identity_key(CardState, row.state_id))) is not None:
+                    session.expire(stale)  # an ORM copy loaded earlier in this session
+            state_after = {**after.to_dict(), "version": current + 1, "leech": outcome.leech,
+                           "cfg": scheduler_fingerprint(user)}
+            inserted = conn.execute(_INSERT_LOG, {
+                "user_id": user.id, "card_id": card_id, "client_id": client_id,
+                "rating": int(rating), "reviewed_at": now,
+                "duration_ms": max(0, min(int(duration_ms), 600_000)),
+                "state_before": {**before.to_dict(), "version": current, "suspended": False,
+                                 "leech": bool(row.leech)},
+                "state_after": state_after, "undone_at": None, "imported": False,
+                "external_card": None})
+            review_id = inserted.inserted_primary_key[0]
+            result = _result_of(review_id, card_id, int(rating), now, state_after, undone=False,
+                                duplicate=False)
+            stamp = conn.execute(_STAMP, {"uid": user.id}).one()  # ours: our row is locked
         _queue_own_answer(user, now, stamp, review_id, Change(
             card_id=card_id, fact_id=row.fact_id, state=int(after.state), due=after.due,
             suspended=outcome.leech, selected=_in_selection(user, row.note_id, row.kind),
             reviewed_today=True, counted_as=int(before.state)))
         return result
-    except IntegrityError:
-        session.rollback()
+    except IntegrityError:  # the same client id twice (a retry), or a concurrent first answer
         if (done := _replayed(session, user, client_id)) is not None:
             return done
         raise Conflict(f"card {card_id} changed concurrently") from None
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def _memory_fields(m: CardMemory) -> dict[str, Any]:
@@ -768,8 +762,7 @@ def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
     """Undo the learner's latest rating of today: restore the card's previous state, mark the
     review undone (kept in the log, out of the schedule). The card comes back to the queue."""
     day = Day.of(user, now)
-    try:
-        begin_write(session)
+    with write_transaction(session):
         log = session.scalar(
             select(ReviewLog)
             .where(ReviewLog.user_id == user.id, ReviewLog.undone_at.is_(None),
@@ -791,17 +784,12 @@ def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
         if result.rowcount != 1:
             raise Conflict("the card changed after that review; cannot undo it")
         log.undone_at = now
-        session.commit()
-        return {"undone_review_id": log.id, "card_id": log.card_id, "rating": log.rating,
-                "version": state.version + 1}
-    except BaseException:
-        session.rollback()
-        raise
+    return {"undone_review_id": log.id, "card_id": log.card_id, "rating": log.rating,
+            "version": state.version + 1}
 
 
 def suspend(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
-    try:
-        begin_write(session)
+    with write_transaction(session):
         if session.get(Card, card_id) is None:
             raise NotFound(f"card {card_id} does not exist")
         state = _get_state(session, user, card_id, lock=True)
@@ -810,8 +798,4 @@ def suspend(session: Session, user: User, card_id: int, now: datetime) -> dict[s
             session.add(state)
         state.suspended = True
         state.version = (state.version or 0) + 1
-        session.commit()
-        return {"card_id": card_id, "suspended": True, "version": state.version}
-    except BaseException:
-        session.rollback()
-        raise
+    return {"card_id": card_id, "suspended": True, "version": state.version}

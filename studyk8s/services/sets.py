@@ -18,19 +18,18 @@ import random
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..db import begin_write
-from ..models import Note, QuizAttempt, QuizSet, SetAttempt, SetQuestion, User
 from ..notes.model import Problem
+from ..persistence.engine import write_transaction
+from ..persistence.models import Note, QuizAttempt, QuizSet, SetAttempt, SetQuestion, User
 from ..quiz import kinds as qkinds
 from ..quiz.model import QFact, Question
 from ..sets.draw import draw_questions, question_from_fact, signature
@@ -79,18 +78,6 @@ class ImportFailed(SetError):
     def __init__(self, errors: Sequence[Problem]):
         super().__init__(str(errors[0]) if errors else "import failed")
         self.errors = list(errors)
-
-
-def writes(fn: Callable) -> Callable:
-    """A write service: its transaction starts with the write lock (``begin_write``), so
-    concurrent writers queue on SQLite instead of failing."""
-
-    @wraps(fn)
-    def wrapped(session: Session, *args: Any, **kwargs: Any) -> Any:
-        begin_write(session)
-        return fn(session, *args, **kwargs)
-
-    return wrapped
 
 
 # --- access --------------------------------------------------------------------------------
@@ -226,42 +213,32 @@ def _touch(qset: QuizSet, now: datetime) -> None:
     qset.updated_at = now
 
 
-def _commit(session: Session) -> None:
-    try:
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-
-
-@writes
 def create_set(session: Session, user: User, title: str, *, now: datetime,
                description: str = "", settings: Settings | None = None,
                name: str | None = None, source_path: str | None = None) -> QuizSet:
-    if not is_author(user):
-        raise NotFound("only instructors create sets")
-    title = _title(title)
-    qset = QuizSet(owner_id=user.id, name=name or _free_name(session, title), title=title,
-                   description=(description or "")[:MAX_DESCRIPTION],
-                   settings=(settings or Settings()).to_dict(), source_path=source_path,
-                   created_at=now, updated_at=now, version=0)
-    session.add(qset)
-    _commit(session)
-    return qset
+    with write_transaction(session):
+        if not is_author(user):
+            raise NotFound("only instructors create sets")
+        title = _title(title)
+        qset = QuizSet(owner_id=user.id, name=name or _free_name(session, title), title=title,
+                       description=(description or "")[:MAX_DESCRIPTION],
+                       settings=(settings or Settings()).to_dict(), source_path=source_path,
+                       created_at=now, updated_at=now, version=0)
+        session.add(qset)
+        return qset
 
 
-@writes
 def update_settings(session: Session, user: User, set_id: int, *, title: str,
                     description: str, settings: Settings, now: datetime) -> QuizSet:
-    qset = get_set(session, user, set_id)
-    qset.title = _title(title)
-    if len(description or "") > MAX_DESCRIPTION:
-        raise SetError(f"The description has at most {MAX_DESCRIPTION} characters")
-    qset.description = (description or "").replace("\r\n", "\n").strip()
-    qset.settings = settings.to_dict()
-    _touch(qset, now)
-    _commit(session)
-    return qset
+    with write_transaction(session):
+        qset = get_set(session, user, set_id)
+        qset.title = _title(title)
+        if len(description or "") > MAX_DESCRIPTION:
+            raise SetError(f"The description has at most {MAX_DESCRIPTION} characters")
+        qset.description = (description or "").replace("\r\n", "\n").strip()
+        qset.settings = settings.to_dict()
+        _touch(qset, now)
+        return qset
 
 
 def _check_entry(entry: Entry) -> None:
@@ -274,26 +251,25 @@ def _row_data(entry: Entry) -> tuple[str, dict[str, Any]]:
     return (DRAW if isinstance(entry, Draw) else entry.kind), entry.to_dict()
 
 
-@writes
 def add_entry(session: Session, user: User, set_id: int, entry: Entry, *,
               now: datetime) -> SetQuestion:
-    qset = get_set(session, user, set_id)
-    _check_entry(entry)
-    rows = draft_rows(session, qset)
-    if len(rows) >= MAX_QUESTIONS:
-        raise SetError(f"A set has at most {MAX_QUESTIONS} questions")
-    uids = {r.uid for r in rows}
-    uid = entry.uid if entry.uid and entry.uid not in uids else ""
-    if not uid:
-        uid = default_uid(entry) if default_uid(entry) not in uids else \
-            "q" + secrets.token_hex(5)
-    kind, data = _row_data(entry)
-    row = SetQuestion(set_id=qset.id, position=(rows[-1].position + 1) if rows else 0,
-                      uid=uid, kind=kind, data=data)
-    session.add(row)
-    _touch(qset, now)
-    _commit(session)
-    return row
+    with write_transaction(session):
+        qset = get_set(session, user, set_id)
+        _check_entry(entry)
+        rows = draft_rows(session, qset)
+        if len(rows) >= MAX_QUESTIONS:
+            raise SetError(f"A set has at most {MAX_QUESTIONS} questions")
+        uids = {r.uid for r in rows}
+        uid = entry.uid if entry.uid and entry.uid not in uids else ""
+        if not uid:
+            uid = default_uid(entry) if default_uid(entry) not in uids else \
+                "q" + secrets.token_hex(5)
+        kind, data = _row_data(entry)
+        row = SetQuestion(set_id=qset.id, position=(rows[-1].position + 1) if rows else 0,
+                          uid=uid, kind=kind, data=data)
+        session.add(row)
+        _touch(qset, now)
+        return row
 
 
 def get_entry(session: Session, user: User, set_id: int, question_id: int
@@ -305,61 +281,56 @@ def get_entry(session: Session, user: User, set_id: int, question_id: int
     return qset, row
 
 
-@writes
 def update_entry(session: Session, user: User, set_id: int, question_id: int, entry: Entry,
                  *, now: datetime) -> SetQuestion:
     """Edit a draft question (its uid stays: statistics follow it)."""
-    qset, row = get_entry(session, user, set_id, question_id)
-    _check_entry(entry)
-    row.kind, row.data = _row_data(entry)
-    _touch(qset, now)
-    _commit(session)
-    return row
+    with write_transaction(session):
+        qset, row = get_entry(session, user, set_id, question_id)
+        _check_entry(entry)
+        row.kind, row.data = _row_data(entry)
+        _touch(qset, now)
+        return row
 
 
-@writes
 def delete_entry(session: Session, user: User, set_id: int, question_id: int, *,
                  now: datetime) -> None:
-    qset, row = get_entry(session, user, set_id, question_id)
-    session.delete(row)
-    _renumber(session, qset, [r for r in draft_rows(session, qset) if r.id != row.id])
-    _touch(qset, now)
-    _commit(session)
+    with write_transaction(session):
+        qset, row = get_entry(session, user, set_id, question_id)
+        session.delete(row)
+        _renumber(session, qset, [r for r in draft_rows(session, qset) if r.id != row.id])
+        _touch(qset, now)
 
 
-@writes
 def move_entry(session: Session, user: User, set_id: int, question_id: int, delta: int, *,
                now: datetime) -> None:
     """Move a question ``delta`` places (−1 up, +1 down); the ends stay put."""
-    qset, row = get_entry(session, user, set_id, question_id)
-    rows = draft_rows(session, qset)
-    i = next(k for k, r in enumerate(rows) if r.id == row.id)
-    j = max(0, min(len(rows) - 1, i + delta))
-    if i == j:
-        session.rollback()
-        return
-    rows.insert(j, rows.pop(i))
-    _renumber(session, qset, rows)
-    _touch(qset, now)
-    _commit(session)
+    with write_transaction(session):
+        qset, row = get_entry(session, user, set_id, question_id)
+        rows = draft_rows(session, qset)
+        i = next(k for k, r in enumerate(rows) if r.id == row.id)
+        j = max(0, min(len(rows) - 1, i + delta))
+        if i == j:
+            return
+        rows.insert(j, rows.pop(i))
+        _renumber(session, qset, rows)
+        _touch(qset, now)
 
 
-@writes
 def reorder(session: Session, user: User, set_id: int, question_ids: Sequence[int], *,
             now: datetime) -> None:
     """Put the draft questions in the given order (every question exactly once)."""
-    qset = get_set(session, user, set_id)
-    rows = draft_rows(session, qset)
-    by_id = {r.id: r for r in rows}
-    try:
-        ids = [int(x) for x in question_ids]
-    except (TypeError, ValueError):
-        raise SetError("the order lists question ids") from None
-    if sorted(ids) != sorted(by_id):
-        raise SetError("the new order must list every question of the set once")
-    _renumber(session, qset, [by_id[i] for i in ids])
-    _touch(qset, now)
-    _commit(session)
+    with write_transaction(session):
+        qset = get_set(session, user, set_id)
+        rows = draft_rows(session, qset)
+        by_id = {r.id: r for r in rows}
+        try:
+            ids = [int(x) for x in question_ids]
+        except (TypeError, ValueError):
+            raise SetError("the order lists question ids") from None
+        if sorted(ids) != sorted(by_id):
+            raise SetError("the new order must list every question of the set once")
+        _renumber(session, qset, [by_id[i] for i in ids])
+        _touch(qset, now)
 
 
 def _renumber(session: Session, qset: QuizSet, rows: Sequence[SetQuestion]) -> None:
@@ -388,14 +359,13 @@ def replace_entries(session: Session, qset: QuizSet, entries: Sequence[Entry]) -
     session.flush()
 
 
-@writes
 def delete_set(session: Session, user: User, set_id: int, *, now: datetime) -> None:
     """Hide the set (attempts made from it, and their results, are kept)."""
-    qset = get_set(session, user, set_id)
-    qset.deleted_at = now
-    qset.source_path = None  # a re-import of its file makes a new set
-    qset.name = f"{qset.name[:70]}~deleted-{qset.id}"
-    _commit(session)
+    with write_transaction(session):
+        qset = get_set(session, user, set_id)
+        qset.deleted_at = now
+        qset.source_path = None  # a re-import of its file makes a new set
+        qset.name = f"{qset.name[:70]}~deleted-{qset.id}"
 
 
 # --- facts → questions ---------------------------------------------------------------------
@@ -438,49 +408,48 @@ def fact_choices(session: Session, note_id: int | None) -> dict[str, Any]:
     return {"decks": notes, "facts": facts}
 
 
-@writes
 def add_from_facts(session: Session, user: User, set_id: int, fact_keys: Sequence[str],
                    kind: str, *, now: datetime, seed: int | None = None
                    ) -> tuple[int, list[str]]:
     """One ``kind`` question per picked fact, written out as an editable question (choices,
     answer and feedback as the generator made them). Returns (added, facts that could not
     make that kind of question)."""
-    qset = get_set(session, user, set_id)
-    if kind not in KINDS:
-        raise SetError(f"kind must be one of {', '.join(KINDS)}")
-    if not fact_keys:
-        raise SetError("Pick at least one fact")
-    from ..models import Fact
+    with write_transaction(session):
+        qset = get_set(session, user, set_id)
+        if kind not in KINDS:
+            raise SetError(f"kind must be one of {', '.join(KINDS)}")
+        if not fact_keys:
+            raise SetError("Pick at least one fact")
+        from ..persistence.models import Fact
 
-    notes = set(session.scalars(select(Fact.note_id).where(Fact.key.in_(list(fact_keys)))))
-    from .quiz import load_facts
+        notes = set(session.scalars(select(Fact.note_id).where(Fact.key.in_(list(fact_keys)))))
+        from .quiz import load_facts
 
-    facts = load_facts(session, sorted(notes)) if notes else []
-    rows = draft_rows(session, qset)
-    if len(rows) + len(fact_keys) > MAX_QUESTIONS:
-        raise SetError(f"A set has at most {MAX_QUESTIONS} questions")
-    seed = secrets.randbelow(2**31) if seed is None else seed
-    uids = {r.uid for r in rows}
-    position = (rows[-1].position + 1) if rows else 0
-    added, failed = 0, []
-    for i, key in enumerate(fact_keys):
-        q = question_from_fact(facts, key, kind, seed + i)
-        if q is None:
-            term = next((f.term for f in facts if f.key == key), key)
-            failed.append(term)
-            continue
-        item = from_question(q)
-        uid = default_uid(item)
-        if uid in uids:
-            uid = "q" + secrets.token_hex(5)
-        uids.add(uid)
-        session.add(SetQuestion(set_id=qset.id, position=position, uid=uid, kind=item.kind,
-                                data=item.to_dict()))
-        position += 1
-        added += 1
-    _touch(qset, now)
-    _commit(session)
-    return added, failed
+        facts = load_facts(session, sorted(notes)) if notes else []
+        rows = draft_rows(session, qset)
+        if len(rows) + len(fact_keys) > MAX_QUESTIONS:
+            raise SetError(f"A set has at most {MAX_QUESTIONS} questions")
+        seed = secrets.randbelow(2**31) if seed is None else seed
+        uids = {r.uid for r in rows}
+        position = (rows[-1].position + 1) if rows else 0
+        added, failed = 0, []
+        for i, key in enumerate(fact_keys):
+            q = question_from_fact(facts, key, kind, seed + i)
+            if q is None:
+                term = next((f.term for f in facts if f.key == key), key)
+                failed.append(term)
+                continue
+            item = from_question(q)
+            uid = default_uid(item)
+            if uid in uids:
+                uid = "q" + secrets.token_hex(5)
+            uids.add(uid)
+            session.add(SetQuestion(set_id=qset.id, position=position, uid=uid, kind=item.kind,
+                                    data=item.to_dict()))
+            position += 1
+            added += 1
+        _touch(qset, now)
+        return added, failed
 
 
 # --- publishing ----------------------------------------------------------------------------
@@ -503,13 +472,12 @@ def _check_publishable(session: Session, qset: QuizSet, rows: Sequence[SetQuesti
             raise SetError(f"Question {r.position + 1}: {errs[0]}")
 
 
-@writes
 def publish(session: Session, user: User, set_id: int, *, now: datetime) -> QuizSet:
     """Make the draft what learners take from now on (version + 1)."""
-    qset = get_set(session, user, set_id)
-    _publish(session, qset, now)
-    _commit(session)
-    return qset
+    with write_transaction(session):
+        qset = get_set(session, user, set_id)
+        _publish(session, qset, now)
+        return qset
 
 
 def _publish(session: Session, qset: QuizSet, now: datetime) -> None:
@@ -522,24 +490,23 @@ def _publish(session: Session, qset: QuizSet, now: datetime) -> None:
     qset.published_at = now
 
 
-@writes
 def discard_changes(session: Session, user: User, set_id: int, *, now: datetime) -> QuizSet:
     """Throw the draft's edits away: back to the published version."""
-    qset = get_set(session, user, set_id)
-    snap = qset.published
-    if snap is None:
-        raise SetError("This set was never published: there is nothing to go back to")
-    qset.title, qset.description = snap["title"], snap["description"]
-    qset.settings = dict(snap["settings"])
-    for row in draft_rows(session, qset):
-        session.delete(row)
-    session.flush()
-    for pos, e in enumerate(snap["entries"]):
-        session.add(SetQuestion(set_id=qset.id, position=pos, uid=e["uid"], kind=e["kind"],
-                                data=e["data"]))
-    _touch(qset, now)
-    _commit(session)
-    return qset
+    with write_transaction(session):
+        qset = get_set(session, user, set_id)
+        snap = qset.published
+        if snap is None:
+            raise SetError("This set was never published: there is nothing to go back to")
+        qset.title, qset.description = snap["title"], snap["description"]
+        qset.settings = dict(snap["settings"])
+        for row in draft_rows(session, qset):
+            session.delete(row)
+        session.flush()
+        for pos, e in enumerate(snap["entries"]):
+            session.add(SetQuestion(set_id=qset.id, position=pos, uid=e["uid"], kind=e["kind"],
+                                    data=e["data"]))
+        _touch(qset, now)
+        return qset
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -597,47 +564,41 @@ def _display(path: Path, base: Path | None) -> str:
     return path.as_posix()
 
 
-@writes
 def import_files(session: Session, paths: Sequence[str | Path], owner: User, *,
                  now: datetime, base: Path | None = None) -> SetsReport:
     """Load set files into the database in one transaction: a file already imported updates
     its set (matched by path; questions matched by id), an unchanged file is skipped. Raises
     ImportFailed, writing nothing, if any file has an error."""
-    if not is_author(owner):
-        raise SetError(f"{owner.email} is a {owner.role}: sets belong to instructors or admins")
-    files, errors = set_files(paths)
-    parsed: list[tuple[str, str, SetSpec]] = []
-    report = SetsReport()
-    cache: dict[str, list[QFact] | None] = {}
+    with write_transaction(session):
+        if not is_author(owner):
+            raise SetError(f"{owner.email} is a {owner.role}: sets belong to instructors or admins")
+        files, errors = set_files(paths)
+        parsed: list[tuple[str, str, SetSpec]] = []
+        report = SetsReport()
+        cache: dict[str, list[QFact] | None] = {}
 
-    def resolve(deck: str) -> list[QFact] | None:
-        if deck not in cache:
-            cache[deck] = deck_facts(session, deck)
-        return cache[deck]
+        def resolve(deck: str) -> list[QFact] | None:
+            if deck not in cache:
+                cache[deck] = deck_facts(session, deck)
+            return cache[deck]
 
-    for f in files:
-        name = _display(f, base)
-        try:
-            data = f.read_bytes()
-        except OSError as e:
-            errors.append(Problem(name, 0, f"cannot read: {e.strerror or e}", "error"))
-            continue
-        checked = validate(data, name, name=f.stem, resolve=resolve)
-        errors += checked.errors
-        report.warnings += checked.warnings
-        if checked.spec is not None:
-            parsed.append((name, hashlib.sha256(data).hexdigest(), checked.spec))
-    if errors:
-        session.rollback()
-        raise ImportFailed(errors)
-    try:
+        for f in files:
+            name = _display(f, base)
+            try:
+                data = f.read_bytes()
+            except OSError as e:
+                errors.append(Problem(name, 0, f"cannot read: {e.strerror or e}", "error"))
+                continue
+            checked = validate(data, name, name=f.stem, resolve=resolve)
+            errors += checked.errors
+            report.warnings += checked.warnings
+            if checked.spec is not None:
+                parsed.append((name, hashlib.sha256(data).hexdigest(), checked.spec))
+        if errors:
+            raise ImportFailed(errors)
         for name, digest, spec in parsed:
             _import_spec(session, owner, name, digest, spec, now, report)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return report
+        return report
 
 
 def _import_spec(session: Session, owner: User, path: str, digest: str, spec: SetSpec,

@@ -55,8 +55,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from ..db import begin_write
-from ..models import Card, CardState, Note, ReviewLog, StatsDay, StatsRollup, User
+from ..persistence.engine import write_transaction
+from ..persistence.models import Card, CardState, Note, ReviewLog, StatsDay, StatsRollup, User
 from ..srs import State
 from ..srs.stats import (
     DAY_SECONDS,
@@ -279,42 +279,38 @@ def refresh_rollup(session: Session, user: User, clock: Clock) -> int:
     values = {"timezone": clock.tz, "through_day": target, "log_watermark": watermark,
               "version": ROLLUP_VERSION, "updated_at": clock.now}
     try:
-        begin_write(session)  # the aggregate above was read; now queue for the write lock
-        stale = delete(StatsDay).where(StatsDay.user_id == user.id)
-        if rebuild_from is not None:
-            stale = stale.where(StatsDay.day >= rebuild_from)
-        session.execute(stale)
-        if days:
-            session.execute(insert(StatsDay), [
-                {"user_id": user.id, "day": d.day, "reviews": d.reviews,
-                 "duration_ms": d.duration_ms, "retention_due": d.retention_due,
-                 "retention_passed": d.retention_passed} for d in days])
-        if rollup is None:
-            session.execute(insert(StatsRollup).values(user_id=user.id, **values))
-        else:
-            # Optimistic: another request may have refreshed it meanwhile; then keep theirs.
-            done = session.execute(
-                update(StatsRollup)
-                .where(StatsRollup.user_id == user.id,
-                       StatsRollup.through_day == rollup.through_day,
-                       StatsRollup.log_watermark == rollup.log_watermark,
-                       StatsRollup.timezone == rollup.timezone,
-                       StatsRollup.version == rollup.version)
-                .values(**values)
-                .execution_options(synchronize_session=False))
-            if done.rowcount != 1:
-                raise _Raced
-        session.commit()
+        # the aggregate above was read; now queue for the write lock
+        with write_transaction(session):
+            stale = delete(StatsDay).where(StatsDay.user_id == user.id)
+            if rebuild_from is not None:
+                stale = stale.where(StatsDay.day >= rebuild_from)
+            session.execute(stale)
+            if days:
+                session.execute(insert(StatsDay), [
+                    {"user_id": user.id, "day": d.day, "reviews": d.reviews,
+                     "duration_ms": d.duration_ms, "retention_due": d.retention_due,
+                     "retention_passed": d.retention_passed} for d in days])
+            if rollup is None:
+                session.execute(insert(StatsRollup).values(user_id=user.id, **values))
+            else:
+                # Optimistic: another request may have refreshed it meanwhile; then keep theirs.
+                done = session.execute(
+                    update(StatsRollup)
+                    .where(StatsRollup.user_id == user.id,
+                           StatsRollup.through_day == rollup.through_day,
+                           StatsRollup.log_watermark == rollup.log_watermark,
+                           StatsRollup.timezone == rollup.timezone,
+                           StatsRollup.version == rollup.version)
+                    .values(**values)
+                    .execution_options(synchronize_session=False))
+                if done.rowcount != 1:
+                    raise _Raced
         return target
     except (IntegrityError, _Raced):
-        session.rollback()
         again = _rollup(session, user)
         if again is None or again.timezone != clock.tz or again.version != ROLLUP_VERSION:
             return clock.first  # read it all from the log this once
         return again.through_day
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def refresh_rollups(session: Session, now: datetime,

@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import begin_write
-from ..models import Note, User
+from ..persistence.engine import write_transaction
+from ..persistence.models import Note, User
 
 ROLES = ("learner", "instructor", "admin")
 CARD_KINDS = (
@@ -93,28 +93,27 @@ def create_user(
     if _email_taken(session, email):
         raise UserError("An account with this email already exists", "email")
     password_hash = _hasher.hash(password)
-    begin_write(session)
-    user = User(
-        email=email,
-        password_hash=password_hash,
-        session_token=secrets.token_urlsafe(24),
-        role=role,
-        timezone=timezone,
-        settings={},
-        created_at=now,
-    )
-    session.add(user)
     try:
-        # Insert first, then count: on SQLite the INSERT takes the write lock, so the count
-        # sees every committed account and two racing "first" sign-ups cannot both be admin.
-        # (On PostgreSQL's READ COMMITTED they could; it only matters for the very first two.)
-        session.flush()
-        others = session.scalar(select(func.count(User.id)).where(User.id != user.id))
-        if others == 0:
-            user.role = "admin"
-        session.commit()
+        with write_transaction(session):
+            user = User(
+                email=email,
+                password_hash=password_hash,
+                session_token=secrets.token_urlsafe(24),
+                role=role,
+                timezone=timezone,
+                settings={},
+                created_at=now,
+            )
+            session.add(user)
+            # Insert first, then count: on SQLite the INSERT takes the write lock, so the count
+            # sees every committed account and two racing "first" sign-ups cannot both be
+            # admin. (On PostgreSQL's READ COMMITTED they could; it only matters for the very
+            # first two.)
+            session.flush()
+            others = session.scalar(select(func.count(User.id)).where(User.id != user.id))
+            if others == 0:
+                user.role = "admin"
     except IntegrityError:
-        session.rollback()
         raise UserError("An account with this email already exists", "email") from None
     return user
 
@@ -130,17 +129,15 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         new_hash = _hasher.hash(password)
-        begin_write(session)
-        user.password_hash = new_hash
-        session.commit()
+        with write_transaction(session):
+            user.password_hash = new_hash
     return user
 
 
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every login of this user (cookies carry the token being replaced)."""
-    begin_write(session)
-    user.session_token = secrets.token_urlsafe(24)
-    session.commit()
+    with write_transaction(session):
+        user.session_token = secrets.token_urlsafe(24)
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
@@ -149,25 +146,22 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise UserError("The current password is not right.", "current")
     _check_password(new)
     new_hash = _hasher.hash(new)
-    begin_write(session)
-    user.password_hash = new_hash
-    user.session_token = secrets.token_urlsafe(24)
-    session.commit()
+    with write_transaction(session):
+        user.password_hash = new_hash
+        user.session_token = secrets.token_urlsafe(24)
 
 
 def set_timezone(session: Session, user: User, tz: str) -> User:
     tz = _valid_timezone(tz)
-    begin_write(session)
-    user.timezone = tz
-    session.commit()
+    with write_transaction(session):
+        user.timezone = tz
     return user
 
 
 def set_locale(session: Session, user: User, code: str) -> None:
     """Save ``code`` ("en", "zh") as ``user``'s UI language (one small write transaction)."""
-    begin_write(session)
-    user.locale = code
-    session.commit()
+    with write_transaction(session):
+        user.locale = code
 
 
 def is_timezone(tz: str) -> bool:
@@ -249,12 +243,11 @@ def update_settings(
         raise UserError(f"Unknown setting {', '.join(unknown)}", unknown[0])
     cleaned = {key: _CLEAN[key](session, value) for key, value in changes.items()}
     tz = _valid_timezone(timezone) if timezone is not None else None
-    begin_write(session)
-    # The JSON column is not mutation-tracked: assign a new dict so the change is flushed.
-    user.settings = {**(user.settings or {}), **cleaned}
-    if tz is not None:
-        user.timezone = tz
-    session.commit()
+    with write_transaction(session):
+        # The JSON column is not mutation-tracked: assign a new dict so the change is flushed.
+        user.settings = {**(user.settings or {}), **cleaned}
+        if tz is not None:
+            user.timezone = tz
     return settings_of(user)
 
 

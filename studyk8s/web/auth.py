@@ -38,7 +38,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from .. import i18n
 from ..db import get_session
 from ..i18n import translate
-from ..models import User
+from ..persistence.models import User
 from ..services import users
 from .responses import safe_next
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from ..db import get_session
-from ..models import User
+from ..persistence.models import User
 from ..services import review
 
 bp = Blueprint("review", __name__)

@@ -31,7 +31,7 @@ from werkzeug.exceptions import NotFound
 
 from ..db import get_session
 from ..i18n import fmt_datetime, translate
-from ..models import Assignment, Note, StudyClass
+from ..persistence.models import Assignment, Note, StudyClass
 from ..render import to_html
 from ..services import classes, interop, sets
 from ..services import quiz as quiz_service
@@ -266,7 +266,6 @@ def save_settings(set_id: int):
     except sets.NotFound:
         raise
     except sets.SetError as exc:
-        get_session().rollback()
         return _edit_page(set_id, 400, error=translate(str(exc)))
     flash(_("Settings saved (in the draft)."), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
@@ -458,7 +457,6 @@ def add_question(set_id: int):
     except sets.NotFound:
         raise
     except sets.SetError as exc:
-        session.rollback()
         entry = _safe_entry(kind)
         return _question_page(qset, kind if kind in (*KINDS, DRAW) else "single", entry,
                               status=400, error=translate(str(exc)))
@@ -494,7 +492,6 @@ def save_question(set_id: int, question_id: int):
     except sets.NotFound:
         raise
     except sets.SetError as exc:
-        session.rollback()
         return _question_page(qset, kind, _safe_entry(kind), row, status=400,
                               error=translate(str(exc)))
     flash(_("Question saved (in the draft)."), "success")
@@ -577,7 +574,6 @@ def join():
     try:
         klass, fresh = classes.join(get_session(), current_user, code, now=_now())
     except sets.NotFound as exc:
-        get_session().rollback()
         return render("classes/join.html", 404, klass=None,
                       code=classes.normalize_code(code), error=translate(str(exc)))
     flash(_("You joined %(name)s.", name=klass.name) if fresh

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from .. import stats as charts
 from ..db import get_session
 from ..i18n import fmt_date, fmt_num, fmt_pct, locale_code
-from ..models import User
+from ..persistence.models import User
 from ..services import stats
 
 bp = Blueprint("stats", __name__, cli_group="stats")

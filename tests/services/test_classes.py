@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import ClassMember, QuizQuestion
+from studyk8s.persistence.models import ClassMember, QuizQuestion
 from studyk8s.quiz.model import Question
 from studyk8s.services import classes, quiz, sets
 from studyk8s.services.content import import_notes

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import Card, Fact, Note, QuizSet, SetQuestion
+from studyk8s.persistence.models import Card, Fact, Note, QuizSet, SetQuestion
 from studyk8s.services import interop, sets
 from studyk8s.services.content import import_notes
 from studyk8s.sets import gift

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from studyk8s.models import CardState, ReviewLog
+from studyk8s.persistence.models import CardState, ReviewLog
 from studyk8s.services import review
 from studyk8s.services.content import import_notes
 from studyk8s.services.maintenance import (
@@ -142,8 +142,8 @@ def test_cli_backup_and_check(runner, tmp_path):
 def test_upgrade_backs_up_an_existing_database_first(tmp_path):
     from studyk8s.app import create_app
     from studyk8s.config import TestConfig
-    from studyk8s.db import make_engine
     from studyk8s.migrate import upgrade
+    from studyk8s.persistence.engine import make_engine
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)

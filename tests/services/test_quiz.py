@@ -8,7 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from studyk8s.models import Card, CardState, Fact, QuizAnswer, QuizAttempt, QuizQuestion, User
+from studyk8s.persistence.models import (
+    Card,
+    CardState,
+    Fact,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    User,
+)
 from studyk8s.quiz import kinds
 from studyk8s.quiz.model import Question
 from studyk8s.services import quiz

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from studyk8s.models import Card, CardState, Fact, ReviewLog
+from studyk8s.persistence.models import Card, CardState, Fact, ReviewLog
 from studyk8s.services import review
 from studyk8s.services.content import import_notes
 from studyk8s.services.users import create_user, update_settings
@@ -181,7 +181,7 @@ def test_concurrent_submits_of_one_card_record_one_review(app, session, learner,
     answered with that result (same id) or refused as stale (different id). Never a 5xx."""
     import threading
 
-    from studyk8s.models import User
+    from studyk8s.persistence.models import User
 
     card_id = review.next_card_id(session, learner, NOW)
     learner_id = learner.id  # read here: the threads must not touch this thread's session

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from studyk8s.models import Card, CardState
+from studyk8s.persistence.models import Card, CardState
 from studyk8s.services import review
 from studyk8s.services.content import import_notes
 from studyk8s.services.users import create_user, update_settings

@@ -8,7 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import QuizAnswer, QuizAttempt, QuizQuestion, QuizSet, SetAttempt, SetQuestion
+from studyk8s.persistence.models import (
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    QuizSet,
+    SetAttempt,
+    SetQuestion,
+)
 from studyk8s.quiz.model import Question
 from studyk8s.services import quiz, sets
 from studyk8s.services.content import import_notes
@@ -141,7 +148,7 @@ def test_other_instructors_sets_do_not_exist_for_them(session, teacher, now):
 
 
 def test_facts_become_editable_questions(session, teacher, now):
-    from studyk8s.models import Fact
+    from studyk8s.persistence.models import Fact
 
     qset = sets.create_set(session, teacher, "From notes", now=now)
     keys = list(session.scalars(select(Fact.key).where(Fact.group == "插件").limit(3)))

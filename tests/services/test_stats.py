@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
-from studyk8s.models import Card, CardState, ReviewLog, StatsDay, StatsRollup, User
+from studyk8s.persistence.models import Card, CardState, ReviewLog, StatsDay, StatsRollup, User
 from studyk8s.services import stats
 from studyk8s.services.content import import_notes
 from studyk8s.services.review import scheduler_for

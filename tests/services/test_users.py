@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from studyk8s.models import Note, User
+from studyk8s.persistence.models import Note, User
 from studyk8s.services import users
 from studyk8s.services.users import (
     DEFAULT_SETTINGS,

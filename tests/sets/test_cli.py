@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from studyk8s.models import Card, QuizSet, SetQuestion
+from studyk8s.persistence.models import Card, QuizSet, SetQuestion
 from tests.sets.helpers import EXAMPLE_SET, counts, make_user, write
 
 

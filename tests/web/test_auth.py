@@ -9,7 +9,7 @@ import pytest
 from flask_login import login_required
 from sqlalchemy import select
 
-from studyk8s.models import User
+from studyk8s.persistence.models import User
 from studyk8s.web.auth import LOGIN_FAILED, role_required
 from studyk8s.web.responses import safe_next
 

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from studyk8s.config import ROOT
-from studyk8s.models import User
+from studyk8s.persistence.models import User
 
 TRANSLATIONS = ROOT / "studyk8s" / "translations"
 ZH_PO = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import QuizQuestion
+from studyk8s.persistence.models import QuizQuestion
 from studyk8s.quiz.model import Question
 
 

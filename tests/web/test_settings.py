@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import Note, User
+from studyk8s.persistence.models import Note, User
 from studyk8s.services.users import CARD_KINDS, DEFAULT_SETTINGS, settings_of
 
 from . import page_problems

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from .db import UTCDateTime
+from .types import UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
