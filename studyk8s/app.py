@@ -10,6 +10,7 @@ from .config import Config
 from .web import (
     auth,
     classes,
+    errors,
     home,
     language,
     quiz,
@@ -64,5 +65,6 @@ def register_commands(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
+    errors.register(app)  # the services' refusals: status by class, the same message
     auth.register_error_handlers(app)  # CSRF refusals
     security.register_error_handlers(app)  # 429 after repeated failed logins

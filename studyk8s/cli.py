@@ -86,7 +86,8 @@ def notes_parse(paths, as_json):
 @click.argument("paths", nargs=-1)
 def notes_import(paths):
     """Load notes (default: content/notes) into the database, in one transaction."""
-    from .services.content import ImportFailed, import_notes
+    from .services.content import import_notes
+    from .services.errors import ImportFailed
 
     paths = _paths(paths)
     bar = None
@@ -144,11 +145,12 @@ def db_upgrade(revision, backup_dir):
 def db_backup(path):
     """Write a consistent copy of the database while the app keeps running (SQLite online
     backup API; pg_dump on PostgreSQL)."""
-    from .services.maintenance import MaintenanceError, backup
+    from .services.errors import ServiceError
+    from .services.maintenance import backup
 
     try:
         click.echo(f"backed up to {backup(get_engine(), path)}")
-    except MaintenanceError as exc:
+    except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -157,13 +159,14 @@ def db_backup(path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def db_restore(path, yes):
     """Replace the database with a backup (its integrity is checked first)."""
-    from .services.maintenance import MaintenanceError, restore
+    from .services.errors import ServiceError
+    from .services.maintenance import restore
 
     if not yes:
         click.confirm(f"Replace the current database with {path}?", abort=True)
     try:
         restore(get_engine(), path)
-    except MaintenanceError as exc:
+    except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"restored from {path}")
 
@@ -196,11 +199,12 @@ def db_check():
 @click.option("--timezone", "tz", default="UTC", help="IANA time zone, e.g. Asia/Shanghai.")
 def users_create(email, role, password, tz):
     """Create an account (for scripted setups)."""
-    from .services.users import UserError, create_user
+    from .services.errors import ServiceError
+    from .services.users import create_user
 
     try:
         user = create_user(get_session(), email, password, role=role, timezone=tz, now=_now())
-    except UserError as exc:
+    except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created {user.role} {user.email}")
 

@@ -142,14 +142,15 @@ def _display(path: Path) -> str:
 def sets_import(paths, email):
     """Load set files (default: content/quizzes) into the database, in one transaction.
     Running it again changes nothing; a changed file updates its set."""
-    from .services.sets import ImportFailed, SetError, import_files
+    from .services.errors import ImportFailed, ServiceError
+    from .services.sets import import_files
 
     try:
         report = import_files(get_session(), list(paths) or [QUIZZES_DIR], _owner(email),
                               now=_now(), base=ROOT)
     except ImportFailed as exc:
         _fail(exc.errors)
-    except SetError as exc:
+    except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     for w in report.warnings:
         click.echo(str(w), err=True)
@@ -206,8 +207,8 @@ def export_gift_cmd(name, output, published):
 
 
 def _decks(paths):
+    from .services.errors import NotFound
     from .services.interop import find_deck
-    from .services.sets import NotFound
 
     try:
         return [find_deck(get_session(), p) for p in paths]
@@ -254,8 +255,8 @@ def export_csv_cmd(decks, output):
 @click.option("--publish", is_flag=True, help="Publish the set after importing.")
 def import_gift_cmd(file, name, email, publish):
     """Questions from a Moodle GIFT file. Running it twice gives the same set."""
+    from .services.errors import ImportFailed, ServiceError
     from .services.interop import import_gift
-    from .services.sets import ImportFailed, SetError
 
     path = Path(file)
     try:
@@ -263,7 +264,7 @@ def import_gift_cmd(file, name, email, publish):
                               now=_now(), name=name or path.stem, publish=publish)
     except ImportFailed as exc:
         _fail(exc.errors)
-    except SetError as exc:
+    except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{n} questions into set {qset.name!r}"
                + (f" (published v{qset.version})" if publish else " (draft)"))
@@ -276,8 +277,8 @@ def import_gift_cmd(file, name, email, publish):
 def import_csv_cmd(file, deck):
     """Cards from CSV (front, back, deck, tags; Anki's text export works too). Decks are
     named csv:<deck>; importing the same file again changes nothing."""
+    from .services.errors import ImportFailed
     from .services.interop import import_cards_csv
-    from .services.sets import ImportFailed
 
     path = Path(file)
     try:

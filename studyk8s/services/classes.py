@@ -37,7 +37,8 @@ from ..quiz.model import Question, ResponseError
 from ..sets.analysis import ItemStats, Response, counted_attempts, final_grade, item_statistics
 from ..sets.csvio import write_csv
 from ..sets.model import Settings
-from .sets import NotFound, SetError, get_set, is_author, status
+from .errors import NotFound, ServiceError
+from .sets import get_set, is_author, status
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 8
@@ -53,7 +54,8 @@ def _new_code(session: Session) -> str:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if session.scalar(select(StudyClass.id).where(StudyClass.join_code == code)) is None:
             return code
-    raise SetError("could not make a new join code; try again")  # pragma: no cover
+    raise ServiceError("classes.could_not_make_new",
+        "could not make a new join code; try again")  # pragma: no cover
 
 
 # --- classes (instructors) -------------------------------------------------------------------
@@ -63,23 +65,27 @@ def get_class(session: Session, user: User, class_id: int) -> StudyClass:
     klass = session.get(StudyClass, class_id)
     if (klass is None or klass.archived_at is not None or not is_author(user)
             or (user.role != "admin" and klass.owner_id != user.id)):
-        raise NotFound(f"class {class_id} does not exist")
+        raise NotFound("classes.class_does_not_exist",
+            "class {class_id} does not exist",
+            class_id=class_id)
     return klass
 
 
 def _name(name: Any) -> str:
     name = " ".join(str(name or "").split())
     if not name:
-        raise SetError("The class needs a name")
+        raise ServiceError("classes.class_needs_name", "The class needs a name")
     if len(name) > MAX_NAME:
-        raise SetError(f"The class name has at most {MAX_NAME} characters")
+        raise ServiceError("classes.class_name_has_most",
+            "The class name has at most {MAX_NAME} characters",
+            MAX_NAME=MAX_NAME)
     return name
 
 
 def create_class(session: Session, user: User, name: str, *, now: datetime) -> StudyClass:
     with write_transaction(session):
         if not is_author(user):
-            raise NotFound("only instructors create classes")
+            raise NotFound("classes.instructors_create_classes", "only instructors create classes")
         klass = StudyClass(owner_id=user.id, name=_name(name), join_code=_new_code(session),
                            joining=True, created_at=now)
         session.add(klass)
@@ -149,7 +155,7 @@ def remove_member(session: Session, user: User, class_id: int, member_id: int) -
         row = session.scalar(select(ClassMember).where(ClassMember.class_id == klass.id,
                                                        ClassMember.user_id == member_id))
         if row is None:
-            raise NotFound("no such member")
+            raise NotFound("classes.no_such_member", "no such member")
         session.delete(row)
 
 
@@ -172,9 +178,10 @@ def join(session: Session, user: User, code: str, *, now: datetime) -> tuple[Stu
         with write_transaction(session):
             klass = class_for_code(session, code)
             if klass is None:
-                raise NotFound("No open class has this join code: check it with your instructor")
+                raise NotFound("classes.no_open_class_has",
+                    "No open class has this join code: check it with your instructor")
             if klass.owner_id == user.id:
-                raise SetError("You teach this class")
+                raise ServiceError("classes.you_teach_class", "You teach this class")
             existing = session.scalar(select(ClassMember.id).where(
                 ClassMember.class_id == klass.id, ClassMember.user_id == user.id))
             if existing is not None:
@@ -190,7 +197,9 @@ def leave(session: Session, user: User, class_id: int) -> None:
         row = session.scalar(select(ClassMember).where(ClassMember.class_id == class_id,
                                                        ClassMember.user_id == user.id))
         if row is None:
-            raise NotFound(f"class {class_id} does not exist")
+            raise NotFound("classes.class_does_not_exist",
+                "class {class_id} does not exist",
+                class_id=class_id)
         session.delete(row)
 
 
@@ -211,7 +220,8 @@ def _times(opens_at: datetime | None, closes_at: datetime | None,
            now: datetime) -> tuple[datetime, datetime | None]:
     opens_at = opens_at or now
     if closes_at is not None and closes_at <= opens_at:
-        raise SetError("The close time must be after the open time")
+        raise ServiceError("classes.close_time_must_after",
+            "The close time must be after the open time")
     return opens_at, closes_at
 
 
@@ -223,14 +233,15 @@ def assign(session: Session, user: User, class_id: int, set_id: int, *,
             klass = get_class(session, user, class_id)
             qset = get_set(session, user, set_id)  # an admin may assign any set to any class
             if qset.published is None:
-                raise SetError("Publish the set before assigning it")
+                raise ServiceError("classes.publish_set_before_assigning",
+                    "Publish the set before assigning it")
             opens_at, closes_at = _times(opens_at, closes_at, now)
             row = Assignment(class_id=klass.id, set_id=qset.id, opens_at=opens_at,
                              closes_at=closes_at, created_at=now)
             session.add(row)
     except IntegrityError:
-        raise SetError("This set is already assigned to this class: change its times "
-                       "instead") from None
+        raise ServiceError("classes.set_already_assigned_class",
+            "This set is already assigned to this class: change its times instead") from None
     return row
 
 
@@ -239,11 +250,15 @@ def get_assignment(session: Session, user: User, assignment_id: int
     """An assignment of one of ``user``'s classes (an admin: any)."""
     a = session.get(Assignment, assignment_id)
     if a is None:
-        raise NotFound(f"assignment {assignment_id} does not exist")
+        raise NotFound("classes.assignment_does_not_exist",
+            "assignment {assignment_id} does not exist",
+            assignment_id=assignment_id)
     try:
         klass = get_class(session, user, a.class_id)
     except NotFound:
-        raise NotFound(f"assignment {assignment_id} does not exist") from None
+        raise NotFound("classes.assignment_does_not_exist",
+            "assignment {assignment_id} does not exist",
+            assignment_id=assignment_id) from None
     return a, klass, session.get(QuizSet, a.set_id)
 
 
@@ -264,8 +279,9 @@ def delete_assignment(session: Session, user: User, assignment_id: int) -> None:
         used = session.scalar(select(func.count(SetAttempt.id))
                               .where(SetAttempt.assignment_id == a.id))
         if used:
-            raise SetError("Learners have attempts at this assignment: close it (set a close "
-                           "time) instead of removing it, so their results stay")
+            raise ServiceError("classes.learners_have_attempts_assignment",
+                "Learners have attempts at this assignment: close it (set a close time) instead "
+                "of removing it, so their results stay")
         session.delete(a)
 
 
@@ -312,7 +328,9 @@ def learner_assignment(session: Session, user: User, assignment_id: int
                 and qset.published is not None):
             found = (a, klass, qset)
     if found is None:
-        raise NotFound(f"assignment {assignment_id} does not exist")
+        raise NotFound("classes.assignment_does_not_exist",
+            "assignment {assignment_id} does not exist",
+            assignment_id=assignment_id)
     return found
 
 
@@ -443,7 +461,7 @@ def start(session: Session, user: User, assignment_id: int, *, now: datetime,
         return session.get(QuizAttempt, row["in_progress"][-1])
     why = _why_not(a, row, now)
     if why:
-        raise SetError(why)
+        raise ServiceError("classes.refused", "{reason}", reason=why)
     settings = _grading(qset)
     return sets.start_attempt(session, user, qset, qset.published, now=now,
                               assignment_id=a.id, closes_at=a.closes_at,
@@ -460,7 +478,9 @@ def attempt_access(session: Session, viewer: User, attempt_id: int
     preview, or any (admin). Else NotFound."""
     link = session.scalar(select(SetAttempt).where(SetAttempt.attempt_id == attempt_id))
     if link is None:
-        raise NotFound(f"attempt {attempt_id} does not exist")
+        raise NotFound("classes.attempt_does_not_exist",
+            "attempt {attempt_id} does not exist",
+            attempt_id=attempt_id)
     if link.user_id == viewer.id:
         return link, viewer, False
     if viewer.role == "admin":
@@ -470,7 +490,9 @@ def attempt_access(session: Session, viewer: User, attempt_id: int
         klass = session.get(StudyClass, a.class_id)
         if klass.owner_id == viewer.id:
             return link, session.get(User, link.user_id), True
-    raise NotFound(f"attempt {attempt_id} does not exist")
+    raise NotFound("classes.attempt_does_not_exist",
+        "attempt {attempt_id} does not exist",
+        attempt_id=attempt_id)
 
 
 # --- results for instructors ------------------------------------------------------------------

@@ -21,19 +21,12 @@ from ..notes import NoteError, ParsedNote, Problem, parse_note
 from ..notes.reader import note_files, read_bytes
 from ..persistence.engine import write_transaction
 from ..persistence.models import Card, Fact, Note
+from .errors import ImportFailed
 
 # Bump when the parser or card generator changes output, so unchanged files re-import once.
 GENERATOR_VERSION = "2"
 
 Progress = Callable[[int, int], None]
-
-
-class ImportFailed(Exception):
-    """Some notes could not be read; nothing was written."""
-
-    def __init__(self, errors: Sequence[NoteError]):
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = list(errors)
 
 
 @dataclass

@@ -31,7 +31,7 @@ from ..sets.draw import draw_questions
 from ..sets.model import MAX_QUESTIONS, Item, assign_uids, detect_lang, from_question
 from ..sets.schema import validate
 from . import sets
-from .sets import ImportFailed, NotFound, SetError
+from .errors import ImportFailed, NotFound, ServiceError
 
 ANKI_MODEL_ID = 1_716_000_001  # fixed: Anki ties notes to their note type by this id
 ANKI_MODEL_NAME = "studyk8s"
@@ -91,7 +91,8 @@ def import_gift(session: Session, user: User, data: bytes, filename: str, *, now
         if parsed.errors:
             raise ImportFailed(parsed.errors)
         if not sets.is_author(user):
-            raise NotFound("only instructors import questions")
+            raise NotFound("interop.instructors_import_questions",
+                "only instructors import questions")
         qset = None
         if set_id is not None:
             qset = sets.get_set(session, user, set_id)
@@ -103,8 +104,10 @@ def import_gift(session: Session, user: User, data: bytes, filename: str, *, now
         rows = [] if qset is None else sets.draft_rows(session, qset)
         keep = [] if replace else [sets.entry_of(r) for r in rows]
         if len(keep) + len(parsed.items) > MAX_QUESTIONS:
-            raise SetError(f"A set has at most {MAX_QUESTIONS} questions "
-                           f"({len(keep)} + {len(parsed.items)} would be too many)")
+            raise ServiceError("interop.set_has_most_questions",
+                "A set has at most {MAX_QUESTIONS} questions ({n_keep} + {n_items} would be too "
+                "many)",
+                MAX_QUESTIONS=MAX_QUESTIONS, n_keep=len(keep), n_items=len(parsed.items))
         if qset is None:
             title = parsed.title or Path(filename).stem or "Imported questions"
             qset = QuizSet(owner_id=user.id, name=sets._free_name(session, name or title),
@@ -133,7 +136,7 @@ def import_yaml(session: Session, user: User, data: bytes, filename: str, *,
     as the file says). Draws are checked against the imported decks."""
     with write_transaction(session):
         if not sets.is_author(user):
-            raise NotFound("only instructors import sets")
+            raise NotFound("interop.instructors_import_sets", "only instructors import sets")
         _check_size(data, filename)
         report = validate(data, filename, name=Path(filename).stem,
                           resolve=lambda deck: sets.deck_facts(session, deck))
@@ -164,8 +167,10 @@ def export_yaml(session: Session, qset: QuizSet) -> str:
 def find_deck(session: Session, deck: str) -> Note:
     note = sets.resolve_deck(session, deck)
     if note is None:
-        raise NotFound(f"no deck {deck!r}: name an imported note's path (as `flask notes "
-                       "import` printed it), its file name or its title")
+        raise NotFound("interop.no_deck_name_imported",
+            "no deck {deck!r}: name an imported note's path (as `flask notes import` printed "
+            "it), its file name or its title",
+            deck=deck)
     return note
 
 

@@ -50,27 +50,12 @@ from ..srs import (
     next_day_start,
 )
 from ..srs.queue import Change, DayQueue
+from .errors import Conflict, NotFound, ServiceError
 from .users import settings_of
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: show learning cards this early when idle
 STATE_NAMES = {State.NEW: "new", State.LEARNING: "learning", State.REVIEW: "review",
                State.RELEARNING: "relearning"}
-
-
-class ReviewError(Exception):
-    """A request the learner can fix (bad rating, unknown card)."""
-
-    status = 400
-
-
-class NotFound(ReviewError):
-    status = 404
-
-
-class Conflict(ReviewError):
-    """The card changed since the rating was given (another tab, or an undo)."""
-
-    status = 409
 
 
 @dataclass(frozen=True)
@@ -439,7 +424,9 @@ def _card_parts(conn, user: User, card_id: int) -> tuple[dict[str, Any], CardMem
 
     row = conn.execute(_CARD_VIEW, {"uid": user.id, "card_id": card_id}).one_or_none()
     if row is None:
-        raise NotFound(f"card {card_id} does not exist")
+        raise NotFound("review.card_does_not_exist",
+            "card {card_id} does not exist",
+            card_id=card_id)
     memory = _memory_of_row(row)
     return {
         "id": card_id,
@@ -634,7 +621,8 @@ def forget_queues() -> None:
 def _check_client_id(client_id: str) -> str:
     client_id = (client_id or "").strip()
     if not (8 <= len(client_id) <= 64) or not client_id.replace("-", "").isalnum():
-        raise ReviewError("client_id must be 8–64 letters, digits or dashes")
+        raise ServiceError("review.bad_client_id",
+                           "client_id must be 8–64 letters, digits or dashes")
     return client_id
 
 
@@ -658,7 +646,7 @@ def _replayed(session: Session, user: User, client_id: str) -> dict[str, Any] | 
     if log is None:
         return None
     if log.user_id != user.id:
-        raise Conflict("client_id already used")
+        raise Conflict("review.client_id_already_used", "client_id already used")
     return _result(log, duplicate=True)
 
 
@@ -689,7 +677,7 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
     try:
         rating = Rating(int(rating))
     except (TypeError, ValueError):
-        raise ReviewError("rating must be 1, 2, 3 or 4") from None
+        raise ServiceError("review.bad_rating", "rating must be 1, 2, 3 or 4") from None
     params = {"uid": user.id, "card_id": card_id}
     try:
         with write_transaction(session):
@@ -698,14 +686,20 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                 conn.execute(_LOCK_STATE, params)
             row = conn.execute(_ANSWER_ROW, params).one_or_none()
             current = (row.version or 0) if row is not None else 0
-            problem: ReviewError | None = None
+            problem: ServiceError | None = None
             if row is None or row.retired_at is not None:
-                problem = NotFound(f"card {card_id} is not available")
+                problem = NotFound("review.card_not_available",
+                    "card {card_id} is not available",
+                    card_id=card_id)
             elif int(version) != current:
-                problem = Conflict(f"card {card_id} changed since it was shown "
-                                   f"(version {version}, now {current}); reload it")
+                problem = Conflict("review.stale_version",
+                    "card {card_id} changed since it was shown (version {version}, now "
+                    "{current}); reload it",
+                    card_id=card_id, version=version, current=current)
             elif row.suspended:
-                problem = Conflict(f"card {card_id} is suspended")
+                problem = Conflict("review.card_suspended",
+                    "card {card_id} is suspended",
+                    card_id=card_id)
             if problem is not None:
                 if (done := _replayed(session, user, client_id)) is not None:
                     return done  # a retry of an answer already saved: nothing written
@@ -723,7 +717,9 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
             else:
                 done = conn.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current, **fields})
                 if done.rowcount != 1:
-                    raise Conflict(f"card {card_id} changed concurrently")
+                    raise Conflict("review.card_changed_concurrently",
+                        "card {card_id} changed concurrently",
+                        card_id=card_id)
                 if (stale := session.identity_map.get(
                         session.identity_key(CardState, row.state_id))) is not None:
                     session.expire(stale)  # an ORM copy loaded earlier in this session
@@ -749,7 +745,9 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
     except IntegrityError:  # the same client id twice (a retry), or a concurrent first answer
         if (done := _replayed(session, user, client_id)) is not None:
             return done
-        raise Conflict(f"card {card_id} changed concurrently") from None
+        raise Conflict("review.card_changed_concurrently",
+            "card {card_id} changed concurrently",
+            card_id=card_id) from None
 
 
 def _memory_fields(m: CardMemory) -> dict[str, Any]:
@@ -771,7 +769,7 @@ def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
             .limit(1)
         )
         if log is None:
-            raise ReviewError("nothing to undo")
+            raise ServiceError("review.nothing_to_undo", "nothing to undo")
         state = _get_state(session, user, log.card_id)
         before = log.state_before
         fields = _memory_fields(CardMemory.from_dict(before))
@@ -782,7 +780,8 @@ def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
             .values(**fields, version=state.version + 1)
         )
         if result.rowcount != 1:
-            raise Conflict("the card changed after that review; cannot undo it")
+            raise Conflict("review.undo_stale",
+                "the card changed after that review; cannot undo it")
         log.undone_at = now
     return {"undone_review_id": log.id, "card_id": log.card_id, "rating": log.rating,
             "version": state.version + 1}
@@ -791,7 +790,9 @@ def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
 def suspend(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
     with write_transaction(session):
         if session.get(Card, card_id) is None:
-            raise NotFound(f"card {card_id} does not exist")
+            raise NotFound("review.card_does_not_exist",
+                "card {card_id} does not exist",
+                card_id=card_id)
         state = _get_state(session, user, card_id, lock=True)
         if state is None:
             state = CardState(user_id=user.id, card_id=card_id, version=0, state=0)

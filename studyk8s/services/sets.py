@@ -54,30 +54,11 @@ from ..sets.model import (
     to_question,
 )
 from ..sets.schema import validate
+from .errors import ImportFailed, NotFound, ServiceError
 
 AUTHORS = ("instructor", "admin")
 MAX_TITLE = 300
 MAX_DESCRIPTION = 20_000
-
-
-class SetError(Exception):
-    """A request the instructor or learner can fix."""
-
-    status = 400
-
-
-class NotFound(SetError):
-    """Does not exist, or is not yours: the same answer for both."""
-
-    status = 404
-
-
-class ImportFailed(SetError):
-    """A file could not be read; nothing was written. ``errors`` are ``path:line`` problems."""
-
-    def __init__(self, errors: Sequence[Problem]):
-        super().__init__(str(errors[0]) if errors else "import failed")
-        self.errors = list(errors)
 
 
 # --- access --------------------------------------------------------------------------------
@@ -92,7 +73,7 @@ def get_set(session: Session, user: User, set_id: int) -> QuizSet:
     qset = session.get(QuizSet, set_id)
     if (qset is None or qset.deleted_at is not None or not is_author(user)
             or (user.role != "admin" and qset.owner_id != user.id)):
-        raise NotFound(f"set {set_id} does not exist")
+        raise NotFound("sets.set_does_not_exist", "set {set_id} does not exist", set_id=set_id)
     return qset
 
 
@@ -125,7 +106,7 @@ def _free_name(session: Session, wanted: str) -> str:
 
 
 def parse_settings(form: dict[str, Any]) -> Settings:
-    """Settings from a form (strings) or JSON: raises SetError naming the field at fault."""
+    """Settings from a form (strings) or JSON: raises ServiceError naming the field at fault."""
 
     def number(key: str, lo: float, hi: float, label: str, default=None, whole=True):
         raw = form.get(key)
@@ -134,11 +115,17 @@ def parse_settings(form: dict[str, Any]) -> Settings:
         try:
             v = float(raw)
         except (TypeError, ValueError):
-            raise SetError(f"{label} must be a number") from None
+            raise ServiceError("sets.must_number",
+                "{label} must be a number",
+                label=label) from None
         if whole and v != int(v):
-            raise SetError(f"{label} must be a whole number")
+            raise ServiceError("sets.must_whole_number",
+                "{label} must be a whole number",
+                label=label)
         if not lo <= v <= hi:
-            raise SetError(f"{label} must be between {lo:g} and {hi:g}")
+            raise ServiceError("sets.must_between",
+                "{label} must be between {lo:g} and {hi:g}",
+                label=label, lo=lo, hi=hi)
         return int(v) if whole else v
 
     def flag(key: str, default: bool) -> bool:
@@ -153,9 +140,13 @@ def parse_settings(form: dict[str, Any]) -> Settings:
     grading = form.get("grading") or "highest"
     review = form.get("review") or "after_submit"
     if grading not in GRADING:
-        raise SetError(f"grading must be one of {', '.join(GRADING)}")
+        raise ServiceError("sets.grading_must_one",
+            "grading must be one of {value}",
+            value=', '.join(GRADING))
     if review not in REVIEW:
-        raise SetError(f"review must be one of {', '.join(REVIEW)}")
+        raise ServiceError("sets.review_must_one",
+            "review must be one of {value}",
+            value=', '.join(REVIEW))
     return Settings(
         time_limit_min=number("time_limit_min", 1, MAX_TIME_LIMIT_MIN, "The time limit "
                               "(minutes)"),
@@ -169,9 +160,11 @@ def parse_settings(form: dict[str, Any]) -> Settings:
 def _title(title: Any) -> str:
     title = " ".join(str(title or "").split())
     if not title:
-        raise SetError("The title is required")
+        raise ServiceError("sets.title_required", "The title is required")
     if len(title) > MAX_TITLE:
-        raise SetError(f"The title has at most {MAX_TITLE} characters")
+        raise ServiceError("sets.title_has_most_characters",
+            "The title has at most {MAX_TITLE} characters",
+            MAX_TITLE=MAX_TITLE)
     return title
 
 
@@ -218,7 +211,7 @@ def create_set(session: Session, user: User, title: str, *, now: datetime,
                name: str | None = None, source_path: str | None = None) -> QuizSet:
     with write_transaction(session):
         if not is_author(user):
-            raise NotFound("only instructors create sets")
+            raise NotFound("sets.instructors_create_sets", "only instructors create sets")
         title = _title(title)
         qset = QuizSet(owner_id=user.id, name=name or _free_name(session, title), title=title,
                        description=(description or "")[:MAX_DESCRIPTION],
@@ -234,7 +227,9 @@ def update_settings(session: Session, user: User, set_id: int, *, title: str,
         qset = get_set(session, user, set_id)
         qset.title = _title(title)
         if len(description or "") > MAX_DESCRIPTION:
-            raise SetError(f"The description has at most {MAX_DESCRIPTION} characters")
+            raise ServiceError("sets.description_has_most_characters",
+                "The description has at most {MAX_DESCRIPTION} characters",
+                MAX_DESCRIPTION=MAX_DESCRIPTION)
         qset.description = (description or "").replace("\r\n", "\n").strip()
         qset.settings = settings.to_dict()
         _touch(qset, now)
@@ -244,7 +239,7 @@ def update_settings(session: Session, user: User, set_id: int, *, title: str,
 def _check_entry(entry: Entry) -> None:
     errs = check_draw(entry) if isinstance(entry, Draw) else check_item(entry)
     if errs:
-        raise SetError(errs[0])
+        raise ServiceError("sets.refused", "{reason}", reason=errs[0])
 
 
 def _row_data(entry: Entry) -> tuple[str, dict[str, Any]]:
@@ -258,7 +253,9 @@ def add_entry(session: Session, user: User, set_id: int, entry: Entry, *,
         _check_entry(entry)
         rows = draft_rows(session, qset)
         if len(rows) >= MAX_QUESTIONS:
-            raise SetError(f"A set has at most {MAX_QUESTIONS} questions")
+            raise ServiceError("sets.set_has_most_questions",
+                "A set has at most {MAX_QUESTIONS} questions",
+                MAX_QUESTIONS=MAX_QUESTIONS)
         uids = {r.uid for r in rows}
         uid = entry.uid if entry.uid and entry.uid not in uids else ""
         if not uid:
@@ -277,7 +274,9 @@ def get_entry(session: Session, user: User, set_id: int, question_id: int
     qset = get_set(session, user, set_id)
     row = session.get(SetQuestion, question_id)
     if row is None or row.set_id != qset.id:
-        raise NotFound(f"question {question_id} does not exist")
+        raise NotFound("sets.question_does_not_exist",
+            "question {question_id} does not exist",
+            question_id=question_id)
     return qset, row
 
 
@@ -326,9 +325,11 @@ def reorder(session: Session, user: User, set_id: int, question_ids: Sequence[in
         try:
             ids = [int(x) for x in question_ids]
         except (TypeError, ValueError):
-            raise SetError("the order lists question ids") from None
+            raise ServiceError("sets.order_lists_question_ids",
+                "the order lists question ids") from None
         if sorted(ids) != sorted(by_id):
-            raise SetError("the new order must list every question of the set once")
+            raise ServiceError("sets.new_order_must_list",
+                "the new order must list every question of the set once")
         _renumber(session, qset, [by_id[i] for i in ids])
         _touch(qset, now)
 
@@ -417,9 +418,11 @@ def add_from_facts(session: Session, user: User, set_id: int, fact_keys: Sequenc
     with write_transaction(session):
         qset = get_set(session, user, set_id)
         if kind not in KINDS:
-            raise SetError(f"kind must be one of {', '.join(KINDS)}")
+            raise ServiceError("sets.kind_must_one",
+                "kind must be one of {value}",
+                value=', '.join(KINDS))
         if not fact_keys:
-            raise SetError("Pick at least one fact")
+            raise ServiceError("sets.pick_least_one_fact", "Pick at least one fact")
         from ..persistence.models import Fact
 
         notes = set(session.scalars(select(Fact.note_id).where(Fact.key.in_(list(fact_keys)))))
@@ -428,7 +431,9 @@ def add_from_facts(session: Session, user: User, set_id: int, fact_keys: Sequenc
         facts = load_facts(session, sorted(notes)) if notes else []
         rows = draft_rows(session, qset)
         if len(rows) + len(fact_keys) > MAX_QUESTIONS:
-            raise SetError(f"A set has at most {MAX_QUESTIONS} questions")
+            raise ServiceError("sets.set_has_most_questions",
+                "A set has at most {MAX_QUESTIONS} questions",
+                MAX_QUESTIONS=MAX_QUESTIONS)
         seed = secrets.randbelow(2**31) if seed is None else seed
         uids = {r.uid for r in rows}
         position = (rows[-1].position + 1) if rows else 0
@@ -457,19 +462,24 @@ def add_from_facts(session: Session, user: User, set_id: int, fact_keys: Sequenc
 
 def _check_publishable(session: Session, qset: QuizSet, rows: Sequence[SetQuestion]) -> None:
     if not rows:
-        raise SetError("Add at least one question before publishing")
+        raise ServiceError("sets.add_least_one_question",
+            "Add at least one question before publishing")
     for r in rows:
         e = entry_of(r)
         if isinstance(e, Draw):
             facts = deck_facts(session, e.deck)
             if facts is None:
-                raise SetError(f"Question {r.position + 1} draws from {e.deck!r}, which is not "
-                               "an imported deck")
+                raise ServiceError("sets.question_draws_which_not",
+                    "Question {value} draws from {deck!r}, which is not an imported deck",
+                    value=r.position + 1, deck=e.deck)
             if not draw_questions(facts, e, seed=0):
-                raise SetError(f"Question {r.position + 1}: no questions can be made from "
-                               f"{e.describe()}")
+                raise ServiceError("sets.question_no_questions_made",
+                    "Question {value}: no questions can be made from {value2}",
+                    value=r.position + 1, value2=e.describe())
         elif errs := check_item(e):
-            raise SetError(f"Question {r.position + 1}: {errs[0]}")
+            raise ServiceError("sets.question",
+                "Question {value}: {value2}",
+                value=r.position + 1, value2=errs[0])
 
 
 def publish(session: Session, user: User, set_id: int, *, now: datetime) -> QuizSet:
@@ -496,7 +506,8 @@ def discard_changes(session: Session, user: User, set_id: int, *, now: datetime)
         qset = get_set(session, user, set_id)
         snap = qset.published
         if snap is None:
-            raise SetError("This set was never published: there is nothing to go back to")
+            raise ServiceError("sets.set_was_never_published",
+                "This set was never published: there is nothing to go back to")
         qset.title, qset.description = snap["title"], snap["description"]
         qset.settings = dict(snap["settings"])
         for row in draft_rows(session, qset):
@@ -571,7 +582,9 @@ def import_files(session: Session, paths: Sequence[str | Path], owner: User, *,
     ImportFailed, writing nothing, if any file has an error."""
     with write_transaction(session):
         if not is_author(owner):
-            raise SetError(f"{owner.email} is a {owner.role}: sets belong to instructors or admins")
+            raise ServiceError("sets.sets_belong_instructors_admins",
+                "{email} is a {role}: sets belong to instructors or admins",
+                email=owner.email, role=owner.role)
         files, errors = set_files(paths)
         parsed: list[tuple[str, str, SetSpec]] = []
         report = SetsReport()
@@ -703,7 +716,8 @@ def start_attempt(session: Session, user: User, qset: QuizSet, snapshot: dict[st
     questions = build_questions(session, snapshot, seed)
     session.rollback()
     if not questions:
-        raise SetError("No questions can be made from this set right now")
+        raise ServiceError("sets.no_questions_made_set",
+            "No questions can be made from this set right now")
     settings, scope = attempt_settings(qset, snapshot, questions=len(questions),
                                        assignment_id=assignment_id, preview=preview,
                                        review_after=closes_at)
@@ -722,7 +736,7 @@ def start_attempt(session: Session, user: User, qset: QuizSet, snapshot: dict[st
                 SetAttempt.assignment_id == assignment_id, SetAttempt.user_id == user.id,
                 SetAttempt.preview.is_(False)))
             if attempts_allowed and used >= attempts_allowed:
-                raise SetError("No attempts left at this set")
+                raise ServiceError("sets.no_attempts_left_set", "No attempts left at this set")
         s.add(SetAttempt(attempt_id=attempt.id, set_id=qset.id, assignment_id=assignment_id,
                          user_id=user.id, set_version=snapshot.get("version", 0),
                          preview=preview))
@@ -737,7 +751,7 @@ def try_set(session: Session, user: User, set_id: int, *, now: datetime) -> Quiz
     qset = get_set(session, user, set_id)
     rows = draft_rows(session, qset)
     if not rows:
-        raise SetError("Add at least one question first")
+        raise ServiceError("sets.add_least_one_question_2", "Add at least one question first")
     doc = {**_draft_doc(qset, rows), "version": qset.version}
     return start_attempt(session, user, qset, doc, now=now, preview=True)
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..persistence.engine import write_transaction
 from ..persistence.models import Note, User
+from .errors import ServiceError
 
 ROLES = ("learner", "instructor", "admin")
 CARD_KINDS = (
@@ -60,14 +61,6 @@ _NOT_USER_ZONES = frozenset({"localtime", "Factory"})  # in the tz database, not
 _hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4 (RFC 9106 low-memory)
 
 
-class UserError(Exception):
-    """A refused account or settings change; ``field`` names the input at fault, if one is."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 # --- accounts ----------------------------------------------------------------------------
 
 
@@ -89,9 +82,13 @@ def create_user(
     _check_password(password)
     timezone = _valid_timezone(timezone)
     if role not in ROLES:
-        raise UserError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}", "role")
+        raise ServiceError("users.unknown_role_choose_one",
+            "Unknown role {role!r}: choose one of {value}",
+            field="role", role=role, value=', '.join(ROLES))
     if _email_taken(session, email):
-        raise UserError("An account with this email already exists", "email")
+        raise ServiceError("users.account_email_already_exists",
+            "An account with this email already exists",
+            field="email")
     password_hash = _hasher.hash(password)
     try:
         with write_transaction(session):
@@ -114,7 +111,9 @@ def create_user(
             if others == 0:
                 user.role = "admin"
     except IntegrityError:
-        raise UserError("An account with this email already exists", "email") from None
+        raise ServiceError("users.account_email_already_exists",
+            "An account with this email already exists",
+            field="email") from None
     return user
 
 
@@ -143,7 +142,9 @@ def end_sessions(session: Session, user: User) -> None:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Check the current password, store the new one, and end every other session."""
     if not _verify(user.password_hash, current or ""):
-        raise UserError("The current password is not right.", "current")
+        raise ServiceError("users.current_password_not_right",
+            "The current password is not right.",
+            field="current")
     _check_password(new)
     new_hash = _hasher.hash(new)
     with write_transaction(session):
@@ -193,19 +194,21 @@ def _email_taken(session: Session, email: str) -> bool:
 def _valid_email(email: str) -> str:
     email = normalize_email(email)
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
-        raise UserError("Enter a valid email address, like name@example.com", "email")
+        raise ServiceError("users.enter_valid_email_address",
+            "Enter a valid email address, like name@example.com",
+            field="email")
     return email
 
 
 def _check_password(password: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(
-            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long", "password"
-        )
+        raise ServiceError("users.password_must_least_characters",
+            "The password must be at least {MIN_PASSWORD_LENGTH} characters long",
+            field="password", MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise UserError(
-            f"The password must be at most {MAX_PASSWORD_LENGTH} characters long", "password"
-        )
+        raise ServiceError("users.password_must_most_characters",
+            "The password must be at most {MAX_PASSWORD_LENGTH} characters long",
+            field="password", MAX_PASSWORD_LENGTH=MAX_PASSWORD_LENGTH)
 
 
 @lru_cache(maxsize=1)
@@ -216,8 +219,9 @@ def _zones() -> frozenset[str]:
 def _valid_timezone(tz: str) -> str:
     tz = tz.strip() if isinstance(tz, str) else ""
     if not is_timezone(tz):
-        raise UserError(f"Unknown time zone {tz!r}: use an IANA name such as Asia/Shanghai",
-                        "timezone")
+        raise ServiceError("users.unknown_time_zone_use",
+            "Unknown time zone {tz!r}: use an IANA name such as Asia/Shanghai",
+            field="timezone", tz=tz)
     zoneinfo.ZoneInfo(tz)  # present in the list, so it loads; fail loudly if not
     return tz
 
@@ -240,7 +244,9 @@ def update_settings(
     """
     unknown = sorted(set(changes) - set(DEFAULT_SETTINGS))
     if unknown:
-        raise UserError(f"Unknown setting {', '.join(unknown)}", unknown[0])
+        raise ServiceError("users.unknown_setting",
+            "Unknown setting {value}",
+            field=unknown[0], value=', '.join(unknown))
     cleaned = {key: _CLEAN[key](session, value) for key, value in changes.items()}
     tz = _valid_timezone(timezone) if timezone is not None else None
     with write_transaction(session):
@@ -257,16 +263,22 @@ def _number(value: Any, key: str, label: str, *, integer: bool) -> float | int:
         try:
             value = float(value.strip())
         except ValueError:
-            raise UserError(f"{label} must be a number", key) from None
+            raise ServiceError("users.must_number",
+                "{label} must be a number",
+                field=key, label=label) from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise UserError(f"{label} must be a number", key)
+        raise ServiceError("users.must_number", "{label} must be a number", field=key, label=label)
     if integer:
         if value != int(value):
-            raise UserError(f"{label} must be a whole number", key)
+            raise ServiceError("users.must_whole_number",
+                "{label} must be a whole number",
+                field=key, label=label)
         value = int(value)
     if not low <= value <= high:
         lo, hi = (f"{low:.2f}", f"{high:.2f}") if not integer else (f"{low:g}", f"{high:g}")
-        raise UserError(f"{label} must be between {lo} and {hi} (got {value:g})", key)
+        raise ServiceError("users.must_between_got",
+            "{label} must be between {lo} and {hi} (got {value:g})",
+            field=key, label=label, lo=lo, hi=hi, value=value)
     return value
 
 
@@ -288,14 +300,18 @@ def _clean_decks(session: Session, value: Any) -> list[int] | None:
     if not isinstance(value, list | tuple) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise UserError("Decks must be a list of deck ids", "decks")
+        raise ServiceError("users.decks_must_list_deck",
+            "Decks must be a list of deck ids",
+            field="decks")
     ids = sorted(set(value))
     if not ids:
-        raise UserError("Choose at least one deck", "decks")
+        raise ServiceError("users.choose_least_one_deck", "Choose at least one deck", field="decks")
     found = set(session.scalars(select(Note.id).where(Note.id.in_(ids))))
     missing = [i for i in ids if i not in found]
     if missing:
-        raise UserError(f"Unknown deck {', '.join(map(str, missing))}", "decks")
+        raise ServiceError("users.unknown_deck",
+            "Unknown deck {value}",
+            field="decks", value=', '.join(map(str, missing)))
     return ids
 
 
@@ -303,12 +319,18 @@ def _clean_kinds(_session: Session, value: Any) -> list[str] | None:
     if value is None:
         return None
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise UserError("Card kinds must be a list of names", "card_kinds")
+        raise ServiceError("users.card_kinds_must_list",
+            "Card kinds must be a list of names",
+            field="card_kinds")
     unknown = sorted(set(value) - set(CARD_KINDS))
     if unknown:
-        raise UserError(f"Unknown card kind {', '.join(unknown)}", "card_kinds")
+        raise ServiceError("users.unknown_card_kind",
+            "Unknown card kind {value}",
+            field="card_kinds", value=', '.join(unknown))
     if not value:
-        raise UserError("Choose at least one card kind", "card_kinds")
+        raise ServiceError("users.choose_least_one_card",
+            "Choose at least one card kind",
+            field="card_kinds")
     return [k for k in CARD_KINDS if k in value]
 
 
@@ -323,10 +345,9 @@ def _clean_parameters(_session: Session, value: Any) -> list[float] | None:
             for v in value
         )
     ):
-        raise UserError(
-            f"Parameters must be {FSRS_PARAMETER_COUNT} numbers (FSRS-6), or none for defaults",
-            "parameters",
-        )
+        raise ServiceError("users.parameters_must_numbers_fsrs",
+            "Parameters must be {FSRS_PARAMETER_COUNT} numbers (FSRS-6), or none for defaults",
+            field="parameters", FSRS_PARAMETER_COUNT=FSRS_PARAMETER_COUNT)
     return [float(v) for v in value]
 
 

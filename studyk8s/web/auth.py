@@ -40,6 +40,7 @@ from ..db import get_session
 from ..i18n import translate
 from ..persistence.models import User
 from ..services import users
+from ..services.errors import ServiceError
 from .responses import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -194,7 +195,7 @@ def _start_session(user: User, *, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
-def show_error(form: FlaskForm, exc: users.UserError) -> None:
+def show_error(form: FlaskForm, exc: ServiceError) -> None:
     """Put a service's refusal next to the field it names, else at the top of the form."""
     field = getattr(form, exc.field, None) if exc.field else None
     message = translate(str(exc))
@@ -263,7 +264,7 @@ def signup():
             user = users.create_user(
                 get_session(), form.email.data, form.password.data, timezone=tz, now=_now()
             )
-        except users.UserError as exc:
+        except ServiceError as exc:
             show_error(form, exc)
         else:
             _start_session(user)

@@ -7,29 +7,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
 
 from ..db import get_session
-from ..i18n import translate
 from ..services import classes, sets
+from ..services.errors import ServiceError
 from ..services.stats import section_mastery
 from ..sets.analysis import FLAG_BELOW
 from .sets import _download, _now, instructors, parse_local, render
 
 bp = Blueprint("classes", __name__)
-
-
-@bp.errorhandler(sets.NotFound)
-def _not_found(exc):
-    return NotFound().get_response()  # the same answer for "not yours" and "no such id"
-
-
-@bp.errorhandler(sets.SetError)
-def _error(exc: sets.SetError):
-    from .sets import _back
-
-    flash(translate(str(exc)), "error")
-    return redirect(_back(url_for("classes.index")), 303)
 
 
 @bp.get("/classes")
@@ -111,7 +97,7 @@ def assign(class_id: int):
     try:
         set_id = int(form.get("set_id", ""))
     except ValueError:
-        raise sets.SetError(_("Choose a set to assign")) from None
+        raise ServiceError("form.no_set", _("Choose a set to assign")) from None
     classes.assign(get_session(), current_user, class_id, set_id,
                    opens_at=parse_local(form.get("opens_at"), _("Opens")),
                    closes_at=parse_local(form.get("closes_at"), _("Closes")), now=_now())

@@ -12,7 +12,6 @@ import click
 from flask import (
     Blueprint,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -21,14 +20,14 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.exceptions import NotFound
 
 from ..db import get_session
 from ..i18n import fmt_datetime, translate
 from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
 from ..quiz.generate import KIND_NAMES
 from ..services import quiz
-from .auth import has_endpoint, wants_json
+from ..services.errors import Conflict, ServiceError
+from .auth import has_endpoint
 
 bp = Blueprint("quiz", __name__, cli_group="quiz")
 
@@ -43,16 +42,6 @@ KIND_LABELS = {
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@bp.errorhandler(quiz.QuizError)
-def _quiz_error(exc: quiz.QuizError):
-    if wants_json():
-        return jsonify(error=str(exc), status=exc.status), exc.status
-    if exc.status == 404:
-        return NotFound().get_response()
-    flash(translate(str(exc)), "error")
-    return redirect(url_for("quiz.index"))
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -112,7 +101,7 @@ def start_form():
             time_limit_min=values["time_limit"], pass_mark=values["pass_mark"],
             weights=values["weights"], kinds=values["kinds"],
             review_forward=values["review_forward"], now=_now())
-    except quiz.QuizError as exc:
+    except ServiceError as exc:
         return _index(values, error=translate(str(exc)), status=400)
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 
@@ -138,7 +127,7 @@ def submit_form(attempt_id: int):
 def results_page(attempt_id: int):
     try:
         data = quiz.results(get_session(), current_user, attempt_id, _now())
-    except quiz.Closed:
+    except Conflict:
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if data.get("set") and has_endpoint("sets.attempt_results"):  # a quiz set's own page
         return redirect(url_for("sets.attempt_results", attempt_id=attempt_id))
@@ -159,7 +148,7 @@ def retry_form(attempt_id: int):
 def _json() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise quiz.QuizError("expected a JSON object")
+        raise ServiceError("request.not_json", "expected a JSON object")
     return data
 
 
@@ -212,7 +201,8 @@ def api_view(attempt_id: int):
 def api_answer(attempt_id: int, position: int):
     data = _json()
     if "response" not in data:
-        raise quiz.QuizError("response is required (null clears the answer)")
+        raise ServiceError("request.no_response",
+                           "response is required (null clears the answer)")
     return jsonify(quiz.save_answer(get_session(), current_user, attempt_id, position,
                                     data["response"], now=_now(),
                                     revision=data.get("revision")))

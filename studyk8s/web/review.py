@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..db import get_session
 from ..persistence.models import User
 from ..services import review
+from ..services.errors import ServiceError
 
 bp = Blueprint("review", __name__)
 
@@ -22,11 +23,6 @@ def _user() -> User:
     """The logged-in ``User`` itself: the services read its attributes many times, and each
     read through the ``current_user`` proxy costs a context lookup."""
     return current_user._get_current_object()
-
-
-@bp.errorhandler(review.ReviewError)
-def _review_error(exc: review.ReviewError):
-    return jsonify(error=str(exc), status=exc.status), exc.status
 
 
 @bp.get("/review")
@@ -44,7 +40,7 @@ def next_card():
 def _json() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise review.ReviewError("expected a JSON object")
+        raise ServiceError("request.not_json", "expected a JSON object")
     return data
 
 
@@ -52,7 +48,7 @@ def _int(data: dict, key: str, default: int | None = None) -> int:
     try:
         return int(data[key]) if key in data or default is None else default
     except (KeyError, TypeError, ValueError):
-        raise review.ReviewError(f"{key} must be an integer") from None
+        raise ServiceError("request.not_integer", "{key} must be an integer", key=key) from None
 
 
 @bp.post("/api/review/answer")

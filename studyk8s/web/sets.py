@@ -27,7 +27,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
 from ..db import get_session
 from ..i18n import fmt_datetime, translate
@@ -35,6 +34,7 @@ from ..persistence.models import Assignment, Note, StudyClass
 from ..render import to_html
 from ..services import classes, interop, sets
 from ..services import quiz as quiz_service
+from ..services.errors import Conflict, ImportFailed, NotFound, ServiceError
 from ..sets.model import (
     DRAW,
     GRADING,
@@ -118,8 +118,8 @@ def parse_local(text: str | None, label: str) -> datetime | None:
     try:
         naive = datetime.fromisoformat(text)
     except ValueError:
-        raise sets.SetError(_("%(label)s: write a date and time like 2026-03-01T09:00",
-                              label=label)) from None
+        raise ServiceError("form.invalid", _("%(label)s: write a date and time like "
+                                             "2026-03-01T09:00", label=label)) from None
     try:
         zone = ZoneInfo(current_user.timezone or "UTC")
     except (KeyError, ValueError):
@@ -136,31 +136,6 @@ def render(template: str, status: int = 200, **kw: Any):
     return render_template(template, **_context(), **kw), status
 
 
-@bp.errorhandler(sets.NotFound)
-def _not_found(exc):
-    return NotFound().get_response()  # the same answer for "not yours" and "no such id"
-
-
-@bp.errorhandler(sets.ImportFailed)
-def _import_failed(exc: sets.ImportFailed):
-    return render("sets/upload_error.html", 400, errors=exc.errors,
-                  back=_back(url_for("sets.index")))
-
-
-@bp.errorhandler(sets.SetError)
-def _set_error(exc: sets.SetError):
-    flash(translate(str(exc)), "error")
-    return redirect(_back(url_for("sets.index")), 303)
-
-
-@bp.errorhandler(quiz_service.QuizError)
-def _quiz_error(exc: quiz_service.QuizError):
-    if exc.status == 404:
-        return NotFound().get_response()
-    flash(translate(str(exc)), "error")
-    return redirect(_back(url_for("home.index")), 303)
-
-
 def _back(default: str) -> str:
     return back(default)
 
@@ -169,13 +144,13 @@ def _upload(field: str = "file", limit: int = interop.MAX_UPLOAD) -> tuple[bytes
     """The uploaded file, read up to ``limit`` bytes (more: refused, nothing written)."""
     f = request.files.get(field)
     if f is None or not f.filename:
-        raise sets.SetError(_("Choose a file to upload"))
+        raise ServiceError("form.invalid", _("Choose a file to upload"))
     data = f.stream.read(limit + 1)
     name = f.filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
     if len(data) > limit:
         from ..notes.model import Problem
 
-        raise sets.ImportFailed([Problem(name, 1, f"file is over the limit of {limit} bytes",
+        raise ImportFailed([Problem(name, 1, f"file is over the limit of {limit} bytes",
                                          "error")])
     return data, name
 
@@ -263,9 +238,9 @@ def save_settings(set_id: int):
         sets.update_settings(get_session(), current_user, set_id, title=form.get("title", ""),
                              description=form.get("description", ""), settings=settings,
                              now=_now())
-    except sets.NotFound:
+    except NotFound:
         raise
-    except sets.SetError as exc:
+    except ServiceError as exc:
         return _edit_page(set_id, 400, error=translate(str(exc)))
     flash(_("Settings saved (in the draft)."), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
@@ -357,7 +332,7 @@ def _float(value: str, label: str, default: float) -> float:
     try:
         return float(value)
     except ValueError:
-        raise sets.SetError(_("%(label)s must be a number", label=label)) from None
+        raise ServiceError("form.invalid", _("%(label)s must be a number", label=label)) from None
 
 
 def item_from_form(kind: str, form) -> Item | Draw:
@@ -366,18 +341,20 @@ def item_from_form(kind: str, form) -> Item | Draw:
         note_id, _sep, topic = source.partition("|")
         note = get_session().get(Note, int(note_id)) if note_id.isdigit() else None
         if note is None:
-            raise sets.SetError(_("Choose a deck (and optionally a section) to draw from"))
+            raise ServiceError("form.invalid",
+                               _("Choose a deck (and optionally a section) to draw from"))
         qkind = form.get("question_kind", "")
         if qkind and qkind not in KINDS:
-            raise sets.SetError(_("Unknown question kind"))
+            raise ServiceError("form.invalid", _("Unknown question kind"))
         try:
             count = int(form.get("count") or 1)
         except ValueError:
-            raise sets.SetError(_("The number of questions must be a whole number")) from None
+            raise ServiceError("form.invalid",
+                               _("The number of questions must be a whole number")) from None
         return Draw(deck=note.path, section=topic, kind=qkind, count=count,
                     points=_float(form.get("points"), _("Points"), 1.0))
     if kind not in KINDS:
-        raise sets.SetError(_("Unknown question kind"))
+        raise ServiceError("form.invalid", _("Unknown question kind"))
     common = {"prompt": clean_text(form.get("prompt")), "title": clean_text(form.get("title")),
               "feedback": clean_text(form.get("feedback")),
               "topic": clean_text(form.get("topic")),
@@ -387,14 +364,15 @@ def item_from_form(kind: str, form) -> Item | Draw:
         for text, grade, fb in _rows(form, "choice_text", "choice_grade", "choice_feedback"):
             if not clean_text(text):
                 if clean_text(fb):
-                    raise sets.SetError(_("A choice has feedback but no text"))
+                    raise ServiceError("form.invalid", _("A choice has feedback but no text"))
                 continue
             choices.append(Choice(clean_text(text), _float(grade, _("A grade"), 0.0),
                                   clean_text(fb)))
         return Item(kind=kind, choices=tuple(choices), **common)
     if kind == "true_false":
         if form.get("answer") not in ("true", "false"):
-            raise sets.SetError(_("Choose whether the statement is true or false"))
+            raise ServiceError("form.invalid",
+                               _("Choose whether the statement is true or false"))
         return Item(kind=kind, answer=form.get("answer") == "true",
                     feedback_true=clean_text(form.get("feedback_true")),
                     feedback_false=clean_text(form.get("feedback_false")), **common)
@@ -402,7 +380,8 @@ def item_from_form(kind: str, form) -> Item | Draw:
     for left, right in _rows(form, "left", "right"):
         left, right = clean_text(left), clean_text(right)
         if left and not right:
-            raise sets.SetError(_("“%(left)s” has no answer on the right", left=left))
+            raise ServiceError("form.invalid",
+                               _("“%(left)s” has no answer on the right", left=left))
         if right:
             pairs.append(Pair(left, right))
     return Item(kind=kind, pairs=tuple(pairs), **common)
@@ -454,9 +433,9 @@ def add_question(set_id: int):
     try:
         entry = item_from_form(kind, request.form)
         sets.add_entry(session, current_user, set_id, entry, now=_now())
-    except sets.NotFound:
+    except NotFound:
         raise
-    except sets.SetError as exc:
+    except ServiceError as exc:
         entry = _safe_entry(kind)
         return _question_page(qset, kind if kind in (*KINDS, DRAW) else "single", entry,
                               status=400, error=translate(str(exc)))
@@ -468,7 +447,7 @@ def _safe_entry(kind: str):
     """What was typed, to show again with the error (even if it does not validate)."""
     try:
         return item_from_form(kind, request.form)
-    except sets.SetError:
+    except ServiceError:
         return None
 
 
@@ -489,9 +468,9 @@ def save_question(set_id: int, question_id: int):
     try:
         entry = item_from_form(kind, request.form)
         sets.update_entry(session, current_user, set_id, question_id, entry, now=_now())
-    except sets.NotFound:
+    except NotFound:
         raise
-    except sets.SetError as exc:
+    except ServiceError as exc:
         return _question_page(qset, kind, _safe_entry(kind), row, status=400,
                               error=translate(str(exc)))
     flash(_("Question saved (in the draft)."), "success")
@@ -573,7 +552,7 @@ def join():
     code = request.form.get("code", "")
     try:
         klass, fresh = classes.join(get_session(), current_user, code, now=_now())
-    except sets.NotFound as exc:
+    except NotFound as exc:
         return render("classes/join.html", 404, klass=None,
                       code=classes.normalize_code(code), error=translate(str(exc)))
     flash(_("You joined %(name)s.", name=klass.name) if fresh
@@ -612,7 +591,7 @@ def attempt_results(attempt_id: int):
     link, learner, staff = classes.attempt_access(session, current_user, attempt_id)
     try:
         data = quiz_service.results(session, learner, attempt_id, _now(), full=staff)
-    except quiz_service.Closed:
+    except Conflict:
         if not staff:
             return redirect(url_for("quiz.take", attempt_id=attempt_id), 303)
         return render("sets/attempt.html", r=None, learner=learner, staff=True, link=link)

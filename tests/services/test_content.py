@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import event, func, select
 
 from studyk8s.persistence.models import Card, CardState, Fact, Note, ReviewLog, User
-from studyk8s.services.content import ImportFailed, import_notes
+from studyk8s.services.content import import_notes
+from studyk8s.services.errors import ImportFailed
 
 
 def counts(session):
