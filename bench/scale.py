@@ -140,18 +140,20 @@ def time_queries(engine: Engine, now: datetime) -> dict[str, float]:
     from studyk8s.persistence.engine import make_session_factory
     from studyk8s.persistence.models import User
     from studyk8s.services import review
+    from studyk8s.services.review import queries
 
     session = make_session_factory(engine)()
+    queues = review.QueueCache()
     user = session.scalar(select(User).where(User.id == 1))
     day = review.Day.of(user, now)
-    queue = review._statements(user, session).review.limit(QUEUE_PAGE)
-    params = review._params(user, day)
+    queue = queries._statements(user, session).review.limit(QUEUE_PAGE)
+    params = queries._params(user, day)
     fns = {
         "due_queue": lambda: session.scalars(queue, params).all(),
         "next_card": lambda: review.next_card_id(session, user, now),
         "daily_counts": lambda: review.counts(session, user, now),
-        "next_view": lambda: review.next_view(session, user, now),
-        "queue_build": lambda: (review.forget_queues(), review.next_view(session, user, now)),
+        "next_view": lambda: queues.next_view(session, user, now),
+        "queue_build": lambda: (queues.clear(), queues.next_view(session, user, now)),
     }
     out = {}
     for name, fn in fns.items():

@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import cli, db, i18n
 from .config import Config
+from .services.review import QueueCache
 from .web import (
     auth,
     classes,
@@ -38,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)  # response headers, session cookies
     auth.init_app(app)  # Flask-Login, CSRF
     i18n.init_app(app)  # Flask-Babel: English and Chinese UI, template formatters
+    app.extensions["review_queues"] = QueueCache()  # learners' day queues, in this worker
 
 
 def register_blueprints(app: Flask) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..persistence.models import CardState, ReviewLog, User
 from ..srs import CardMemory, Rating, fuzz_seed
 from .errors import ServiceError
-from .review import memory_of, scheduler_fingerprint, scheduler_for
+from .scheduling import memory_of, scheduler_fingerprint, scheduler_for
 
 
 def _sqlite_path(engine: Engine) -> str:

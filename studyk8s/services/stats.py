@@ -71,7 +71,8 @@ from ..srs.stats import (
     study_day_number,
     week_start,
 )
-from .review import Counts, counts, scheduler_for
+from .review import Counts, counts
+from .scheduling import scheduler_for
 from .users import settings_of
 
 ROLLUP_VERSION = 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from ..db import get_session
@@ -17,6 +17,10 @@ bp = Blueprint("review", __name__)
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _queues() -> review.QueueCache:
+    return current_app.extensions["review_queues"]
 
 
 def _user() -> User:
@@ -34,7 +38,7 @@ def index():
 @bp.get("/api/review/next")
 @login_required
 def next_card():
-    return jsonify(review.next_view(get_session(), _user(), _now()))
+    return jsonify(_queues().next_view(get_session(), _user(), _now()))
 
 
 def _json() -> dict:
@@ -61,9 +65,9 @@ def answer():
     result = review.answer(
         session, user, card_id=_int(data, "card_id"), rating=_int(data, "rating"),
         client_id=str(data.get("client_id", "")), version=_int(data, "version"), now=now,
-        duration_ms=_int(data, "duration_ms", 0),
+        duration_ms=_int(data, "duration_ms", 0), queues=_queues(),
     )
-    return jsonify(result=result, next=review.next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now))
 
 
 @bp.post("/api/review/undo")
@@ -73,7 +77,7 @@ def undo():
     now = _now()
     user = _user()
     result = review.undo(session, user, now)
-    return jsonify(result=result, next=review.next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now))
 
 
 @bp.post("/api/review/suspend")
@@ -84,7 +88,7 @@ def suspend():
     now = _now()
     user = _user()
     result = review.suspend(session, user, _int(data, "card_id"), now)
-    return jsonify(result=result, next=review.next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now))
 
 
 @bp.get("/notes/<int:note_id>/source")

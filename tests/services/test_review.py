@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from studyk8s.persistence.models import Card, CardState, Fact, ReviewLog
 from studyk8s.services import errors, review
 from studyk8s.services.content import import_notes
+from studyk8s.services.review import queries
 from studyk8s.services.users import create_user, update_settings
 
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai
@@ -103,10 +104,10 @@ def test_siblings_are_buried_until_the_next_day(session, learner):
     siblings = session.scalars(select(Card.id).where(Card.fact_id == fact_id)).all()
     assert len(siblings) >= 2
     rate(session, learner, siblings[0], 3, NOW)
-    new_ids = set(session.scalars(review._new_q(learner, review.Day.of(learner, NOW))))
+    new_ids = set(session.scalars(queries._new_q(learner, review.Day.of(learner, NOW))))
     assert not new_ids & set(siblings[1:])
     tomorrow = NOW + timedelta(days=1)  # past the 4 am rollover in Shanghai
-    new_ids = set(session.scalars(review._new_q(learner, review.Day.of(learner, tomorrow))))
+    new_ids = set(session.scalars(queries._new_q(learner, review.Day.of(learner, tomorrow))))
     assert set(siblings[1:]) <= new_ids
 
 

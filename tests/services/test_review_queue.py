@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import random
 import uuid
-from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from sqlalchemy import update
 from studyk8s.persistence.models import Card, CardState
 from studyk8s.services import errors, review
 from studyk8s.services.content import import_notes
+from studyk8s.services.review import queue_cache
 from studyk8s.services.users import create_user, update_settings
 
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
@@ -32,16 +32,22 @@ def learner(session, notes_dir):
                        now=NOW)
 
 
-@pytest.fixture
-def workers(monkeypatch):
+_WORKERS: list = []  # [caches, index of the current one], set up for each test
+
+
+def queues() -> review.QueueCache:
+    """The current worker's queue cache."""
+    caches, current = _WORKERS
+    return caches[current]
+
+
+@pytest.fixture(autouse=True)
+def workers():
     """Two workers' queue caches; ``switch`` makes the other one current."""
-    caches = [OrderedDict(), OrderedDict()]
-    current = [0]
-    monkeypatch.setattr(review, "_QUEUES", caches[0])
+    _WORKERS[:] = [[review.QueueCache(), review.QueueCache()], 0]
 
     def switch():
-        current[0] ^= 1
-        monkeypatch.setattr(review, "_QUEUES", caches[current[0]])
+        _WORKERS[1] ^= 1
 
     return switch
 
@@ -53,7 +59,7 @@ def expected(session, user, now):
 
 
 def shown(session, user, now):
-    view = review.next_view(session, user, now)
+    view = review.next_view(session, user, now, queues())
     return view["counts"], (view["card"] or {}).get("id"), view["card"]
 
 
@@ -71,8 +77,9 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
         op = rng.choices(["answer", "undo", "suspend", "wait", "day", "limits", "retention",
                           "worker", "direct"], weights=[60, 6, 3, 12, 4, 3, 3, 8, 4])[0]
         if op == "answer" and card is not None:
-            review.answer(session, learner, card_id=card_id, rating=rng.choice([1, 2, 3, 3, 4]),
-                          client_id=uuid.uuid4().hex, version=card["version"], now=now)
+            review.answer(session, learner, queues=queues(), card_id=card_id,
+                          rating=rng.choice([1, 2, 3, 3, 4]), client_id=uuid.uuid4().hex,
+                          version=card["version"], now=now)
         elif op == "undo":
             with contextlib.suppress(errors.ServiceError):  # nothing to undo today
                 review.undo(session, learner, now)
@@ -98,17 +105,18 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
 
 def test_a_second_worker_catches_up_without_rebuilding(session, learner, workers,
                                                         monkeypatch):
-    review.next_view(session, learner, NOW)  # worker A builds
+    review.next_view(session, learner, NOW, queues())  # worker A builds
     workers()
-    review.next_view(session, learner, NOW)  # worker B builds
+    review.next_view(session, learner, NOW, queues())  # worker B builds
     for _ in range(3):  # B answers three cards
-        card = review.next_view(session, learner, NOW)["card"]
-        review.answer(session, learner, card_id=card["id"], rating=3,
+        card = review.next_view(session, learner, NOW, queues())["card"]
+        review.answer(session, learner, queues=queues(), card_id=card["id"], rating=3,
                       client_id=uuid.uuid4().hex, version=card["version"], now=NOW)
     workers()
     builds = []
-    real_build = review._build_queue
-    monkeypatch.setattr(review, "_build_queue", lambda *a: builds.append(a) or real_build(*a))
+    real_build = queue_cache._build_queue
+    monkeypatch.setattr(queue_cache, "_build_queue",
+                        lambda *a: builds.append(a) or real_build(*a))
     counts, card_id, _ = shown(session, learner, NOW)
     assert builds == []  # A applied B's three answers to its queue
     assert (counts, card_id) == expected(session, learner, NOW)
@@ -117,11 +125,11 @@ def test_a_second_worker_catches_up_without_rebuilding(session, learner, workers
 
 def test_new_content_reaches_a_cached_queue(session, learner, notes_dir):
     update_settings(session, learner, {"new_per_day": 999})
-    before = review.next_view(session, learner, NOW)["counts"]["new"]
+    before = review.next_view(session, learner, NOW, queues())["counts"]["new"]
     (notes_dir / "more.md").write_text(
         "# More\n\n## 组件\n\n- Ingress: 七层入口\n- Service: 四层负载均衡\n", encoding="utf-8")
     import_notes(session, [notes_dir], now=NOW)
-    after = review.next_view(session, learner, NOW)["counts"]["new"]
+    after = review.next_view(session, learner, NOW, queues())["counts"]["new"]
     assert after == expected(session, learner, NOW)[0]["new"]
     assert after > before
 
@@ -130,14 +138,14 @@ def test_the_database_stamps_every_write_the_queue_depends_on(session, learner):
     """The contract with migration 0006's triggers, on SQLite and PostgreSQL alike."""
     def stamp():
         epoch, seq, content, _ = session.connection().execute(
-            review._STAMP, {"uid": learner.id}).one()
+            queue_cache._STAMP, {"uid": learner.id}).one()
         session.commit()
         return epoch, seq, content
 
     epoch, seq, content = stamp()
-    card = review.next_view(session, learner, NOW)["card"]
-    review.answer(session, learner, card_id=card["id"], rating=3, client_id=uuid.uuid4().hex,
-                  version=card["version"], now=NOW)
+    card = review.next_view(session, learner, NOW, queues())["card"]
+    review.answer(session, learner, queues=queues(), card_id=card["id"], rating=3,
+                  client_id=uuid.uuid4().hex, version=card["version"], now=NOW)
     assert stamp() == (epoch, seq + review.LOG_WEIGHT + 1, content)  # one answer
     review.undo(session, learner, NOW)  # a state write and a log update: not an answer
     assert stamp() == (epoch, seq + review.LOG_WEIGHT + 3, content)

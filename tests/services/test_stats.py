@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from studyk8s.persistence.models import Card, CardState, ReviewLog, StatsDay, StatsRollup, User
 from studyk8s.services import stats
 from studyk8s.services.content import import_notes
-from studyk8s.services.review import scheduler_for
+from studyk8s.services.scheduling import scheduler_for
 from studyk8s.services.users import create_user, update_settings
 from studyk8s.srs import CardMemory, State, study_day
 from studyk8s.srs.stats import (
