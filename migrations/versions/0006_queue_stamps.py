@@ -22,6 +22,8 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
+# A literal copy of services/review/queue_cache.LOG_WEIGHT: a migration must not import app code
+# that can change after it ran. tests/services/test_review_queue.py holds the two equal.
 LOG_WEIGHT = 1 << 20
 
 _SQLITE = [

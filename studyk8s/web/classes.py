@@ -13,7 +13,9 @@ from ..services import classes, sets
 from ..services.errors import ServiceError
 from ..services.stats import section_mastery
 from ..sets.analysis import FLAG_BELOW
-from .sets import _download, _now, instructors, parse_local, render
+from .responses import download
+from .sets import instructors, parse_local, render
+from .sets.common import _now
 
 bp = Blueprint("classes", __name__)
 
@@ -153,5 +155,5 @@ def _assignment_csv(assignment_id: int, make_csv, what: str):
     session = get_session()
     _a, klass, qset = classes.get_assignment(session, current_user, assignment_id)
     body = make_csv(session, current_user, assignment_id, _now())
-    return _download(body, f"{sets.slugify(klass.name)}-{qset.name}-{what}.csv",
+    return download(body, f"{sets.slugify(klass.name)}-{qset.name}-{what}.csv",
                      "text/csv; charset=utf-8")

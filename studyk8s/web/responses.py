@@ -3,9 +3,10 @@ send the browser (only to this site), and files sent with ``flask.send_file``.""
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import Response, request, send_file
 
 
 def safe_next(target: str | None) -> str | None:
@@ -31,3 +32,13 @@ def back(default: str) -> str:
     if target.startswith(request.host_url):
         target = "/" + target[len(request.host_url):]
     return safe_next(target) or default
+
+
+def download(body: str | bytes, filename: str, mimetype: str) -> Response:
+    """``body`` as a file to save (``flask.send_file``: an attachment named ``filename``,
+    non-ASCII names included), never cached."""
+    data = body.encode() if isinstance(body, str) else body
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=filename, etag=False, conditional=False, max_age=None)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,41 +1,29 @@
-"""Quiz-set pages: authoring for instructors (sets, questions, facts → questions, draws,
-preview, publish, GIFT/YAML import and export), learners' assigned sets and set results,
-and deck export/import (Anki, CSV). Views only translate HTTP ↔ services.
-
-Uploads are size-limited; a bad file is answered with a 400 page naming file and line, and
-nothing is written. "Not yours" and "does not exist" are both a 404.
-"""
+"""Authoring, for instructors: sets (list, create, upload), one set (settings, publish,
+preview, export, import into it), its questions (forms, order), and questions from facts."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
-    Response,
     abort,
     flash,
     redirect,
-    render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
-from ..db import get_session
-from ..i18n import fmt_datetime, translate
-from ..persistence.models import Assignment, Note, StudyClass
-from ..render import to_html
-from ..services import classes, interop, sets
-from ..services import quiz as quiz_service
-from ..services.errors import Conflict, ImportFailed, NotFound, ServiceError
-from ..sets.model import (
+from ...db import get_session
+from ...i18n import translate
+from ...persistence.models import Assignment, Note, StudyClass
+from ...services import classes, interop, sets
+from ...services import quiz as quiz_service
+from ...services.errors import NotFound, ServiceError
+from ...sets.model import (
     DRAW,
     GRADING,
     KINDS,
@@ -48,122 +36,17 @@ from ..sets.model import (
     Settings,
     clean_text,
 )
-from .auth import role_required
-from .responses import back
-
-bp = Blueprint("sets", __name__)
-instructors = role_required("instructor", "admin")
-
-MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
-                 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
-GRADE_OPTIONS = (*MOODLE_GRADES, *(-g for g in reversed(MOODLE_GRADES) if g))
-KIND_LABELS = {"single": _l("Single choice"), "multiple": _l("Multiple choice (several right)"),
-               "true_false": _l("True / false"), "matching": _l("Matching"),
-               "typed": _l("Short answer (typed)")}
-GRADING_LABELS = {"highest": _l("Highest grade"), "last": _l("Last attempt"),
-                  "average": _l("Average grade"), "first": _l("First attempt")}
-REVIEW_LABELS = {"after_submit": _l("Right after each attempt"),
-                 "after_close": _l("After the assignment closes"),
-                 "never": _l("Never (score only)")}
-STATE_LABELS = {"open": _l("open"), "closed": _l("closed"), "upcoming": _l("upcoming"),
-                "draft": _l("Draft"), "published": _l("Published"),
-                "changed": _l("Published · unpublished changes")}
-BLANK_ROWS = 3
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-@bp.app_template_filter("set_md")
-def _markdown(text: str) -> str:
-    """Instructor-authored Markdown, rendered and sanitised (nh3)."""
-    from markupsafe import Markup
-
-    return Markup(to_html(text or ""))
-
-
-@bp.app_template_global("assigned_sets")
-def _assigned_sets() -> dict[str, Any]:
-    """For the home page: the learner's assigned sets and classes (empty when logged out)."""
-    if not current_user.is_authenticated:
-        return {"sets": [], "classes": []}
-    session = get_session()
-    return {"sets": classes.assigned_sets(session, current_user, _now()),
-            "classes": classes.my_classes(session, current_user)}
-
-
-@bp.app_template_global("localtime_assigned")
-def local(value: datetime | str | None, fmt: str | None = None) -> str:
-    """A date and time in the user's zone: the UI language's way, or ``fmt`` (the value of a
-    datetime-local field, which is always ISO)."""
-    if not value:
-        return ""
-    if fmt is None:
-        return fmt_datetime(value)
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    try:
-        zone = ZoneInfo(getattr(current_user, "timezone", None) or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return value.astimezone(zone).strftime(fmt)
-
-
-def parse_local(text: str | None, label: str) -> datetime | None:
-    """A datetime-local field, in the user's time zone, as an aware UTC datetime."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        naive = datetime.fromisoformat(text)
-    except ValueError:
-        raise ServiceError("form.invalid", _("%(label)s: write a date and time like "
-                                             "2026-03-01T09:00", label=label)) from None
-    try:
-        zone = ZoneInfo(current_user.timezone or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return naive.replace(tzinfo=zone).astimezone(UTC) if naive.tzinfo is None else naive
-
-
-def _context() -> dict[str, Any]:
-    return {"localtime": local, "kind_labels": KIND_LABELS, "grading_labels": GRADING_LABELS,
-            "review_labels": REVIEW_LABELS, "state_labels": STATE_LABELS}
-
-
-def render(template: str, status: int = 200, **kw: Any):
-    return render_template(template, **_context(), **kw), status
-
-
-def _back(default: str) -> str:
-    return back(default)
-
-
-def _upload(field: str = "file", limit: int = interop.MAX_UPLOAD) -> tuple[bytes, str]:
-    """The uploaded file, read up to ``limit`` bytes (more: refused, nothing written)."""
-    f = request.files.get(field)
-    if f is None or not f.filename:
-        raise ServiceError("form.invalid", _("Choose a file to upload"))
-    data = f.stream.read(limit + 1)
-    name = f.filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
-    if len(data) > limit:
-        from ..notes.model import Problem
-
-        raise ImportFailed([Problem(name, 1, f"file is over the limit of {limit} bytes",
-                                         "error")])
-    return data, name
-
-
-def _download(body: str | bytes, filename: str, mimetype: str) -> Response:
-    from urllib.parse import quote
-
-    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
-                               f"filename*=UTF-8''{quote(filename)}",
-        "Cache-Control": "no-store"})
-
+from ..responses import download
+from .common import (
+    BLANK_ROWS,
+    GRADE_OPTIONS,
+    KIND_LABELS,
+    _now,
+    bp,
+    instructors,
+    render,
+    upload_file,
+)
 
 # --- sets: list, create, upload ----------------------------------------------------------------
 
@@ -189,7 +72,7 @@ def create():
 @instructors
 def upload():
     """A GIFT or YAML file becomes a new set."""
-    data, name = _upload()
+    data, name = upload_file()
     session = get_session()
     if name.lower().endswith((".yaml", ".yml")):
         qset = interop.import_yaml(session, current_user, data, name, now=_now())
@@ -293,7 +176,7 @@ def export_gift(set_id: int):
     session = get_session()
     qset = sets.get_set(session, current_user, set_id)
     text = interop.export_gift(session, qset, now=_now())
-    return _download(text, f"{qset.name}.gift.txt", "text/plain; charset=utf-8")
+    return download(text, f"{qset.name}.gift.txt", "text/plain; charset=utf-8")
 
 
 @bp.get("/sets/<int:set_id>/export.yaml")
@@ -301,7 +184,7 @@ def export_gift(set_id: int):
 def export_yaml(set_id: int):
     session = get_session()
     qset = sets.get_set(session, current_user, set_id)
-    return _download(interop.export_yaml(session, qset), f"{qset.name}.yaml",
+    return download(interop.export_yaml(session, qset), f"{qset.name}.yaml",
                      "application/yaml; charset=utf-8")
 
 
@@ -309,7 +192,7 @@ def export_yaml(set_id: int):
 @instructors
 def import_into(set_id: int):
     sets.get_set(get_session(), current_user, set_id)
-    data, name = _upload()
+    data, name = upload_file()
     _set, n = interop.import_gift(get_session(), current_user, data, name, now=_now(),
                                set_id=set_id, replace=request.form.get("mode") == "replace")
     flash(ngettext("Imported %(num)d question from %(name)s.",
@@ -533,114 +416,3 @@ def add_facts(set_id: int):
                 kind=KIND_LABELS.get(request.form.get("kind", ""), ""),
                 facts=", ".join(failed)), "error")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
-
-
-# --- learners: joining, assigned sets, attempts ------------------------------------------------
-
-
-@bp.get("/join/<code>")
-@login_required
-def join_page(code: str):
-    klass = classes.class_for_code(get_session(), code)
-    return render("classes/join.html", 200 if klass else 404, klass=klass,
-                  code=classes.normalize_code(code))
-
-
-@bp.post("/join")
-@login_required
-def join():
-    code = request.form.get("code", "")
-    try:
-        klass, fresh = classes.join(get_session(), current_user, code, now=_now())
-    except NotFound as exc:
-        return render("classes/join.html", 404, klass=None,
-                      code=classes.normalize_code(code), error=translate(str(exc)))
-    flash(_("You joined %(name)s.", name=klass.name) if fresh
-          else _("You are already in %(name)s.", name=klass.name), "success")
-    return redirect(url_for("home.index") + "#assigned", 303)
-
-
-@bp.post("/classes/<int:class_id>/leave")
-@login_required
-def leave(class_id: int):
-    classes.leave(get_session(), current_user, class_id)
-    flash(_("You left the class."), "success")
-    return redirect(url_for("home.index"), 303)
-
-
-@bp.get("/assigned/<int:assignment_id>")
-@login_required
-def assigned(assignment_id: int):
-    view = classes.learner_view(get_session(), current_user, assignment_id, _now())
-    return render("sets/assigned.html", a=view)
-
-
-@bp.post("/assigned/<int:assignment_id>/start")
-@login_required
-def start(assignment_id: int):
-    attempt = classes.start(get_session(), current_user, assignment_id, now=_now())
-    return redirect(url_for("quiz.take", attempt_id=attempt.id), 303)
-
-
-@bp.get("/set-attempts/<int:attempt_id>")
-@login_required
-def attempt_results(attempt_id: int):
-    """A set attempt's results: the learner's own (their set's review setting applies), or
-    a learner's attempt for their instructor (everything)."""
-    session = get_session()
-    link, learner, staff = classes.attempt_access(session, current_user, attempt_id)
-    try:
-        data = quiz_service.results(session, learner, attempt_id, _now(), full=staff)
-    except Conflict:
-        if not staff:
-            return redirect(url_for("quiz.take", attempt_id=attempt_id), 303)
-        return render("sets/attempt.html", r=None, learner=learner, staff=True, link=link)
-    return render("sets/attempt.html", r=data, learner=learner, staff=staff, link=link)
-
-
-# --- decks: Anki and CSV -----------------------------------------------------------------------
-
-
-@bp.get("/decks/export")
-@login_required
-def decks():
-    from ..services.decks import list_decks
-
-    return render("sets/decks.html", decks=list_decks(get_session()),
-                  can_import=sets.is_author(current_user))
-
-
-def _deck(note_id: int):
-    note = get_session().get(Note, note_id)
-    if note is None or note.retired_at is not None:
-        abort(404)
-    return note
-
-
-@bp.get("/decks/<int:note_id>/export.apkg")
-@login_required
-def deck_apkg(note_id: int):
-    note = _deck(note_id)
-    data = interop.export_apkg(get_session(), [note], now=_now())
-    return _download(data, f"{sets.slugify(note.title or note.path)}.apkg",
-                     "application/octet-stream")
-
-
-@bp.get("/decks/<int:note_id>/export.csv")
-@login_required
-def deck_csv(note_id: int):
-    note = _deck(note_id)
-    return _download(interop.export_cards_csv(get_session(), [note]),
-                     f"{sets.slugify(note.title or note.path)}.csv", "text/csv; charset=utf-8")
-
-
-@bp.post("/decks/import")
-@instructors
-def decks_import():
-    from ..sets.csvio import MAX_FILE_BYTES
-
-    data, name = _upload(limit=MAX_FILE_BYTES)
-    report = interop.import_cards_csv(get_session(), data, name, now=_now(),
-                                      deck=request.form.get("deck", "").strip())
-    flash(_("Imported %(name)s: %(summary)s.", name=name, summary=report.summary()), "success")
-    return redirect(url_for("sets.decks"), 303)
