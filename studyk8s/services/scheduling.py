@@ -9,23 +9,19 @@ from typing import Any
 
 from ..persistence.models import CardState, User
 from ..srs import CardMemory, Scheduler, SchedulerConfig, State
-from .users import settings_of
+from .users import StudySettings
 
 
-def _scheduler_key(user: User) -> tuple:
-    settings = settings_of(user)
-    params = tuple(settings["parameters"]) if settings.get("parameters") else None
-    return params, float(settings["desired_retention"]), user.timezone
+def scheduler_for(user: User, settings: StudySettings | None = None) -> Scheduler:
+    """The learner's scheduler (``settings``, when the caller has read them already)."""
+    return _scheduler(*(settings or StudySettings.of(user)).scheduler_key)
 
 
-def scheduler_for(user: User) -> Scheduler:
-    return _scheduler(*_scheduler_key(user))
-
-
-def scheduler_fingerprint(user: User) -> str:
+def scheduler_fingerprint(user: User, settings: StudySettings | None = None) -> str:
     """Short id of the settings that shape scheduling, stored with each review so `flask db
     check` knows which reviews a replay with today's settings must reproduce exactly."""
-    return hashlib.blake2b(repr(_scheduler_key(user)).encode(), digest_size=6).hexdigest()
+    key = (settings or StudySettings.of(user)).scheduler_key
+    return hashlib.blake2b(repr(key).encode(), digest_size=6).hexdigest()
 
 
 @lru_cache(maxsize=256)

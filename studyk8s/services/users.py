@@ -11,6 +11,7 @@ import math
 import re
 import secrets
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -233,6 +234,49 @@ def settings_of(user: User) -> dict[str, Any]:
     """The learner's settings: the defaults overlaid with what they changed (a fresh dict)."""
     merged = {**DEFAULT_SETTINGS, **(user.settings or {})}
     return {k: list(v) if isinstance(v, list) else v for k, v in merged.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class StudySettings:
+    """What shapes a learner's study, read once from ``User.settings`` (a free JSON dict) into
+    typed values, then passed down: the web builds one per request (``of``)."""
+
+    desired_retention: float
+    new_per_day: int
+    reviews_per_day: int
+    decks: tuple[int, ...] | None  # None: every deck
+    card_kinds: tuple[str, ...] | None  # None: every kind
+    parameters: tuple[float, ...] | None  # None: FSRS-6 defaults
+    timezone: str
+
+    @classmethod
+    def of(cls, user: User) -> StudySettings:
+        merged = {**DEFAULT_SETTINGS, **(user.settings or {})}
+        decks, kinds, params = merged["decks"], merged["card_kinds"], merged["parameters"]
+        return cls(
+            desired_retention=float(merged["desired_retention"]),
+            new_per_day=merged["new_per_day"],
+            reviews_per_day=merged["reviews_per_day"],
+            decks=tuple(decks) if decks else None,
+            card_kinds=tuple(kinds) if kinds else None,
+            parameters=tuple(params) if params else None,
+            timezone=user.timezone,
+        )
+
+    @property
+    def selection(self) -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
+        """(decks, card kinds) the learner studies; None for all."""
+        return self.decks, self.card_kinds
+
+    @property
+    def scoped(self) -> bool:
+        """Settings restrict the decks or the card kinds."""
+        return bool(self.decks or self.card_kinds)
+
+    @property
+    def scheduler_key(self) -> tuple:
+        """What picks the learner's scheduler: parameters, retention, time zone."""
+        return self.parameters, self.desired_retention, self.timezone
 
 
 def update_settings(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from ..db import get_session
 from ..persistence.models import User
 from ..services import review
 from ..services.errors import ServiceError
+from ..services.users import StudySettings
 
 bp = Blueprint("review", __name__)
 
@@ -21,6 +22,13 @@ def _now() -> datetime:
 
 def _queues() -> review.QueueCache:
     return current_app.extensions["review_queues"]
+
+
+def _settings(user: User) -> StudySettings:
+    """The learner's study settings, read once per request and passed down."""
+    if "study_settings" not in g:
+        g.study_settings = StudySettings.of(user)
+    return g.study_settings
 
 
 def _user() -> User:
@@ -38,7 +46,8 @@ def index():
 @bp.get("/api/review/next")
 @login_required
 def next_card():
-    return jsonify(_queues().next_view(get_session(), _user(), _now()))
+    user = _user()
+    return jsonify(_queues().next_view(get_session(), user, _now(), _settings(user)))
 
 
 def _json() -> dict:
@@ -65,9 +74,9 @@ def answer():
     result = review.answer(
         session, user, card_id=_int(data, "card_id"), rating=_int(data, "rating"),
         client_id=str(data.get("client_id", "")), version=_int(data, "version"), now=now,
-        duration_ms=_int(data, "duration_ms", 0), queues=_queues(),
+        duration_ms=_int(data, "duration_ms", 0), queues=_queues(), settings=_settings(user),
     )
-    return jsonify(result=result, next=_queues().next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
 
 
 @bp.post("/api/review/undo")
@@ -77,7 +86,7 @@ def undo():
     now = _now()
     user = _user()
     result = review.undo(session, user, now)
-    return jsonify(result=result, next=_queues().next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
 
 
 @bp.post("/api/review/suspend")
@@ -88,7 +97,7 @@ def suspend():
     now = _now()
     user = _user()
     result = review.suspend(session, user, _int(data, "card_id"), now)
-    return jsonify(result=result, next=_queues().next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
 
 
 @bp.get("/notes/<int:note_id>/source")

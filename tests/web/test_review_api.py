@@ -89,3 +89,18 @@ def test_json_calls_need_the_csrf_header(app, learner_client):
     r = learner_client.post("/api/review/undo", json={}, headers={"X-CSRFToken": token})
     assert r.status_code == 400 and r.get_json()["error"] == "nothing to undo"
 
+
+
+def test_an_answer_reads_the_study_settings_once(learner_client, monkeypatch):
+    """``User.settings`` becomes one typed ``StudySettings`` per request, passed down the
+    floors: answering and showing the next card do not read the JSON again."""
+    from studyk8s.services.users import StudySettings
+
+    card = learner_client.get("/api/review/next").get_json()["card"]
+    reads = []
+    real = StudySettings.of.__func__
+    monkeypatch.setattr(StudySettings, "of",
+                        classmethod(lambda cls, user: reads.append(user.id) or real(cls, user)))
+    r = answer(learner_client, card, 3, "a1b2c3d4-0100")
+    assert r.status_code == 200 and r.get_json()["next"]["card"]
+    assert len(reads) == 1

@@ -20,6 +20,7 @@ from ...srs import CardMemory, Rating, format_interval, fuzz_seed
 from ...srs.queue import Change
 from ..errors import Conflict, NotFound, ServiceError
 from ..scheduling import scheduler_fingerprint, scheduler_for
+from ..users import StudySettings
 from .cards import _STATE_COLUMNS, _memory_of_row
 from .queries import _UID, Day, _state_join
 from .queue_cache import _STAMP, QueueCache, _in_selection
@@ -81,7 +82,8 @@ _INSERT_LOG = insert(_LOG)
 
 def answer(session: Session, user: User, *, card_id: int, rating: int, client_id: str,
            version: int, now: datetime, duration_ms: int = 0,
-           queues: QueueCache | None = None) -> dict[str, Any]:
+           queues: QueueCache | None = None,
+           settings: StudySettings | None = None) -> dict[str, Any]:
     """Record one rating. Same ``client_id`` again → the first result; stale ``version`` →
     Conflict and nothing written.
 
@@ -89,6 +91,7 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
     the id is taken, which the log's unique index reports): an accepted answer always moves
     the card's version, so a retry of it can never pass the version check.
     """
+    settings = settings or StudySettings.of(user)
     client_id = _check_client_id(client_id)
     try:
         rating = Rating(int(rating))
@@ -121,7 +124,7 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                     return done  # a retry of an answer already saved: nothing written
                 raise problem
             before = _memory_of_row(row)
-            outcome = scheduler_for(user).review(before, rating, now,
+            outcome = scheduler_for(user, settings).review(before, rating, now,
                                                  seed=fuzz_seed(card_id, before.reps))
             after = outcome.memory
             fields = {**_memory_fields(after), "version": current + 1}
@@ -140,7 +143,7 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                         session.identity_key(CardState, row.state_id))) is not None:
                     session.expire(stale)  # an ORM copy loaded earlier in this session
             state_after = {**after.to_dict(), "version": current + 1, "leech": outcome.leech,
-                           "cfg": scheduler_fingerprint(user)}
+                           "cfg": scheduler_fingerprint(user, settings)}
             inserted = conn.execute(_INSERT_LOG, {
                 "user_id": user.id, "card_id": card_id, "client_id": client_id,
                 "rating": int(rating), "reviewed_at": now,
@@ -154,9 +157,9 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                                 duplicate=False)
             stamp = conn.execute(_STAMP, {"uid": user.id}).one()  # ours: our row is locked
         if queues is not None:
-            queues.own_answer(user, now, stamp, review_id, Change(
+            queues.own_answer(user, settings, now, stamp, review_id, Change(
                 card_id=card_id, fact_id=row.fact_id, state=int(after.state), due=after.due,
-                suspended=outcome.leech, selected=_in_selection(user, row.note_id, row.kind),
+                suspended=outcome.leech, selected=_in_selection(settings, row.note_id, row.kind),
                 reviewed_today=True, counted_as=int(before.state)))
         return result
     except IntegrityError:  # the same client id twice (a retry), or a concurrent first answer

@@ -13,6 +13,7 @@ from ...persistence.models import Card, CardState, Note, User
 from ...srs import CardMemory, State, format_interval, fuzz_seed
 from ..errors import NotFound
 from ..scheduling import memory_of, scheduler_for
+from ..users import StudySettings
 from .queries import _state_join
 
 STATE_NAMES = {State.NEW: "new", State.LEARNING: "learning", State.REVIEW: "review",
@@ -37,9 +38,12 @@ def _memory_of_row(row) -> CardMemory:
     return memory_of(row if row.state_id is not None else None)
 
 
-def card_view(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
+def card_view(session: Session, user: User, card_id: int, now: datetime,
+              settings: StudySettings | None = None) -> dict[str, Any]:
     """What the review page needs to show one card, with each button's interval."""
-    return _with_intervals(user, *_card_parts(session.connection(), user, card_id), now)
+    settings = settings or StudySettings.of(user)
+    return _with_intervals(user, settings, *_card_parts(session.connection(), user, card_id),
+                           now)
 
 
 def _card_parts(conn, user: User, card_id: int) -> tuple[dict[str, Any], CardMemory]:
@@ -69,9 +73,10 @@ def _card_parts(conn, user: User, card_id: int) -> tuple[dict[str, Any], CardMem
     }, memory
 
 
-def _with_intervals(user: User, parts: dict[str, Any], memory: CardMemory,
+def _with_intervals(user: User, settings: StudySettings, parts: dict[str, Any],
+                    memory: CardMemory,
                     now: datetime) -> dict[str, Any]:
-    intervals = scheduler_for(user).preview(memory, now,
+    intervals = scheduler_for(user, settings).preview(memory, now,
                                             seed=fuzz_seed(parts["id"], memory.reps))
     return {**parts,
             "intervals": {str(int(r)): format_interval(iv) for r, iv in intervals.items()}}

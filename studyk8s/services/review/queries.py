@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ...persistence.models import Card, CardState, Note, ReviewLog, User
 from ...srs import State, day_start, next_day_start
-from ..users import settings_of
+from ..users import StudySettings
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: show learning cards this early when idle
 
@@ -58,17 +58,6 @@ _DAY_END = bindparam("day_end")
 _UNTIL = bindparam("until")
 _CAP = bindparam("cap", type_=Integer)
 _UPTO = bindparam("upto", type_=Integer)
-
-
-def _selection(user: User) -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
-    settings = settings_of(user)
-    decks, kinds = settings.get("decks"), settings.get("card_kinds")
-    return (tuple(decks) if decks else None), (tuple(kinds) if kinds else None)
-
-
-def _selected_cards(user: User):
-    """Active cards in the decks and kinds the learner chose to study."""
-    return _selected(*_selection(user))
 
 
 def _selected(decks: tuple[int, ...] | None, kinds: tuple[str, ...] | None, active=None):
@@ -234,47 +223,49 @@ def _queue_statements(dialect: str, decks: tuple[int, ...] | None,
     )
 
 
-def _statements(user: User, session: Session | None = None) -> _Statements:
+def _statements(settings: StudySettings, session: Session | None = None) -> _Statements:
     """The statements for the learner's selection, planned for the session's database (any
     variant gives the same rows)."""
     dialect = session.get_bind().dialect.name if session is not None else ""
-    return _queue_statements(dialect, *_selection(user))
+    return _queue_statements(dialect, *settings.selection)
 
 
 def _params(user: User, day: Day, **more) -> dict[str, Any]:
     return {"uid": user.id, "day_start": day.start, "day_end": day.end, **more}
 
 
-def _limits_left(session: Session, user: User, day: Day) -> tuple[int, int]:
+def _limits_left(session: Session, user: User, settings: StudySettings,
+                 day: Day) -> tuple[int, int]:
     """(new cards, reviews) the daily limits still allow: one aggregate over today's rows."""
-    return _left(user, session.execute(_statements(user, session).done_today,
-                                       _params(user, day)).one())
+    return _left(settings, session.execute(_statements(settings, session).done_today,
+                                           _params(user, day)).one())
 
 
-def _left(user: User, done: tuple[int | None, int | None]) -> tuple[int, int]:
+def _left(settings: StudySettings, done: tuple[int | None, int | None]) -> tuple[int, int]:
     """What the limits allow after ``done`` (new cards introduced, review cards answered)."""
-    settings = settings_of(user)
     new_done, review_done = (int(n or 0) for n in done)
-    return (max(0, settings["new_per_day"] - new_done),
-            max(0, settings["reviews_per_day"] - review_done))
+    return (max(0, settings.new_per_day - new_done),
+            max(0, settings.reviews_per_day - review_done))
 
 
 def _learning_q(user: User, until: datetime):
-    return _statements(user).learning.params(uid=user.id, until=until)
+    return _statements(StudySettings.of(user)).learning.params(uid=user.id, until=until)
 
 
 def _review_q(user: User, day: Day):
-    return _statements(user).review.params(**_params(user, day))
+    return _statements(StudySettings.of(user)).review.params(**_params(user, day))
 
 
 def _new_q(user: User, day: Day):
-    return _statements(user).new.params(**_params(user, day))
+    return _statements(StudySettings.of(user)).new.params(**_params(user, day))
 
 
-def counts(session: Session, user: User, now: datetime) -> Counts:
+def counts(session: Session, user: User, now: datetime,
+           settings: StudySettings | None = None) -> Counts:
+    settings = settings or StudySettings.of(user)
     day = Day.of(user, now)
-    new_left, review_left = _limits_left(session, user, day)
-    q, p = _statements(user, session), _params(user, day)
+    new_left, review_left = _limits_left(session, user, settings, day)
+    q, p = _statements(settings, session), _params(user, day)
     return Counts(  # a cap of 0 counts 0: no query
         new=session.scalar(q.new_count, {**p, "cap": new_left}) if new_left else 0,
         learning=session.scalar(q.learning_count, {**p, "until": day.end}),
@@ -282,12 +273,14 @@ def counts(session: Session, user: User, now: datetime) -> Counts:
     )
 
 
-def next_card_id(session: Session, user: User, now: datetime) -> int | None:
+def next_card_id(session: Session, user: User, now: datetime,
+                 settings: StudySettings | None = None) -> int | None:
     """Anki's order: learning cards that are due, then reviews, then new cards, then learning
     cards due within the learn-ahead window."""
+    settings = settings or StudySettings.of(user)
     day = Day.of(user, now)
-    new_left, review_left = _limits_left(session, user, day)
-    q, p = _statements(user, session), _params(user, day)
+    new_left, review_left = _limits_left(session, user, settings, day)
+    q, p = _statements(settings, session), _params(user, day)
     steps: list[tuple[Any, dict[str, Any]]] = [(q.first_learning, {**p, "until": now})]
     if review_left:
         steps.append((q.first_review, p))
@@ -301,13 +294,14 @@ def next_card_id(session: Session, user: User, now: datetime) -> int | None:
     return None
 
 
-def tomorrow_count(session: Session, user: User, now: datetime) -> int:
+def tomorrow_count(session: Session, user: User, now: datetime,
+                   settings: StudySettings | None = None) -> int:
     """Cards due by the end of tomorrow's study day, plus tomorrow's new-card allowance."""
+    settings = settings or StudySettings.of(user)
     day = Day.of(user, now)
     end = next_day_start(day.end + timedelta(hours=1), user.timezone)
-    q = _statements(user, session)
+    q = _statements(settings, session)
     due = session.scalar(q.started_due, {"uid": user.id, "until": end}) or 0
-    settings = settings_of(user)
     tomorrow = Day(day.end, day.end, end)
-    new = session.scalar(q.new_count, _params(user, tomorrow, cap=settings["new_per_day"]))
+    new = session.scalar(q.new_count, _params(user, tomorrow, cap=settings.new_per_day))
     return due + (new or 0)

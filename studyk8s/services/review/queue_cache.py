@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from ...persistence.models import Card, CardState, QueueContent, ReviewLog, User
 from ...srs import State
 from ...srs.queue import Change, DayQueue
-from ..scheduling import _scheduler_key
-from ..users import settings_of
+from ..users import StudySettings
 from .cards import _card_parts, _with_intervals
 from .queries import (
     _UID,
@@ -26,7 +25,6 @@ from .queries import (
     _left,
     _params,
     _queue_statements,
-    _selection,
     tomorrow_count,
 )
 
@@ -71,17 +69,16 @@ class _Cached:
     shown: tuple | None = None  # ((seq, card id, scheduler), view) of the card last shown
 
 
-def _queue_key(user: User, day: Day, epoch: int, content: int | None) -> tuple:
-    settings = settings_of(user)
-    return (epoch, content, day.start, day.end, _selection(user), settings["new_per_day"],
-            settings["reviews_per_day"])
+def _queue_key(settings: StudySettings, day: Day, epoch: int, content: int | None) -> tuple:
+    return (epoch, content, day.start, day.end, settings.selection, settings.new_per_day,
+            settings.reviews_per_day)
 
 
-def _build_queue(conn, user: User, day: Day, upto: int) -> DayQueue:
+def _build_queue(conn, user: User, settings: StudySettings, day: Day, upto: int) -> DayQueue:
     """Read the day's queue: today's counts up to log row ``upto``, the learning cards, and the
     first reviews and new cards the limits allow (plus a margin)."""
-    q, p = _queue_statements(conn.dialect.name, *_selection(user)), _params(user, day, upto=upto)
-    new_left, review_left = _left(user, conn.execute(q.done_upto, p).one())
+    q, p = _queue_statements(conn.dialect.name, *settings.selection), _params(user, day, upto=upto)
+    new_left, review_left = _left(settings, conn.execute(q.done_upto, p).one())
 
     def capped(stmt, left):
         if not left:
@@ -98,7 +95,8 @@ def _build_queue(conn, user: User, day: Day, upto: int) -> DayQueue:
         reviewed_today=conn.execute(q.reviewed_today, p).all())
 
 
-def _catch_up(conn, user: User, day: Day, cached: _Cached, seq: int, last_log: int) -> bool:
+def _catch_up(conn, user: User, settings: StudySettings, day: Day, cached: _Cached, seq: int,
+              last_log: int) -> bool:
     """Apply the answers given since the queue was read; False if more than answers
     happened (the caller rebuilds)."""
     rows = conn.execute(_CHANGES, {"uid": user.id, "after": cached.last_log,
@@ -112,15 +110,15 @@ def _catch_up(conn, user: User, day: Day, cached: _Cached, seq: int, last_log: i
         cached.queue.apply(Change(
             card_id=card_id, fact_id=fact_id, state=int(State.NEW if state is None else state),
             due=due, suspended=bool(suspended),
-            selected=retired_at is None and _in_selection(user, note_id, kind),
+            selected=retired_at is None and _in_selection(settings, note_id, kind),
             reviewed_today=today,
             counted_as=before if today and not imported else None))
     cached.seq, cached.last_log = seq, last_log
     return True
 
 
-def _in_selection(user: User, note_id: int, kind: str) -> bool:
-    decks, kinds = _selection(user)
+def _in_selection(settings: StudySettings, note_id: int, kind: str) -> bool:
+    decks, kinds = settings.selection
     return (not decks or note_id in decks) and (not kinds or kind in kinds)
 
 
@@ -139,7 +137,8 @@ class QueueCache:
         with self._lock:
             self._queues.clear()
 
-    def next_view(self, session: Session, user: User, now: datetime) -> dict[str, Any]:
+    def next_view(self, session: Session, user: User, now: datetime,
+                  settings: StudySettings | None = None) -> dict[str, Any]:
         """The counts and the next card, from the learner's queue kept in memory, so a step
         reads one small row (and the card) instead of scanning the collection.
 
@@ -147,45 +146,48 @@ class QueueCache:
         same stamp, study day and scheduler settings), it is shown as it was. Its intervals
         depend on the time only through the study day (``Scheduler.review`` counts whole
         study days)."""
+        settings = settings or StudySettings.of(user)
         day = Day.of(user, now)
         conn = session.connection()
         with self._lock:
-            cached = self._day_queue(conn, user, day)
+            cached = self._day_queue(conn, user, settings, day)
             new, learning, review = cached.queue.counts()
             card_id = cached.queue.next_card(now, now + LEARN_AHEAD)
-            seen = cached.seq, card_id, _scheduler_key(user)
+            seen = cached.seq, card_id, settings.scheduler_key
             shown = cached.shown[1] if cached.shown and cached.shown[0] == seen else None
         view: dict[str, Any] = {"counts": {"new": new, "learning": learning, "review": review}}
         if card_id is None:
             view["card"] = None
-            view["tomorrow"] = tomorrow_count(session, user, now)
+            view["tomorrow"] = tomorrow_count(session, user, now, settings)
             return view
         if shown is None:
-            shown = _with_intervals(user, *_card_parts(conn, user, card_id), now)
+            shown = _with_intervals(user, settings, *_card_parts(conn, user, card_id), now)
             with self._lock:
                 cached.shown = seen, shown
         view["card"] = dict(shown)
         return view
 
-    def _day_queue(self, conn, user: User, day: Day) -> _Cached:
+    def _day_queue(self, conn, user: User, settings: StudySettings, day: Day) -> _Cached:
         """The learner's queue for ``day``: the cached one, caught up, or a new one."""
         epoch, seq, content, last_log = conn.execute(_STAMP, {"uid": user.id}).one()
-        key = _queue_key(user, day, epoch, content)
+        key = _queue_key(settings, day, epoch, content)
         last_log = last_log or 0
         cached = self._queues.get(user.id)
         if cached is None or cached.key != key or (
-                cached.seq != seq and not _catch_up(conn, user, day, cached, seq, last_log)):
-            cached = _Cached(key, seq, last_log, _build_queue(conn, user, day, last_log))
+                cached.seq != seq
+                and not _catch_up(conn, user, settings, day, cached, seq, last_log)):
+            cached = _Cached(key, seq, last_log,
+                             _build_queue(conn, user, settings, day, last_log))
         self._queues[user.id] = cached
         self._queues.move_to_end(user.id)
         while len(self._queues) > self.size:
             self._queues.popitem(last=False)
         if cached.queue.needs_rebuild():
-            cached.queue = _build_queue(conn, user, day, last_log)
+            cached.queue = _build_queue(conn, user, settings, day, last_log)
         return cached
 
-    def own_answer(self, user: User, now: datetime, stamp, review_id: int,
-                   change: Change) -> None:
+    def own_answer(self, user: User, settings: StudySettings, now: datetime, stamp,
+                   review_id: int, change: Change) -> None:
         """Move the answered card in this worker's queue, if the queue was current up to
         this answer (the stamp moved by exactly one answer): the next view then needs no
         catch-up."""
@@ -193,14 +195,15 @@ class QueueCache:
         day = Day.of(user, now)
         with self._lock:
             cached = self._queues.get(user.id)
-            if (cached is None or cached.key != _queue_key(user, day, epoch, content)
+            if (cached is None or cached.key != _queue_key(settings, day, epoch, content)
                     or cached.seq + LOG_WEIGHT + 1 != seq or cached.last_log >= review_id):
                 return
             cached.queue.apply(change)
             cached.seq, cached.last_log = seq, last_log
 
 
-def next_view(session: Session, user: User, now: datetime,
-              queues: QueueCache | None = None) -> dict[str, Any]:
+def next_view(session: Session, user: User, now: datetime, queues: QueueCache | None = None,
+              settings: StudySettings | None = None) -> dict[str, Any]:
     """``queues.next_view``; without a cache, from a queue built for this call alone."""
-    return (queues if queues is not None else QueueCache(size=1)).next_view(session, user, now)
+    cache = queues if queues is not None else QueueCache(size=1)
+    return cache.next_view(session, user, now, settings)

@@ -36,7 +36,7 @@ from ...srs.stats import (
     curve,
 )
 from ..scheduling import scheduler_for
-from ..users import settings_of
+from ..users import StudySettings
 from .rollup import FORECAST_DAYS, Clock
 from .sql import _ensure_power, epoch
 
@@ -46,15 +46,14 @@ MATURE_SECONDS = MATURE_DAYS * DAY_SECONDS - 2 * 3600
 CATEGORIES = ("new", "learning", "relearning", "young", "mature", "suspended", "leech")
 
 
-def _scope(user: User):
+def _scope(settings: StudySettings):
     """The cards the learner studies: active, in the decks and kinds chosen in Settings (the
     same rule as the review queue)."""
-    settings = settings_of(user)
     cond = [Card.retired_at.is_(None)]
-    if settings.get("decks"):
-        cond.append(Card.note_id.in_(settings["decks"]))
-    if settings.get("card_kinds"):
-        cond.append(Card.kind.in_(settings["card_kinds"]))
+    if settings.decks:
+        cond.append(Card.note_id.in_(settings.decks))
+    if settings.card_kinds:
+        cond.append(Card.kind.in_(settings.card_kinds))
     return and_(*cond)
 
 
@@ -150,12 +149,13 @@ class Mastery:
         self.packed = (self.packed[0] + other.packed[0], self.packed[1] + other.packed[1])
 
 
-def section_rows(session: Session, user: User, clock: Clock, *,
-                 note_id: int | None = None) -> list[Mastery]:
+def section_rows(session: Session, user: User, clock: Clock, *, note_id: int | None = None,
+                 settings: StudySettings | None = None) -> list[Mastery]:
     """One row per (deck, section) in the learner's scope: cards, studied cards, summed recall
     and counts by state, in one grouped query over cards ⟕ the learner's card states."""
+    settings = settings or StudySettings.of(user)
     _ensure_power(session)
-    params = scheduler_for(user).config.parameters
+    params = scheduler_for(user, settings).config.parameters
     studied = case((CardState.last_review.is_not(None), 1), else_=0)
     q = (
         select(Card.note_id, Card.section, func.count(), func.sum(studied),
@@ -163,7 +163,7 @@ def section_rows(session: Session, user: User, clock: Clock, *,
         .select_from(Card)
         .outerjoin(CardState, and_(CardState.card_id == Card.id,
                                    CardState.user_id == user.id))
-        .where(_scope(user), Card.note_id == note_id if note_id is not None else true())
+        .where(_scope(settings), Card.note_id == note_id if note_id is not None else true())
         .group_by(Card.note_id, Card.section)
     )
     notes = {nid: (title, lang) for nid, title, lang in session.execute(
@@ -185,14 +185,15 @@ def by_deck(sections: Iterable[Mastery]) -> list[Mastery]:
     return list(decks.values())
 
 
-def forecast(session: Session, user: User, clock: Clock) -> list[tuple[int, int]]:
+def forecast(session: Session, user: User, clock: Clock,
+             settings: StudySettings | None = None) -> list[tuple[int, int]]:
     """(day, cards due) for today and the next ``FORECAST_DAYS`` days. Overdue cards count
     today; suspended and new cards are left out; learning cards count on their due day."""
     today_start = clock.start(clock.today)
     day = case((CardState.due < today_start, clock.today), else_=clock.day(CardState.due))
-    settings = settings_of(user)
-    if settings.get("decks") or settings.get("card_kinds"):
-        in_scope = CardState.card_id.in_(select(Card.id).where(_scope(user)))
+    settings = settings or StudySettings.of(user)
+    if settings.scoped:
+        in_scope = CardState.card_id.in_(select(Card.id).where(_scope(settings)))
     else:  # the usual case: only the (few) retired cards are out
         in_scope = CardState.card_id.not_in(select(Card.id).where(Card.retired_at.is_not(None)))
     q = (

@@ -18,7 +18,7 @@ from ...srs.stats import (
     week_start,
 )
 from ..review import Counts, counts
-from ..users import settings_of
+from ..users import StudySettings
 from .mastery import Mastery, by_deck, forecast, section_rows
 from .rollup import Clock, DayTotals, day_totals
 
@@ -108,7 +108,8 @@ def page(session: Session, user: User, now: datetime) -> StatsPage:
     all_passed = sum(t.retention_passed for t in totals.values())
     first_day = min(totals) if totals else today
 
-    sections = section_rows(session, user, clock)
+    settings = StudySettings.of(user)
+    sections = section_rows(session, user, clock, settings=settings)
     decks = by_deck(sections)
     everything = Mastery(0, "", "", "")
     for d in decks:
@@ -117,19 +118,18 @@ def page(session: Session, user: User, now: datetime) -> StatsPage:
     # table shows how much of each deck is still unseen).
     weakest = sorted((s for s in sections if s.studied),
                      key=lambda m: (m.mastery, m.deck, m.section))
-    settings = settings_of(user)
 
     time_days = range(today - TIME_DAYS + 1, today + 1)
     return StatsPage(
         today=day_date(today),
         timezone=clock.tz,
-        desired_retention=float(settings["desired_retention"]),
+        desired_retention=settings.desired_retention,
         streaks=streaks(reviewed, today),
         heatmap=heatmap,
         year_reviews=sum(t.reviews for t in year),
         year_days=sum(1 for t in year if t.reviews),
         total_reviews=sum(t.reviews for t in totals.values()),
-        forecast=[DayValue(day_date(d), n) for d, n in forecast(session, user, clock)],
+        forecast=[DayValue(day_date(d), n) for d, n in forecast(session, user, clock, settings)],
         weeks=weeks,
         months=months,
         retention_all=Period(day_date(first_day), day_date(today), all_due, all_passed),
@@ -141,7 +141,7 @@ def page(session: Session, user: User, now: datetime) -> StatsPage:
         decks=sorted(decks, key=lambda m: (m.mastery, m.deck)),
         weakest_sections=weakest[:WEAKEST_SECTIONS],
         sections_total=len(sections),
-        scoped=bool(settings.get("decks") or settings.get("card_kinds")),
+        scoped=settings.scoped,
         studied_total=sum(d.studied for d in decks),
         cards_total=sum(d.cards for d in decks),
     )
