@@ -243,7 +243,7 @@ class StatsDay(Base):
     __tablename__ = "stats_days"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # study
-    # date as days since 1970-01-01 (srs.stats.day_number), in ``StatsRollup.timezone``
+    # date as days since 1970-01-01 (srs.days.day_number), in ``StatsRollup.timezone``
     reviews: Mapped[int]
     duration_ms: Mapped[int] = mapped_column(BigInteger)
     retention_due: Mapped[int]  # first reviews of the day of cards in the review state

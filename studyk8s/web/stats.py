@@ -1,5 +1,5 @@
 """The learner's statistics pages, and `flask stats rollup`. Views fetch ``services.stats`` and
-lay the numbers out as charts (``studyk8s.stats`` computes the SVG geometry; the templates draw
+lay the numbers out as charts (``studyk8s.charts`` computes the SVG geometry; the templates draw
 it)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import stats as charts
+from .. import charts
 from ..db import get_session
 from ..i18n import fmt_date, fmt_num, fmt_pct, locale_code
 from ..persistence.models import User
@@ -75,7 +75,17 @@ def rollup_command(email: str | None) -> None:
     click.echo(f"review rollup up to date for {done} learner{'' if done == 1 else 's'}")
 
 
-# --- chart labels in the UI language (studyk8s/stats.py draws in English; the geometry stays)
+# --- chart labels in the UI language (studyk8s/charts.py gives numbers and dates)
+
+
+def _tick(value: float) -> str:
+    """A bar chart's axis value: ``1,500``, ``12k``."""
+    return f"{value:,g}" if value < 10_000 else f"{value / 1000:,g}k"
+
+
+def _labelled_bars(chart: charts.BarChart) -> charts.BarChart:
+    ticks = [(y, _tick(v)) for y, v in chart.axis.ticks]
+    return replace(chart, axis=replace(chart.axis, ticks=ticks))
 
 
 def _day_label(day: date, today: date) -> str:
@@ -92,7 +102,7 @@ def _month_label(first: date) -> str:
 
 def _localized_line(chart: charts.LineChart, reference: float | None) -> charts.LineChart:
     """The y axis ("80 %") and the target label as the locale writes percentages."""
-    ticks = [(y, fmt_pct(float(text.rstrip(" %")) / 100)) for y, text in chart.axis.ticks]
+    ticks = [(y, fmt_pct(v)) for y, v in chart.axis.ticks]
     label = "" if reference is None else _("target %(pct)s", pct=fmt_pct(reference))
     return replace(chart, axis=replace(chart.axis, ticks=ticks), reference_label=label)
 
@@ -100,11 +110,9 @@ def _localized_line(chart: charts.LineChart, reference: float | None) -> charts.
 def _localized_heatmap(chart: charts.Heatmap) -> charts.Heatmap:
     months = get_month_names("abbreviated", locale=locale_code())
     days = get_day_names("abbreviated", locale=locale_code())  # 0 = Monday
-    english = {name: i for i, name in enumerate(charts.MONTHS)}
-    weekday = {"Mon": 0, "Wed": 2, "Fri": 4}
     return replace(chart,
-                   months=[(x, months[english[m] + 1]) for x, m in chart.months],
-                   weekdays=[(y, days[weekday.get(d, 0)]) for y, d in chart.weekdays])
+                   months=[(x, months[first.month]) for x, first in chart.months],
+                   weekdays=[(y, days[weekday]) for y, weekday in chart.weekdays])
 
 
 def _cards(n: int) -> str:
@@ -136,19 +144,19 @@ def _retention_title(period: str, p: Any) -> str:
 
 def _charts(page: stats.StatsPage) -> dict[str, Any]:
     today = page.today
-    forecast = charts.bars(
+    forecast = _labelled_bars(charts.bars(
         [(_day_label(d.day, today), d.value,
           (_("%(day)s: %(cards)s due (with the overdue ones)", day=fmt_date(d.day),
              cards=_cards(d.value)) if d.day == today
            else _("%(day)s: %(cards)s due", day=fmt_date(d.day), cards=_cards(d.value))))
          for d in page.forecast],
-        label_every=5)
-    minutes = charts.bars(
+        label_every=5))
+    minutes = _labelled_bars(charts.bars(
         [(_day_label(d.day, today), d.value / 60000,
           _("%(day)s: %(min)s min, %(reviews)s", day=fmt_date(d.day),
             min=fmt_num(round(d.value / 60000)), reviews=_reviews(r.value)))
          for d, r in zip(page.time, page.time_reviews, strict=True)],
-        label_every=5)
+        label_every=5))
     weeks = _localized_line(charts.line(
         [(fmt_date(p.first, "MMMd"), p.retention,
           _retention_title(_("week of %(day)s", day=fmt_date(p.first)), p))

@@ -23,7 +23,7 @@ from studyk8s.services.scheduling import scheduler_for
 from studyk8s.services.stats import sql as stats_sql
 from studyk8s.services.users import create_user, update_settings
 from studyk8s.srs import CardMemory, State, study_day
-from studyk8s.srs.stats import (
+from studyk8s.srs.days import (
     Streaks,
     day_date,
     day_number,
@@ -276,7 +276,7 @@ def test_rollup_is_extended_and_rebuilt_when_stale(session, learner, cards):
 
 
 def test_a_review_just_before_the_rollover_is_not_lost(session, learner, cards):
-    """Days are summarised GRACE after they end, so a review written at 03:59:59 by a slow
+    """Days are summarised ROLLUP_GRACE after they end, so a review written at 03:59:59 by a slow
     request is still read from the log."""
     add_review(session, learner, local(2026, 1, 9, 12), cards[0].id)
     session.commit()

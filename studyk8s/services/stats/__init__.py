@@ -7,7 +7,7 @@ forecast, true retention, card counts by state, time spent and mastery per deck 
     page      the stats page, a deck's page, the home page's summary
 
 Everything is aggregated in SQL. Days are the learner's study days (4 am rollover in their
-zone): ``srs.stats.day_runs`` turns the zone's rules over the needed range into a ``CASE`` that
+zone): ``srs.days.day_runs`` turns the zone's rules over the needed range into a ``CASE`` that
 maps a stored UTC instant to its study-day number with integer arithmetic. Review history
 covers every review; cards, forecast and mastery the decks and kinds chosen in Settings.
 """
@@ -35,7 +35,7 @@ from .page import (
 )
 from .rollup import (
     FORECAST_DAYS,
-    GRACE,
+    ROLLUP_GRACE,
     ROLLUP_VERSION,
     Clock,
     DayTotals,
@@ -45,7 +45,7 @@ from .rollup import (
 )
 
 __all__ = [
-    "CATEGORIES", "FORECAST_DAYS", "GRACE", "HEATMAP_WEEKS", "ROLLUP_VERSION", "TIME_DAYS",
+    "CATEGORIES", "FORECAST_DAYS", "ROLLUP_GRACE", "HEATMAP_WEEKS", "ROLLUP_VERSION", "TIME_DAYS",
     "ClassSection", "Clock", "DayTotals", "DayValue", "DeckPage", "Mastery", "Period",
     "StatsPage", "Summary", "by_deck", "day_totals", "deck_page", "forecast", "page",
     "refresh_rollup", "refresh_rollups", "section_mastery", "section_rows", "summary",

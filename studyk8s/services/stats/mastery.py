@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from ...persistence.models import Card, CardState, Note, User
 from ...srs import State
-from ...srs.stats import (
+from ...srs.days import (
     DAY_SECONDS,
     MATURE_DAYS,
     curve,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ...persistence.models import User
-from ...srs.stats import (
+from ...srs.days import (
     Streaks,
     day_date,
     months_back,

@@ -8,8 +8,8 @@ are read from the log on each visit. The log stays the source of truth: the roll
 from it when it could be stale — a new time zone (days move), a new definition
 (``ROLLUP_VERSION``), or log rows that landed in an already summarised day (a history import;
 ``log_watermark`` finds them). Undo only reaches today's reviews, which are never summarised.
-A day is closed ``GRACE`` after it ends, so a review written just before the rollover is never
-missed.
+A day is closed ``ROLLUP_GRACE`` after it ends, so a review written just before the rollover
+is never missed. (Not ``quiz.attempt.GRACE``: the minute an exam answer may arrive late.)
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from ...persistence.engine import write_transaction
 from ...persistence.models import ReviewLog, StatsDay, StatsRollup, User
 from ...srs import State
-from ...srs.stats import (
+from ...srs.days import (
     DayRun,
     day_runs,
     study_day_number,
@@ -41,7 +41,7 @@ from ...srs.stats import (
 from .sql import _instant, day_expr
 
 ROLLUP_VERSION = 1
-GRACE = timedelta(minutes=10)  # a study day is summarised this long after it ends
+ROLLUP_GRACE = timedelta(minutes=10)  # a study day is summarised this long after it ends
 FORECAST_DAYS = 30  # today (with overdue cards) and the next 30 days
 
 
@@ -128,7 +128,7 @@ def _aggregate(session: Session, user: User, clock: Clock, lo: datetime | None,
 def refresh_rollup(session: Session, user: User, clock: Clock) -> int:
     """Bring the learner's ``stats_days`` up to the last closed study day; returns the first
     day *not* in it (read those from the log). Commits its own short write, if any."""
-    closed = study_day_number(clock.now - GRACE, clock.tz)
+    closed = study_day_number(clock.now - ROLLUP_GRACE, clock.tz)
     rollup = _rollup(session, user)
     rebuild_from: int | None = None  # None: from the first review on
     target = closed

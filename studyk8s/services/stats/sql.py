@@ -1,5 +1,5 @@
 """SQL the stats need that SQLAlchemy does not say portably: epoch seconds of a stored
-instant, the study-day number of an instant (``srs.stats.day_runs`` as a ``CASE``), and
+instant, the study-day number of an instant (``srs.days.day_runs`` as a ``CASE``), and
 ``power()`` on SQLites built without their math functions."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from ...srs.stats import (
+from ...srs.days import (
     DayRun,
 )
 
@@ -51,7 +51,7 @@ def _instant(seconds: int) -> datetime:
 
 
 def day_expr(column, runs: Sequence[DayRun]):
-    """SQL: the study-day number of a UTC ``column`` (see ``srs.stats.day_runs``). The runs are
+    """SQL: the study-day number of a UTC ``column`` (see ``srs.days.day_runs``). The runs are
     tested newest first on the raw column (cheap comparisons); only the matching branch
     converts the instant to seconds."""
     secs = epoch(column)
@@ -62,7 +62,7 @@ def day_expr(column, runs: Sequence[DayRun]):
 
     # Before the oldest run (older than the learner's first review: rare) the offset is
     # negative and SQL division truncates towards zero; shifting the origin back makes it a
-    # floor, as in ``srs.stats.run_day``.
+    # floor, as in ``srs.days.run_day``.
     oldest = number(runs[0], shift=1_000_000)
     whens = [(column >= _instant(r.start), number(r)) for r in reversed(runs[1:])]
     return case(*whens, else_=oldest) if whens else oldest

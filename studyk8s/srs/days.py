@@ -1,4 +1,4 @@
-"""Pure helpers for the statistics page: study-day numbers, the day "runs" that let SQL map a
+"""Study-day arithmetic: study-day numbers, the day "runs" that let SQL map a
 UTC instant to a learner's study day, streaks, week/month buckets and the FSRS forgetting curve.
 
 Study days are numbered (days since 1970-01-01 of the study date) so SQL can group by an

@@ -1,7 +1,9 @@
-"""Chart geometry for the stats page: pure functions from numbers to SVG coordinates, so the
-templates only draw (``templates/stats/_charts.html``) and no chart library or script is
-needed. Every chart is also given to the page as a table, for screen readers and for anyone
-who would rather read the numbers.
+"""Chart geometry for the stats page: pure functions from numbers and dates to SVG
+coordinates, so the templates only draw (``templates/stats/_charts.html``) and no chart
+library or script is needed. No text is made here: axis ticks are numbers, month marks are
+dates, weekday marks are weekday numbers, and the web layer writes them in the UI language.
+Every chart is also given to the page as a table, for screen readers and for anyone who
+would rather read the numbers.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import Any
 
 WIDTH = 640  # viewBox width of the bar, line and horizontal-bar charts (they scale down)
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def nice_max(value: float) -> float:
@@ -24,10 +26,6 @@ def nice_max(value: float) -> float:
         if value <= step * power + 1e-9:
             return step * power
     return 10 * power  # pragma: no cover (the loop ends at 10)
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,g}" if value < 10_000 else f"{value / 1000:,g}k"
 
 
 # --- calendar heatmap ----------------------------------------------------------------------
@@ -48,8 +46,8 @@ class Heatmap:
     height: int
     size: int
     cells: list[Cell]
-    months: list[tuple[int, str]]  # (x, label) where a month's first week starts
-    weekdays: list[tuple[int, str]]  # (y, label)
+    months: list[tuple[int, Any]]  # (x, first day of the column) where a month's weeks start
+    weekdays: list[tuple[int, Any]]  # (y, weekday: 0 = Monday)
     thresholds: tuple[int, int, int]  # highest value of levels 1, 2 and 3
 
 
@@ -75,10 +73,9 @@ def heatmap(days: Sequence[tuple[date, int]], *, size: int = 11, gap: int = 2) -
         if row == 0 and (i == 0 or day.month != days[i - 7][0].month):
             x = left + col * pitch
             if not months or x - months[-1][0] >= 3 * pitch:
-                months.append((x, MONTHS[day.month - 1]))
+                months.append((x, day))
     columns = (len(days) + 6) // 7
-    weekdays = [(top + r * pitch + size - 2, name)
-                for r, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))]
+    weekdays = [(top + r * pitch + size - 2, r) for r in (0, 2, 4)]
     return Heatmap(left + columns * pitch, top + 7 * pitch, size, cells, months, weekdays,
                    thresholds)
 
@@ -97,7 +94,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class Axis:
-    ticks: list[tuple[float, str]]  # (y, label)
+    ticks: list[tuple[float, Any]]  # (y, value at that height)
     labels: list[tuple[float, str]]  # (x, label) under the plot
 
 
@@ -129,8 +126,7 @@ def bars(values: Sequence[tuple[str, float, str]], *, height: int = 180,
                        round(slot * 0.76, 2), round(h, 2), title))
         if i % label_every == 0:
             labels.append((round(left + (i + 0.5) * slot, 2), label))
-    ticks = [(round(bottom - f * (bottom - top), 2), _fmt(top_value * f))
-             for f in (0, 0.5, 1)]
+    ticks = [(round(bottom - f * (bottom - top), 2), top_value * f) for f in (0, 0.5, 1)]
     return BarChart(WIDTH, height, left, right, top, bottom, out, Axis(ticks, labels))
 
 
@@ -155,8 +151,8 @@ class LineChart:
     lines: list[str]  # SVG polyline points, one per unbroken stretch
     dots: list[Dot]
     reference: float | None  # y of the target line
-    reference_label: str
     axis: Axis
+    reference_label: str = ""  # written by the interface, in its language
 
 
 def line(points: Sequence[tuple[str, float | None, str]], *, reference: float | None = None,
@@ -188,11 +184,9 @@ def line(points: Sequence[tuple[str, float | None, str]], *, reference: float | 
         dots.append(Dot(x, y(value), title))
     if current:
         lines.append(" ".join(current))
-    ticks = [(y(v), f"{v * 100:.0f} %") for v in (low, low + span / 2, 1.0)]
+    ticks = [(y(v), v) for v in (low, low + span / 2, 1.0)]
     return LineChart(WIDTH, height, left, right, top, bottom, lines, dots,
-                     None if reference is None else y(reference),
-                     "" if reference is None else f"target {reference * 100:.0f} %",
-                     Axis(ticks, labels))
+                     None if reference is None else y(reference), Axis(ticks, labels))
 
 
 # --- horizontal bars -----------------------------------------------------------------------
@@ -243,19 +237,3 @@ def shorten(text: str, width_px: int, px_per_unit: float = 7.0) -> str:
         if used > budget:
             return text[: max(1, i - 1)] + "…"
     return text
-
-
-def week_label(first: date) -> str:
-    return f"{first.day} {MONTHS[first.month - 1]}"
-
-
-def month_label(first: date) -> str:
-    return MONTHS[first.month - 1] if first.month != 1 else f"{MONTHS[0]} {first.year}"
-
-
-def day_label(day: date, today: date) -> str:
-    if day == today:
-        return "today"
-    if day == today + timedelta(days=1):
-        return "tmrw"
-    return f"{day.day} {MONTHS[day.month - 1]}"
