@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import cli, db, i18n
+from . import cli, clock, db, i18n
 from .config import Config
 from .services.review import QueueCache
 from .web import (
@@ -36,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)  # one SQLAlchemy session per app context
+    clock.init_app(app)  # the time every view and command reads (tests freeze it)
     security.init_app(app)  # response headers, session cookies
     auth.init_app(app)  # Flask-Login, CSRF
     i18n.init_app(app)  # Flask-Babel: English and Chinese UI, template formatters

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import cli_interop
+from . import cli_interop, clock
 from .config import ROOT
 from .db import get_engine, get_session
 
@@ -26,9 +25,6 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     cli_interop.register(app)  # flask sets / export / import
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:
@@ -102,7 +98,7 @@ def notes_import(paths):
         bar.update(1)
 
     try:
-        report = import_notes(get_session(), paths, now=_now(), base=ROOT,
+        report = import_notes(get_session(), paths, now=clock.now(), base=ROOT,
                               max_bytes=current_app.config["MAX_NOTE_BYTES"], progress=progress)
     except ImportFailed as exc:
         for error in exc.errors:
@@ -132,7 +128,7 @@ def db_upgrade(revision, backup_dir):
     engine = get_engine()
     todo = pending(engine, revision)
     if backup_dir and todo and todo[0] != "empty":
-        dest = Path(backup_dir) / f"before-{todo[-1]}-{_now():%Y%m%dT%H%M%SZ}.db"
+        dest = Path(backup_dir) / f"before-{todo[-1]}-{clock.now():%Y%m%dT%H%M%SZ}.db"
         backup(engine, dest)
         click.echo(f"backed up to {dest}")
     upgrade(engine, revision)
@@ -203,7 +199,7 @@ def users_create(email, role, password, tz):
     from .services.users import create_user
 
     try:
-        user = create_user(get_session(), email, password, role=role, timezone=tz, now=_now())
+        user = create_user(get_session(), email, password, role=role, timezone=tz, now=clock.now())
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created {user.role} {user.email}")
@@ -288,4 +284,4 @@ def srs_import_revlog(csv_path, email):
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {added} reviews")
     if added:  # summarise the history now, so the stats page's first visit is fast too
-        refresh_rollups(get_session(), _now(), [user.id])
+        refresh_rollups(get_session(), clock.now(), [user.id])

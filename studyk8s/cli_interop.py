@@ -8,13 +8,13 @@ nothing is written when a file has an error.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from . import clock
 from .config import ROOT
 from .db import get_session
 
@@ -29,9 +29,6 @@ def register(app: Flask) -> None:
     for group in (sets_cli, export_cli, import_cli):
         app.cli.add_command(group)
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _fail(errors) -> None:
@@ -147,7 +144,7 @@ def sets_import(paths, email):
 
     try:
         report = import_files(get_session(), list(paths) or [QUIZZES_DIR], _owner(email),
-                              now=_now(), base=ROOT)
+                              now=clock.now(), base=ROOT)
     except ImportFailed as exc:
         _fail(exc.errors)
     except ServiceError as exc:
@@ -200,7 +197,7 @@ def export_gift_cmd(name, output, published):
     """A set as Moodle GIFT (questions drawn from the notes are written out)."""
     from .services.interop import export_gift
 
-    text = export_gift(get_session(), _set_named(name), now=_now(), published=published)
+    text = export_gift(get_session(), _set_named(name), now=clock.now(), published=published)
     _write(output, text)
     if output != "-":
         click.echo(f"wrote {output}", err=True)
@@ -226,7 +223,7 @@ def export_apkg_cmd(decks, output):
     from .services.interop import export_apkg
 
     notes = _decks(decks)
-    _write(output, export_apkg(get_session(), notes, now=_now()))
+    _write(output, export_apkg(get_session(), notes, now=clock.now()))
     click.echo(f"wrote {output}", err=True)
 
 
@@ -261,7 +258,7 @@ def import_gift_cmd(file, name, email, publish):
     path = Path(file)
     try:
         qset, n = import_gift(get_session(), _owner(email), path.read_bytes(), _display(path),
-                              now=_now(), name=name or path.stem, publish=publish)
+                              now=clock.now(), name=name or path.stem, publish=publish)
     except ImportFailed as exc:
         _fail(exc.errors)
     except ServiceError as exc:
@@ -283,7 +280,7 @@ def import_csv_cmd(file, deck):
     path = Path(file)
     try:
         report = import_cards_csv(get_session(), path.read_bytes(), _display(path),
-                                  now=_now(), deck=deck)
+                                  now=clock.now(), deck=deck)
     except ImportFailed as exc:
         _fail(exc.errors)
     click.echo(report.summary())

@@ -18,7 +18,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from .scheduler import day_start, study_day
+from .scheduler import day_start, next_day_start, study_day
+
+
+@dataclass(frozen=True)
+class StudyDay:
+    """``now`` in a learner's study day: the window between two rollovers (4 am) in their time
+    zone. The review queue needs only this; the stats page extends it to every day of the
+    learner's history (``services.stats.StudyCalendar``)."""
+
+    now: datetime
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, now: datetime, tz: str) -> StudyDay:
+        return cls(now, day_start(now, tz), next_day_start(now, tz))
 
 EPOCH = date(1970, 1, 1)
 DAY_SECONDS = 86_400

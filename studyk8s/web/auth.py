@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -35,7 +34,7 @@ from sqlalchemy import bindparam, select
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from .. import i18n
+from .. import clock, i18n
 from ..db import get_session
 from ..i18n import translate
 from ..persistence.models import User
@@ -176,9 +175,6 @@ def _next_url() -> str:
     return safe_next(request.args.get("next")) or url_for("home.index")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
 
 def _keep_language(user: User) -> None:
     """The language a visitor chose with the switch becomes the new account's language."""
@@ -262,7 +258,7 @@ def signup():
         tz = detected if users.is_timezone(detected) else "UTC"
         try:
             user = users.create_user(
-                get_session(), form.email.data, form.password.data, timezone=tz, now=_now()
+                get_session(), form.email.data, form.password.data, timezone=tz, now=clock.now()
             )
         except ServiceError as exc:
             show_error(form, exc)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -21,6 +20,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..db import get_session
 from ..i18n import fmt_datetime, translate
 from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
@@ -39,9 +39,6 @@ KIND_LABELS = {
     "typed": _l("Typed answer"),
 }
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -72,7 +69,7 @@ def _local(iso: str | None) -> str:
 
 def _index(values: dict[str, Any], error: str | None = None, status: int = 200):
     session = get_session()
-    now = _now()
+    now = clock.now()
     history = quiz.history(session, current_user, now)
     options = quiz.scope_options(session)
     ready = quiz.readiness(session, current_user, now) if options else None
@@ -100,7 +97,7 @@ def start_form():
             sections=values["sections"], count=values["count"] or None,
             time_limit_min=values["time_limit"], pass_mark=values["pass_mark"],
             weights=values["weights"], kinds=values["kinds"],
-            review_forward=values["review_forward"], now=_now())
+            review_forward=values["review_forward"], now=clock.now())
     except ServiceError as exc:
         return _index(values, error=translate(str(exc)), status=400)
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
@@ -109,7 +106,7 @@ def start_form():
 @bp.get("/quiz/<int:attempt_id>")
 @login_required
 def take(attempt_id: int):
-    state = quiz.view(get_session(), current_user, attempt_id, _now())
+    state = quiz.view(get_session(), current_user, attempt_id, clock.now())
     if state["status"] != "open":
         return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
     return render_template("quiz/take.html", attempt=state)
@@ -118,7 +115,7 @@ def take(attempt_id: int):
 @bp.post("/quiz/<int:attempt_id>/submit")
 @login_required
 def submit_form(attempt_id: int):
-    quiz.submit(get_session(), current_user, attempt_id, now=_now())
+    quiz.submit(get_session(), current_user, attempt_id, now=clock.now())
     return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
 
 
@@ -126,7 +123,7 @@ def submit_form(attempt_id: int):
 @login_required
 def results_page(attempt_id: int):
     try:
-        data = quiz.results(get_session(), current_user, attempt_id, _now())
+        data = quiz.results(get_session(), current_user, attempt_id, clock.now())
     except Conflict:
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if data.get("set") and has_endpoint("sets.attempt_results"):  # a quiz set's own page
@@ -138,7 +135,7 @@ def results_page(attempt_id: int):
 @login_required
 def retry_form(attempt_id: int):
     mode = request.form.get("mode", PRACTICE)
-    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=_now(), mode=mode)
+    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=clock.now(), mode=mode)
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 
 
@@ -162,7 +159,7 @@ def api_scope():
 @login_required
 def api_readiness():
     args = request.args
-    return jsonify(quiz.readiness(get_session(), current_user, _now(),
+    return jsonify(quiz.readiness(get_session(), current_user, clock.now(),
                                   decks=args.getlist("deck"), sections=args.getlist("section"),
                                   pass_mark=args.get("pass_mark")))
 
@@ -170,7 +167,7 @@ def api_readiness():
 @bp.get("/api/quiz/attempts")
 @login_required
 def api_history():
-    return jsonify(attempts=quiz.history(get_session(), current_user, _now()))
+    return jsonify(attempts=quiz.history(get_session(), current_user, clock.now()))
 
 
 @bp.post("/api/quiz/attempts")
@@ -178,7 +175,7 @@ def api_history():
 def api_start():
     data = _json()
     session = get_session()
-    now = _now()
+    now = clock.now()
     attempt = quiz.start(
         session, current_user, mode=data.get("mode", PRACTICE), decks=data.get("decks"),
         sections=data.get("sections"), count=data.get("count"),
@@ -193,7 +190,7 @@ def api_start():
 @bp.get("/api/quiz/attempts/<int:attempt_id>")
 @login_required
 def api_view(attempt_id: int):
-    return jsonify(quiz.view(get_session(), current_user, attempt_id, _now()))
+    return jsonify(quiz.view(get_session(), current_user, attempt_id, clock.now()))
 
 
 @bp.route("/api/quiz/attempts/<int:attempt_id>/answers/<int:position>", methods=["PUT", "POST"])
@@ -204,14 +201,14 @@ def api_answer(attempt_id: int, position: int):
         raise ServiceError("request.no_response",
                            "response is required (null clears the answer)")
     return jsonify(quiz.save_answer(get_session(), current_user, attempt_id, position,
-                                    data["response"], now=_now(),
+                                    data["response"], now=clock.now(),
                                     revision=data.get("revision")))
 
 
 @bp.post("/api/quiz/attempts/<int:attempt_id>/submit")
 @login_required
 def api_submit(attempt_id: int):
-    body = quiz.submit(get_session(), current_user, attempt_id, now=_now())
+    body = quiz.submit(get_session(), current_user, attempt_id, now=clock.now())
     body["url"] = url_for("quiz.results_page", attempt_id=attempt_id)
     return jsonify(body)
 
@@ -219,14 +216,14 @@ def api_submit(attempt_id: int):
 @bp.get("/api/quiz/attempts/<int:attempt_id>/results")
 @login_required
 def api_results(attempt_id: int):
-    return jsonify(quiz.results(get_session(), current_user, attempt_id, _now()))
+    return jsonify(quiz.results(get_session(), current_user, attempt_id, clock.now()))
 
 
 @bp.post("/api/quiz/attempts/<int:attempt_id>/retry")
 @login_required
 def api_retry(attempt_id: int):
     data = request.get_json(silent=True) or {}
-    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=_now(),
+    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=clock.now(),
                                mode=data.get("mode", PRACTICE) if isinstance(data, dict)
                                else PRACTICE)
     return jsonify(id=attempt.id, url=url_for("quiz.take", attempt_id=attempt.id),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..db import get_session
 from ..persistence.models import User
 from ..services import review
@@ -15,9 +14,6 @@ from ..services.users import StudySettings
 
 bp = Blueprint("review", __name__)
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _queues() -> review.QueueCache:
@@ -47,7 +43,7 @@ def index():
 @login_required
 def next_card():
     user = _user()
-    return jsonify(_queues().next_view(get_session(), user, _now(), _settings(user)))
+    return jsonify(_queues().next_view(get_session(), user, clock.now(), _settings(user)))
 
 
 def _json() -> dict:
@@ -69,7 +65,7 @@ def _int(data: dict, key: str, default: int | None = None) -> int:
 def answer():
     data = _json()
     session = get_session()
-    now = _now()
+    now = clock.now()
     user = _user()
     result = review.answer(
         session, user, card_id=_int(data, "card_id"), rating=_int(data, "rating"),
@@ -83,7 +79,7 @@ def answer():
 @login_required
 def undo():
     session = get_session()
-    now = _now()
+    now = clock.now()
     user = _user()
     result = review.undo(session, user, now)
     return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
@@ -94,7 +90,7 @@ def undo():
 def suspend():
     data = _json()
     session = get_session()
-    now = _now()
+    now = clock.now()
     user = _user()
     result = review.suspend(session, user, _int(data, "card_id"), now)
     return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))

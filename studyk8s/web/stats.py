@@ -5,7 +5,7 @@ it)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import click
@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import charts
+from .. import charts, clock
 from ..db import get_session
 from ..i18n import fmt_date, fmt_num, fmt_pct, locale_code
 from ..persistence.models import User
@@ -37,14 +37,11 @@ CATEGORY_LABELS = {
 DECKS_CHARTED = 20
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
 
 @bp.get("/stats")
 @login_required
 def index():
-    page = stats.page(get_session(), current_user, _now())
+    page = stats.page(get_session(), current_user, clock.now())
     return render_template("stats/index.html", s=page, c=_charts(page),
                            labels=CATEGORY_LABELS, decks_charted=DECKS_CHARTED)
 
@@ -52,7 +49,7 @@ def index():
 @bp.get("/stats/decks/<int:note_id>")
 @login_required
 def deck(note_id: int):
-    found = stats.deck_page(get_session(), current_user, note_id, _now())
+    found = stats.deck_page(get_session(), current_user, note_id, clock.now())
     if found is None:
         abort(404)
     return render_template("stats/deck.html", d=found, chart=_mastery_chart(found.sections,
@@ -71,7 +68,7 @@ def rollup_command(email: str | None) -> None:
         if user_id is None:
             raise click.ClickException(f"no account {email}")
         ids = [user_id]
-    done = stats.refresh_rollups(session, _now(), ids)
+    done = stats.refresh_rollups(session, clock.now(), ids)
     click.echo(f"review rollup up to date for {done} learner{'' if done == 1 else 's'}")
 
 

@@ -13,6 +13,7 @@ from studyk8s.services import errors, review
 from studyk8s.services.content import import_notes
 from studyk8s.services.review import queries
 from studyk8s.services.users import create_user, update_settings
+from studyk8s.srs.days import StudyDay
 
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai
 
@@ -104,10 +105,10 @@ def test_siblings_are_buried_until_the_next_day(session, learner):
     siblings = session.scalars(select(Card.id).where(Card.fact_id == fact_id)).all()
     assert len(siblings) >= 2
     rate(session, learner, siblings[0], 3, NOW)
-    new_ids = set(session.scalars(queries._new_q(learner, review.Day.of(learner, NOW))))
+    new_ids = set(session.scalars(queries._new_q(learner, StudyDay.of(NOW, learner.timezone))))
     assert not new_ids & set(siblings[1:])
     tomorrow = NOW + timedelta(days=1)  # past the 4 am rollover in Shanghai
-    new_ids = set(session.scalars(queries._new_q(learner, review.Day.of(learner, tomorrow))))
+    new_ids = set(session.scalars(queries._new_q(learner, StudyDay.of(tomorrow, learner.timezone))))
     assert set(siblings[1:]) <= new_ids
 
 

@@ -78,7 +78,7 @@ def set_state(session, user, card_id, state, *, last_review=None, due=None, stab
 
 
 def days_of(session, user, now):
-    clock = stats.Clock.of(session, user, now)
+    clock = stats.StudyCalendar.of(session, user, now)
     return {day_date(d): t for d, t in stats.day_totals(session, user, clock).items()}
 
 
@@ -436,7 +436,8 @@ def test_section_mastery_across_learners(session, learner, cards):
               due=NOW + timedelta(days=5), stability=9.0)
     session.commit()
     mine = {(m.note_id, m.section): m.mastery
-            for m in stats.section_rows(session, learner, stats.Clock.of(session, learner, NOW))}
+            for m in stats.section_rows(session, learner,
+                                        stats.StudyCalendar.of(session, learner, NOW))}
     rows = stats.section_mastery(session, [learner.id, other.id, learner.id, 12345], NOW)
     by_key = {(r.note_id, r.section): r for r in rows}
     row = by_key[(c.note_id, c.section)]

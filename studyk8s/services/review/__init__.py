@@ -11,9 +11,9 @@ unburies its siblings by itself. Which scheduler a learner gets is ``services.sc
 
 from .answering import answer, suspend, undo
 from .cards import STATE_NAMES, card_view
-from .queries import LEARN_AHEAD, Counts, Day, counts, next_card_id, tomorrow_count
+from .queries import LEARN_AHEAD, Counts, counts, next_card_id, tomorrow_count
 from .queue_cache import LOG_WEIGHT, QueueCache, next_view
 
-__all__ = ["LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "Day", "QueueCache", "answer",
+__all__ = ["LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "QueueCache", "answer",
            "card_view", "counts", "next_card_id", "next_view", "suspend", "tomorrow_count",
            "undo"]

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from ...persistence.engine import write_transaction
 from ...persistence.models import Card, CardState, ReviewLog, User
 from ...srs import CardMemory, Rating, format_interval, fuzz_seed
+from ...srs.days import StudyDay
 from ...srs.queue import Change
 from ..errors import Conflict, NotFound, ServiceError
 from ..scheduling import scheduler_fingerprint, scheduler_for
 from ..users import StudySettings
 from .cards import _STATE_COLUMNS, _memory_of_row
-from .queries import _UID, Day, _state_join
+from .queries import _UID, _state_join
 from .queue_cache import _STAMP, QueueCache, _in_selection
 
 
@@ -179,7 +180,7 @@ def _memory_fields(m: CardMemory) -> dict[str, Any]:
 def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
     """Undo the learner's latest rating of today: restore the card's previous state, mark the
     review undone (kept in the log, out of the schedule). The card comes back to the queue."""
-    day = Day.of(user, now)
+    day = StudyDay.of(now, user.timezone)
     with write_transaction(session):
         log = session.scalar(
             select(ReviewLog)

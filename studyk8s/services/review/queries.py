@@ -15,23 +15,11 @@ from sqlalchemy import Integer, and_, bindparam, case, exists, false, func, or_,
 from sqlalchemy.orm import Session, aliased
 
 from ...persistence.models import Card, CardState, Note, ReviewLog, User
-from ...srs import State, day_start, next_day_start
+from ...srs import State, next_day_start
+from ...srs.days import StudyDay
 from ..users import StudySettings
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: show learning cards this early when idle
-
-
-@dataclass(frozen=True)
-class Day:
-    """The learner's study day: the window between two 4 am rollovers in their time zone."""
-
-    now: datetime
-    start: datetime
-    end: datetime
-
-    @classmethod
-    def of(cls, user: User, now: datetime) -> Day:
-        return cls(now, day_start(now, user.timezone), next_day_start(now, user.timezone))
 
 
 @dataclass(frozen=True)
@@ -230,12 +218,12 @@ def _statements(settings: StudySettings, session: Session | None = None) -> _Sta
     return _queue_statements(dialect, *settings.selection)
 
 
-def _params(user: User, day: Day, **more) -> dict[str, Any]:
+def _params(user: User, day: StudyDay, **more) -> dict[str, Any]:
     return {"uid": user.id, "day_start": day.start, "day_end": day.end, **more}
 
 
 def _limits_left(session: Session, user: User, settings: StudySettings,
-                 day: Day) -> tuple[int, int]:
+                 day: StudyDay) -> tuple[int, int]:
     """(new cards, reviews) the daily limits still allow: one aggregate over today's rows."""
     return _left(settings, session.execute(_statements(settings, session).done_today,
                                            _params(user, day)).one())
@@ -252,18 +240,18 @@ def _learning_q(user: User, until: datetime):
     return _statements(StudySettings.of(user)).learning.params(uid=user.id, until=until)
 
 
-def _review_q(user: User, day: Day):
+def _review_q(user: User, day: StudyDay):
     return _statements(StudySettings.of(user)).review.params(**_params(user, day))
 
 
-def _new_q(user: User, day: Day):
+def _new_q(user: User, day: StudyDay):
     return _statements(StudySettings.of(user)).new.params(**_params(user, day))
 
 
 def counts(session: Session, user: User, now: datetime,
            settings: StudySettings | None = None) -> Counts:
     settings = settings or StudySettings.of(user)
-    day = Day.of(user, now)
+    day = StudyDay.of(now, user.timezone)
     new_left, review_left = _limits_left(session, user, settings, day)
     q, p = _statements(settings, session), _params(user, day)
     return Counts(  # a cap of 0 counts 0: no query
@@ -278,7 +266,7 @@ def next_card_id(session: Session, user: User, now: datetime,
     """Anki's order: learning cards that are due, then reviews, then new cards, then learning
     cards due within the learn-ahead window."""
     settings = settings or StudySettings.of(user)
-    day = Day.of(user, now)
+    day = StudyDay.of(now, user.timezone)
     new_left, review_left = _limits_left(session, user, settings, day)
     q, p = _statements(settings, session), _params(user, day)
     steps: list[tuple[Any, dict[str, Any]]] = [(q.first_learning, {**p, "until": now})]
@@ -298,10 +286,10 @@ def tomorrow_count(session: Session, user: User, now: datetime,
                    settings: StudySettings | None = None) -> int:
     """Cards due by the end of tomorrow's study day, plus tomorrow's new-card allowance."""
     settings = settings or StudySettings.of(user)
-    day = Day.of(user, now)
+    day = StudyDay.of(now, user.timezone)
     end = next_day_start(day.end + timedelta(hours=1), user.timezone)
     q = _statements(settings, session)
     due = session.scalar(q.started_due, {"uid": user.id, "until": end}) or 0
-    tomorrow = Day(day.end, day.end, end)
+    tomorrow = StudyDay(day.end, day.end, end)
     new = session.scalar(q.new_count, _params(user, tomorrow, cap=settings.new_per_day))
     return due + (new or 0)

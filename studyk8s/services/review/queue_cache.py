@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ...persistence.models import Card, CardState, QueueContent, ReviewLog, User
 from ...srs import State
+from ...srs.days import StudyDay
 from ...srs.queue import Change, DayQueue
 from ..users import StudySettings
 from .cards import _card_parts, _with_intervals
@@ -21,7 +22,6 @@ from .queries import (
     _UID,
     _UPTO,
     LEARN_AHEAD,
-    Day,
     _left,
     _params,
     _queue_statements,
@@ -69,12 +69,12 @@ class _Cached:
     shown: tuple | None = None  # ((seq, card id, scheduler), view) of the card last shown
 
 
-def _queue_key(settings: StudySettings, day: Day, epoch: int, content: int | None) -> tuple:
+def _queue_key(settings: StudySettings, day: StudyDay, epoch: int, content: int | None) -> tuple:
     return (epoch, content, day.start, day.end, settings.selection, settings.new_per_day,
             settings.reviews_per_day)
 
 
-def _build_queue(conn, user: User, settings: StudySettings, day: Day, upto: int) -> DayQueue:
+def _build_queue(conn, user: User, settings: StudySettings, day: StudyDay, upto: int) -> DayQueue:
     """Read the day's queue: today's counts up to log row ``upto``, the learning cards, and the
     first reviews and new cards the limits allow (plus a margin)."""
     q, p = _queue_statements(conn.dialect.name, *settings.selection), _params(user, day, upto=upto)
@@ -95,7 +95,7 @@ def _build_queue(conn, user: User, settings: StudySettings, day: Day, upto: int)
         reviewed_today=conn.execute(q.reviewed_today, p).all())
 
 
-def _catch_up(conn, user: User, settings: StudySettings, day: Day, cached: _Cached, seq: int,
+def _catch_up(conn, user: User, settings: StudySettings, day: StudyDay, cached: _Cached, seq: int,
               last_log: int) -> bool:
     """Apply the answers given since the queue was read; False if more than answers
     happened (the caller rebuilds)."""
@@ -147,7 +147,7 @@ class QueueCache:
         depend on the time only through the study day (``Scheduler.review`` counts whole
         study days)."""
         settings = settings or StudySettings.of(user)
-        day = Day.of(user, now)
+        day = StudyDay.of(now, user.timezone)
         conn = session.connection()
         with self._lock:
             cached = self._day_queue(conn, user, settings, day)
@@ -167,7 +167,7 @@ class QueueCache:
         view["card"] = dict(shown)
         return view
 
-    def _day_queue(self, conn, user: User, settings: StudySettings, day: Day) -> _Cached:
+    def _day_queue(self, conn, user: User, settings: StudySettings, day: StudyDay) -> _Cached:
         """The learner's queue for ``day``: the cached one, caught up, or a new one."""
         epoch, seq, content, last_log = conn.execute(_STAMP, {"uid": user.id}).one()
         key = _queue_key(settings, day, epoch, content)
@@ -192,7 +192,7 @@ class QueueCache:
         this answer (the stamp moved by exactly one answer): the next view then needs no
         catch-up."""
         epoch, seq, content, last_log = stamp
-        day = Day.of(user, now)
+        day = StudyDay.of(now, user.timezone)
         with self._lock:
             cached = self._queues.get(user.id)
             if (cached is None or cached.key != _queue_key(settings, day, epoch, content)

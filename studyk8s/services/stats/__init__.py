@@ -2,7 +2,7 @@
 forecast, true retention, card counts by state, time spent and mastery per deck and section.
 
     sql       SQL helpers: epoch seconds, study-day numbers, power()
-    rollup    review history per study day (closed days summarised once) and the ``Clock``
+    rollup    review history per study day (closed days summarised once) and the ``StudyCalendar``
     mastery   card counts by state, forecast, mastery per section (a learner's or a class's)
     page      the stats page, a deck's page, the home page's summary
 
@@ -37,8 +37,8 @@ from .rollup import (
     FORECAST_DAYS,
     ROLLUP_GRACE,
     ROLLUP_VERSION,
-    Clock,
     DayTotals,
+    StudyCalendar,
     day_totals,
     refresh_rollup,
     refresh_rollups,
@@ -46,7 +46,7 @@ from .rollup import (
 
 __all__ = [
     "CATEGORIES", "FORECAST_DAYS", "ROLLUP_GRACE", "HEATMAP_WEEKS", "ROLLUP_VERSION", "TIME_DAYS",
-    "ClassSection", "Clock", "DayTotals", "DayValue", "DeckPage", "Mastery", "Period",
+    "ClassSection", "StudyCalendar", "DayTotals", "DayValue", "DeckPage", "Mastery", "Period",
     "StatsPage", "Summary", "by_deck", "day_totals", "deck_page", "forecast", "page",
     "refresh_rollup", "refresh_rollups", "section_mastery", "section_rows", "summary",
 ]

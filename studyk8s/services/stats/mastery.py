@@ -37,7 +37,7 @@ from ...srs.days import (
 )
 from ..scheduling import scheduler_for
 from ..users import StudySettings
-from .rollup import FORECAST_DAYS, Clock
+from .rollup import FORECAST_DAYS, StudyCalendar
 from .sql import _ensure_power, epoch
 
 # Anki calls a review card mature once its interval is 21 days or more. The interval is
@@ -57,7 +57,7 @@ def _scope(settings: StudySettings):
     return and_(*cond)
 
 
-def _recall(clock: Clock, parameters: Sequence[float]):
+def _recall(clock: StudyCalendar, parameters: Sequence[float]):
     """SQL: the card's predicted recall probability now, as ``Scheduler.retrievability``
     (elapsed whole study days since the last review); 0 for a card never reviewed."""
     decay, factor = curve(parameters)
@@ -65,7 +65,7 @@ def _recall(clock: Clock, parameters: Sequence[float]):
     return case(
         (CardState.stability.is_(None) | CardState.last_review.is_(None)
          | (CardState.stability <= 0), 0.0),
-        (CardState.last_review >= clock.start(clock.today), 1.0),
+        (CardState.last_review >= clock.start_of(clock.today), 1.0),
         else_=func.power(1.0 + factor * elapsed / CardState.stability, decay, type_=Float),
     )
 
@@ -149,7 +149,7 @@ class Mastery:
         self.packed = (self.packed[0] + other.packed[0], self.packed[1] + other.packed[1])
 
 
-def section_rows(session: Session, user: User, clock: Clock, *, note_id: int | None = None,
+def section_rows(session: Session, user: User, clock: StudyCalendar, *, note_id: int | None = None,
                  settings: StudySettings | None = None) -> list[Mastery]:
     """One row per (deck, section) in the learner's scope: cards, studied cards, summed recall
     and counts by state, in one grouped query over cards ⟕ the learner's card states."""
@@ -185,11 +185,11 @@ def by_deck(sections: Iterable[Mastery]) -> list[Mastery]:
     return list(decks.values())
 
 
-def forecast(session: Session, user: User, clock: Clock,
+def forecast(session: Session, user: User, clock: StudyCalendar,
              settings: StudySettings | None = None) -> list[tuple[int, int]]:
     """(day, cards due) for today and the next ``FORECAST_DAYS`` days. Overdue cards count
     today; suspended and new cards are left out; learning cards count on their due day."""
-    today_start = clock.start(clock.today)
+    today_start = clock.start_of(clock.today)
     day = case((CardState.due < today_start, clock.today), else_=clock.day(CardState.due))
     settings = settings or StudySettings.of(user)
     if settings.scoped:
@@ -200,7 +200,7 @@ def forecast(session: Session, user: User, clock: Clock,
         # Reads ix_card_states_forecast alone (covering): no card-state or card rows.
         select(day.label("day"), func.count())
         .where(CardState.user_id == user.id, CardState.suspended.is_(False),
-               CardState.due < clock.start(clock.today + FORECAST_DAYS + 1),
+               CardState.due < clock.start_of(clock.today + FORECAST_DAYS + 1),
                CardState.state != int(State.NEW), in_scope)
         .group_by("day")
     )
@@ -238,7 +238,7 @@ def section_mastery(session: Session, user_ids: Iterable[int], now: datetime
         user = session.get(User, uid)
         if user is None:
             continue
-        clock = Clock.of(session, user, now)
+        clock = StudyCalendar.of(session, user, now)
         for m in section_rows(session, user, clock):
             r = rows.setdefault((m.note_id, m.section),
                                 {"deck": m.deck, "cards": m.cards, "per": {}})

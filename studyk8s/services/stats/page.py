@@ -20,7 +20,7 @@ from ...srs.days import (
 from ..review import Counts, counts
 from ..users import StudySettings
 from .mastery import Mastery, by_deck, forecast, section_rows
-from .rollup import Clock, DayTotals, day_totals
+from .rollup import DayTotals, StudyCalendar, day_totals
 
 HEATMAP_WEEKS = 53
 TIME_DAYS = 30
@@ -90,7 +90,7 @@ def _periods(totals: dict[int, DayTotals], starts: list[int], today: int) -> lis
 def page(session: Session, user: User, now: datetime) -> StatsPage:
     """Everything the stats page shows: the review history from the rollup plus today, and
     two grouped queries over the learner's cards (sections, forecast)."""
-    clock = Clock.of(session, user, now)
+    clock = StudyCalendar.of(session, user, now)
     totals = day_totals(session, user, clock)
     today = clock.today
     reviewed = [d for d, t in totals.items() if t.reviews > 0]
@@ -156,7 +156,7 @@ class DeckPage:
 def deck_page(session: Session, user: User, note_id: int, now: datetime) -> DeckPage | None:
     """Mastery per section of one deck, or None if the deck is unknown, retired or outside the
     learner's scope."""
-    clock = Clock.of(session, user, now)
+    clock = StudyCalendar.of(session, user, now)
     sections = section_rows(session, user, clock, note_id=note_id)
     if not sections:
         return None
@@ -175,7 +175,7 @@ class Summary:
 
 
 def summary(session: Session, user: User, now: datetime) -> Summary:
-    clock = Clock.of(session, user, now)
+    clock = StudyCalendar.of(session, user, now)
     totals = day_totals(session, user, clock)
     today = totals.get(clock.today)
     s = streaks([d for d, t in totals.items() if t.reviews > 0], clock.today)

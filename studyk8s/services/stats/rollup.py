@@ -35,6 +35,7 @@ from ...persistence.models import ReviewLog, StatsDay, StatsRollup, User
 from ...srs import State
 from ...srs.days import (
     DayRun,
+    StudyDay,
     day_runs,
     study_day_number,
 )
@@ -46,26 +47,27 @@ FORECAST_DAYS = 30  # today (with overdue cards) and the next 30 days
 
 
 @dataclass(frozen=True)
-class Clock:
-    """``now`` in the learner's study days, with the runs covering their whole history and the
-    forecast window."""
+class StudyCalendar(StudyDay):
+    """``now`` in the learner's study days (today's window, as the review queue has it), with
+    the runs covering their whole history and the forecast window."""
 
-    now: datetime
     tz: str
     today: int
     first: int  # the day of the learner's first review (or today)
     runs: tuple[DayRun, ...]
 
     @classmethod
-    def of(cls, session: Session, user: User, now: datetime) -> Clock:
+    def of(cls, session: Session, user: User, now: datetime) -> StudyCalendar:
         tz = user.timezone
         today = study_day_number(now, tz)
         oldest = session.scalar(select(func.min(ReviewLog.reviewed_at))
                                 .where(ReviewLog.user_id == user.id))
         first = min(today, study_day_number(oldest, tz)) if oldest is not None else today
-        return cls(now, tz, today, first, day_runs(first - 1, today + FORECAST_DAYS + 2, tz))
+        runs = day_runs(first - 1, today + FORECAST_DAYS + 2, tz)
+        day = StudyDay.of(now, tz)
+        return cls(now, day.start, day.end, tz, today, first, runs)
 
-    def start(self, day: int) -> datetime:
+    def start_of(self, day: int) -> datetime:
         """The instant study day ``day`` starts."""
         run = self.runs[0]
         for r in self.runs:
@@ -89,7 +91,7 @@ class DayTotals:
     retention_passed: int
 
 
-def _aggregate(session: Session, user: User, clock: Clock, lo: datetime | None,
+def _aggregate(session: Session, user: User, clock: StudyCalendar, lo: datetime | None,
                hi: datetime | None) -> list[DayTotals]:
     """Per study day in [lo, hi): reviews (undone ones left out, imported ones in), time, and
     true retention: each card's first review of the day, counted when the card was in the
@@ -125,7 +127,7 @@ def _aggregate(session: Session, user: User, clock: Clock, lo: datetime | None,
             for d, n, ms, due, ok in session.execute(q)]
 
 
-def refresh_rollup(session: Session, user: User, clock: Clock) -> int:
+def refresh_rollup(session: Session, user: User, clock: StudyCalendar) -> int:
     """Bring the learner's ``stats_days`` up to the last closed study day; returns the first
     day *not* in it (read those from the log). Commits its own short write, if any."""
     closed = study_day_number(clock.now - ROLLUP_GRACE, clock.tz)
@@ -141,13 +143,13 @@ def refresh_rollup(session: Session, user: User, clock: Clock) -> int:
             # ``+ 0`` keeps the planner on the primary key (the rows since the watermark)
             # rather than the learner's whole history in ix_review_log_user_time.
             .where(ReviewLog.id > rollup.log_watermark, ReviewLog.user_id + 0 == user.id))
-        if late is not None and late < clock.start(rollup.through_day):
+        if late is not None and late < clock.start_of(rollup.through_day):
             rebuild_from = study_day_number(late, clock.tz)
         if rebuild_from >= target:
             return rollup.through_day  # no day closed since, nothing landed in the past
     watermark = session.scalar(select(func.max(ReviewLog.id))) or 0
-    lo = None if rebuild_from is None else clock.start(rebuild_from)
-    days = _aggregate(session, user, clock, lo, clock.start(target))
+    lo = None if rebuild_from is None else clock.start_of(rebuild_from)
+    days = _aggregate(session, user, clock, lo, clock.start_of(target))
     values = {"timezone": clock.tz, "through_day": target, "log_watermark": watermark,
               "version": ROLLUP_VERSION, "updated_at": clock.now}
     try:
@@ -195,7 +197,7 @@ def refresh_rollups(session: Session, now: datetime,
     for uid in ids:
         user = session.get(User, uid)
         if user is not None:
-            refresh_rollup(session, user, Clock.of(session, user, now))
+            refresh_rollup(session, user, StudyCalendar.of(session, user, now))
             done += 1
     return done
 
@@ -212,7 +214,7 @@ class _Raced(Exception):
     pass
 
 
-def day_totals(session: Session, user: User, clock: Clock) -> dict[int, DayTotals]:
+def day_totals(session: Session, user: User, clock: StudyCalendar) -> dict[int, DayTotals]:
     """Every study day with a review: closed days from the rollup, the rest from the log."""
     through = refresh_rollup(session, user, clock)
     out = {
@@ -222,6 +224,6 @@ def day_totals(session: Session, user: User, clock: Clock) -> dict[int, DayTotal
                    StatsDay.retention_due, StatsDay.retention_passed)
             .where(StatsDay.user_id == user.id, StatsDay.day < through))
     }
-    for t in _aggregate(session, user, clock, clock.start(through), None):
+    for t in _aggregate(session, user, clock, clock.start_of(through), None):
         out[t.day] = t
     return out

@@ -12,13 +12,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ... import clock
 from ...db import get_session
 from ...i18n import translate
 from ...services import classes
 from ...services import quiz as quiz_service
 from ...services.errors import Conflict, NotFound
 from .common import (
-    _now,
     bp,
     render,
 )
@@ -39,7 +39,7 @@ def join_page(code: str):
 def join():
     code = request.form.get("code", "")
     try:
-        klass, fresh = classes.join(get_session(), current_user, code, now=_now())
+        klass, fresh = classes.join(get_session(), current_user, code, now=clock.now())
     except NotFound as exc:
         return render("classes/join.html", 404, klass=None,
                       code=classes.normalize_code(code), error=translate(str(exc)))
@@ -59,14 +59,14 @@ def leave(class_id: int):
 @bp.get("/assigned/<int:assignment_id>")
 @login_required
 def assigned(assignment_id: int):
-    view = classes.learner_view(get_session(), current_user, assignment_id, _now())
+    view = classes.learner_view(get_session(), current_user, assignment_id, clock.now())
     return render("sets/assigned.html", a=view)
 
 
 @bp.post("/assigned/<int:assignment_id>/start")
 @login_required
 def start(assignment_id: int):
-    attempt = classes.start(get_session(), current_user, assignment_id, now=_now())
+    attempt = classes.start(get_session(), current_user, assignment_id, now=clock.now())
     return redirect(url_for("quiz.take", attempt_id=attempt.id), 303)
 
 
@@ -78,7 +78,7 @@ def attempt_results(attempt_id: int):
     session = get_session()
     link, learner, staff = classes.attempt_access(session, current_user, attempt_id)
     try:
-        data = quiz_service.results(session, learner, attempt_id, _now(), full=staff)
+        data = quiz_service.results(session, learner, attempt_id, clock.now(), full=staff)
     except Conflict:
         if not staff:
             return redirect(url_for("quiz.take", attempt_id=attempt_id), 303)

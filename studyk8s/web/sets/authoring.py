@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from ... import clock
 from ...db import get_session
 from ...i18n import translate
 from ...persistence.models import Assignment, Note, StudyClass
@@ -41,7 +42,6 @@ from .common import (
     BLANK_ROWS,
     GRADE_OPTIONS,
     KIND_LABELS,
-    _now,
     bp,
     instructors,
     render,
@@ -63,7 +63,7 @@ def index():
 @instructors
 def create():
     qset = sets.create_set(get_session(), current_user, request.form.get("title", ""),
-                           now=_now())
+                           now=clock.now())
     flash(_("Set created as a draft: add questions, then publish it."), "success")
     return redirect(url_for("sets.edit", set_id=qset.id), 303)
 
@@ -75,10 +75,10 @@ def upload():
     data, name = upload_file()
     session = get_session()
     if name.lower().endswith((".yaml", ".yml")):
-        qset = interop.import_yaml(session, current_user, data, name, now=_now())
+        qset = interop.import_yaml(session, current_user, data, name, now=clock.now())
         flash(_("Imported the set “%(title)s”.", title=qset.title), "success")
     else:
-        qset, n = interop.import_gift(session, current_user, data, name, now=_now())
+        qset, n = interop.import_gift(session, current_user, data, name, now=clock.now())
         flash(ngettext("Imported %(num)d question into a new draft set.",
                        "Imported %(num)d questions into a new draft set.", n), "success")
     return redirect(url_for("sets.edit", set_id=qset.id), 303)
@@ -120,7 +120,7 @@ def save_settings(set_id: int):
             "grading": form.get("grading"), "review": form.get("review")})
         sets.update_settings(get_session(), current_user, set_id, title=form.get("title", ""),
                              description=form.get("description", ""), settings=settings,
-                             now=_now())
+                             now=clock.now())
     except NotFound:
         raise
     except ServiceError as exc:
@@ -132,7 +132,7 @@ def save_settings(set_id: int):
 @bp.post("/sets/<int:set_id>/publish")
 @instructors
 def publish(set_id: int):
-    qset = sets.publish(get_session(), current_user, set_id, now=_now())
+    qset = sets.publish(get_session(), current_user, set_id, now=clock.now())
     flash(_("Published version %(version)s. Attempts already made keep their questions.",
             version=qset.version), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
@@ -141,7 +141,7 @@ def publish(set_id: int):
 @bp.post("/sets/<int:set_id>/discard")
 @instructors
 def discard(set_id: int):
-    sets.discard_changes(get_session(), current_user, set_id, now=_now())
+    sets.discard_changes(get_session(), current_user, set_id, now=clock.now())
     flash(_("Unpublished changes discarded."), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
 
@@ -149,7 +149,7 @@ def discard(set_id: int):
 @bp.post("/sets/<int:set_id>/delete")
 @instructors
 def delete(set_id: int):
-    sets.delete_set(get_session(), current_user, set_id, now=_now())
+    sets.delete_set(get_session(), current_user, set_id, now=clock.now())
     flash(_("Set deleted. Results of attempts already made are kept."), "success")
     return redirect(url_for("sets.index"), 303)
 
@@ -166,7 +166,7 @@ def preview(set_id: int):
 @bp.post("/sets/<int:set_id>/try")
 @instructors
 def try_it(set_id: int):
-    attempt = sets.try_set(get_session(), current_user, set_id, now=_now())
+    attempt = sets.try_set(get_session(), current_user, set_id, now=clock.now())
     return redirect(url_for("quiz.take", attempt_id=attempt.id), 303)
 
 
@@ -175,7 +175,7 @@ def try_it(set_id: int):
 def export_gift(set_id: int):
     session = get_session()
     qset = sets.get_set(session, current_user, set_id)
-    text = interop.export_gift(session, qset, now=_now())
+    text = interop.export_gift(session, qset, now=clock.now())
     return download(text, f"{qset.name}.gift.txt", "text/plain; charset=utf-8")
 
 
@@ -193,7 +193,7 @@ def export_yaml(set_id: int):
 def import_into(set_id: int):
     sets.get_set(get_session(), current_user, set_id)
     data, name = upload_file()
-    _set, n = interop.import_gift(get_session(), current_user, data, name, now=_now(),
+    _set, n = interop.import_gift(get_session(), current_user, data, name, now=clock.now(),
                                set_id=set_id, replace=request.form.get("mode") == "replace")
     flash(ngettext("Imported %(num)d question from %(name)s.",
                    "Imported %(num)d questions from %(name)s.", n, name=name), "success")
@@ -315,7 +315,7 @@ def add_question(set_id: int):
     kind = request.form.get("kind", "")
     try:
         entry = item_from_form(kind, request.form)
-        sets.add_entry(session, current_user, set_id, entry, now=_now())
+        sets.add_entry(session, current_user, set_id, entry, now=clock.now())
     except NotFound:
         raise
     except ServiceError as exc:
@@ -350,7 +350,7 @@ def save_question(set_id: int, question_id: int):
     kind = row.kind
     try:
         entry = item_from_form(kind, request.form)
-        sets.update_entry(session, current_user, set_id, question_id, entry, now=_now())
+        sets.update_entry(session, current_user, set_id, question_id, entry, now=clock.now())
     except NotFound:
         raise
     except ServiceError as exc:
@@ -363,7 +363,7 @@ def save_question(set_id: int, question_id: int):
 @bp.post("/sets/<int:set_id>/questions/<int:question_id>/delete")
 @instructors
 def delete_question(set_id: int, question_id: int):
-    sets.delete_entry(get_session(), current_user, set_id, question_id, now=_now())
+    sets.delete_entry(get_session(), current_user, set_id, question_id, now=clock.now())
     flash(_("Question removed from the draft."), "success")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
 
@@ -372,7 +372,7 @@ def delete_question(set_id: int, question_id: int):
 @instructors
 def move_question(set_id: int, question_id: int):
     delta = -1 if request.form.get("direction") == "up" else 1
-    sets.move_entry(get_session(), current_user, set_id, question_id, delta, now=_now())
+    sets.move_entry(get_session(), current_user, set_id, question_id, delta, now=clock.now())
     return redirect(url_for("sets.edit", set_id=set_id) + f"#q{question_id}", 303)
 
 
@@ -381,7 +381,7 @@ def move_question(set_id: int, question_id: int):
 def reorder(set_id: int):
     """The whole order at once (sets.js drag and drop, or a form listing ids)."""
     ids = request.form.getlist("question") or (request.get_json(silent=True) or {}).get("order")
-    sets.reorder(get_session(), current_user, set_id, ids or [], now=_now())
+    sets.reorder(get_session(), current_user, set_id, ids or [], now=clock.now())
     if request.is_json:
         return {"ok": True}
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
@@ -406,7 +406,7 @@ def facts(set_id: int):
 def add_facts(set_id: int):
     added, failed = sets.add_from_facts(get_session(), current_user, set_id,
                                         request.form.getlist("fact"),
-                                        request.form.get("kind", "single"), now=_now())
+                                        request.form.get("kind", "single"), now=clock.now())
     if added:
         flash(ngettext("Added %(num)d question written from the notes: edit it as you like.",
                        "Added %(num)d questions written from the notes: edit them as you like.",

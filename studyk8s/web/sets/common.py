@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ... import clock
 from ...db import get_session
 from ...i18n import fmt_datetime
 from ...render import to_html
@@ -43,9 +44,6 @@ STATE_LABELS = {"open": _l("open"), "closed": _l("closed"), "upcoming": _l("upco
 BLANK_ROWS = 3
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
 
 @bp.app_template_filter("set_md")
 def _markdown(text: str) -> str:
@@ -61,7 +59,7 @@ def _assigned_sets() -> dict[str, Any]:
     if not current_user.is_authenticated:
         return {"sets": [], "classes": []}
     session = get_session()
-    return {"sets": classes.assigned_sets(session, current_user, _now()),
+    return {"sets": classes.assigned_sets(session, current_user, clock.now()),
             "classes": classes.my_classes(session, current_user)}
 
 

@@ -12,12 +12,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ... import clock
 from ...db import get_session
 from ...persistence.models import Note
 from ...services import interop, sets
 from ..responses import download
 from .common import (
-    _now,
     bp,
     instructors,
     render,
@@ -47,7 +47,7 @@ def _deck(note_id: int):
 @login_required
 def deck_apkg(note_id: int):
     note = _deck(note_id)
-    data = interop.export_apkg(get_session(), [note], now=_now())
+    data = interop.export_apkg(get_session(), [note], now=clock.now())
     return download(data, f"{sets.slugify(note.title or note.path)}.apkg",
                      "application/octet-stream")
 
@@ -66,7 +66,7 @@ def decks_import():
     from ...sets.csvio import MAX_FILE_BYTES
 
     data, name = upload_file(limit=MAX_FILE_BYTES)
-    report = interop.import_cards_csv(get_session(), data, name, now=_now(),
+    report = interop.import_cards_csv(get_session(), data, name, now=clock.now(),
                                       deck=request.form.get("deck", "").strip())
     flash(_("Imported %(name)s: %(summary)s.", name=name, summary=report.summary()), "success")
     return redirect(url_for("sets.decks"), 303)
