@@ -113,6 +113,16 @@ class User(Base):
                                              server_default="0")
     queue_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
+    # What a login manager reads on the user it loaded (Flask-Login's protocol, written out
+    # rather than imported: the model stays free of Flask). A loaded row is always a signed-in,
+    # active account; the cookie's id carries the session token, so a replaced token logs out.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
 
 class QueueContent(Base):
     """One row: ``seq`` is bumped by triggers on every write to cards and notes."""

@@ -40,30 +40,13 @@ from ..i18n import translate
 from ..persistence.models import User
 from ..services import users
 from ..services.errors import ServiceError
+from . import fastpaths
 from .responses import safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
-_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
-
-
-class _CSRFProtect(CSRFProtect):
-    """Flask-WTF's check, unchanged, except that it does not parse the body of a request that
-    is not a form (a JSON call) looking for a ``csrf_token`` field: Werkzeug parses only these
-    two types, so any other body has no fields, and the token can only be in the header."""
-
-    def _get_csrf_token(self):
-        if request.mimetype in _FORM_TYPES:
-            return super()._get_csrf_token()
-        request.stream  # noqa: B018 - as request.form did: 413 if over MAX_CONTENT_LENGTH
-        for header_name in current_app.config["WTF_CSRF_HEADERS"]:
-            if token := request.headers.get(header_name):
-                return token
-        return None
-
-
-csrf = _CSRFProtect()
+csrf: CSRFProtect | None = None  # set by init_app (fastpaths.csrf_protect)
 
 LOGIN_FAILED = "Incorrect email or password."  # shown translated: _(LOGIN_FAILED) below
 
@@ -71,11 +54,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def init_app(app: Flask) -> None:
-    _make_user_model_loginable()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see that page.")
     login_manager.login_message_category = "info"
+    global csrf
+    csrf = fastpaths.csrf_protect(app)
     csrf.init_app(app)
     app.add_template_global(has_endpoint)
 
@@ -85,19 +69,6 @@ def register_error_handlers(app: Flask) -> None:
 
 
 # --- Flask-Login plumbing ----------------------------------------------------------------
-
-
-def _make_user_model_loginable() -> None:
-    """Flask-Login reads ``is_authenticated``, ``is_active``, ``is_anonymous`` and ``get_id()``
-    on the user. ``models.User`` stays free of Flask imports, so they are attached here (a no-op
-    if the model already has them), and ``current_user`` is the plain ``User`` row that the
-    services take."""
-    if hasattr(User, "get_id"):
-        return
-    User.is_authenticated = property(lambda self: True)
-    User.is_active = property(lambda self: True)
-    User.is_anonymous = property(lambda self: False)
-    User.get_id = lambda self: f"{self.id}:{self.session_token}"
 
 
 # Built once: ``Session.get`` builds a new SELECT (and its cache key) on every call.
