@@ -28,7 +28,7 @@ from ..persistence.models import Card, Fact, Note, QuizSet, User
 from ..render import to_html
 from ..sets import csvio, gift
 from ..sets.draw import draw_questions
-from ..sets.model import MAX_QUESTIONS, Item, assign_uids, detect_lang, from_question
+from ..sets.model import MAX_QUESTIONS, Item, Settings, assign_uids, detect_lang, from_question
 from ..sets.schema import validate
 from . import sets
 from .errors import ImportFailed, NotFound, ServiceError
@@ -113,7 +113,7 @@ def import_gift(session: Session, user: User, data: bytes, filename: str, *, now
             qset = QuizSet(owner_id=user.id, name=sets._free_name(session, name or title),
                            title=title[:300], description="", settings={},
                            created_at=now, updated_at=now, version=0)
-            qset.settings = sets.Settings().to_dict()
+            qset.settings = Settings().to_dict()
             session.add(qset)
             session.flush()
         taken = {e.uid for e in keep}
