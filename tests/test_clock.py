@@ -25,12 +25,10 @@ def test_frozen_and_advanced():
         clock.freeze(datetime(2026, 3, 1))
 
 
-def test_views_read_the_apps_clock(app, client):
+def test_views_read_the_apps_clock(app, auth):
     at = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
     app.extensions["clock"].freeze(at)
-    r = client.post("/signup", data={"email": "t@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": "UTC"})
-    assert r.status_code == 302
+    assert auth.signup("t@example.com").status_code == 302
     with app.app_context():
         from studyk8s.db import get_session
 

@@ -1,8 +1,9 @@
 """The in-memory queue behind ``next_view`` against the SQL queries it stands in for.
 
 Random sessions on the real shared note (siblings, so burying matters): answers, undo,
-suspend, time passing, another study day, changed limits, a second worker answering, and
-writes that bypass the review service. After every step the counts and the card that
+suspend, time passing, another study day, changed limits, decks and card kinds, answers to
+cards outside the chosen decks and kinds (a stale tab), a second worker answering, and writes
+that bypass the review service. After every step the counts and the card that
 ``next_view`` shows must be exactly what ``counts`` and ``next_card_id`` (plain SQL) give.
 """
 
@@ -14,7 +15,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from studyk8s.persistence.models import Card, CardState
 from studyk8s.services import errors, review
@@ -63,9 +64,28 @@ def shown(session, user, now):
     return view["counts"], (view["card"] or {}).get("id"), view["card"]
 
 
+SECOND_DECK = """# 网络
+
+## 组件
+
+- Ingress: 七层入口，按主机名和路径转发
+- Service: 四层负载均衡，给一组 Pod 一个稳定地址
+- NetworkPolicy: Pod 之间的防火墙规则
+- DNS: 集群内的服务发现
+"""
+
+
 @pytest.mark.parametrize("seed", range(6))
-def test_cached_queue_matches_sql_through_random_sessions(session, learner, workers, seed):
+def test_cached_queue_matches_sql_through_random_sessions(session, learner, workers, seed,
+                                                          notes_dir):
     rng = random.Random(seed)
+    (notes_dir / "network.md").write_text(SECOND_DECK, encoding="utf-8")
+    import_notes(session, [notes_dir], now=NOW)
+    cards = session.execute(select(Card.id, Card.note_id, Card.kind)
+                            .where(Card.retired_at.is_(None))).all()
+    decks = sorted({c.note_id for c in cards})
+    kinds = sorted({c.kind for c in cards})
+    assert len(decks) == 2 and len(kinds) > 2
     update_settings(session, learner, {"new_per_day": rng.choice([5, 12, 40]),
                                        "reviews_per_day": rng.choice([3, 200])})
     now = NOW
@@ -75,7 +95,8 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
         if card is not None:  # the card as shown (kept from the last view, or read now)
             assert card == review.card_view(session, learner, card_id, now), f"step {step}"
         op = rng.choices(["answer", "undo", "suspend", "wait", "day", "limits", "retention",
-                          "worker", "direct"], weights=[60, 6, 3, 12, 4, 3, 3, 8, 4])[0]
+                          "worker", "direct", "decks", "kinds", "elsewhere"],
+                         weights=[60, 6, 3, 12, 4, 3, 3, 8, 4, 4, 4, 10])[0]
         if op == "answer" and card is not None:
             review.answer(session, learner, queues=queues(), card_id=card_id,
                           rating=rng.choice([1, 2, 3, 3, 4]), client_id=uuid.uuid4().hex,
@@ -96,6 +117,20 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
                             {"desired_retention": rng.choice([0.8, 0.85, 0.9, 0.95])})
         elif op == "worker":
             workers()
+        elif op == "decks":  # study one deck, or all
+            chosen = rng.choice([[decks[0]], [decks[1]], None])
+            update_settings(session, learner, {"decks": chosen})
+        elif op == "kinds":  # study some card kinds, or all
+            chosen = rng.sample(kinds, rng.randint(1, len(kinds) - 1)) if rng.random() < 0.7 \
+                else None
+            update_settings(session, learner, {"card_kinds": chosen})
+        elif op == "elsewhere":  # a stale tab answers a card, maybe outside the selection
+            other = rng.choice(cards).id
+            view = review.card_view(session, learner, other, now)
+            with contextlib.suppress(errors.Conflict):  # suspended in the meantime
+                review.answer(session, learner, queues=queues(), card_id=other,
+                              rating=rng.choice([1, 3, 4]), client_id=uuid.uuid4().hex,
+                              version=view["version"], now=now)
         elif op == "direct":  # as a quiz's wrong answer does: review cards due now
             session.execute(update(CardState).where(CardState.user_id == learner.id,
                                                     CardState.state == 2)

@@ -8,12 +8,10 @@ import pytest
 
 
 @pytest.fixture
-def learner_client(client, runner):
+def learner_client(client, runner, auth):
     result = runner.invoke(args=["notes", "import"])
     assert result.exit_code == 0, result.output
-    r = client.post("/signup", data={"email": "me@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": "Asia/Shanghai"})
-    assert r.status_code == 302
+    assert auth.signup(timezone="Asia/Shanghai").status_code == 302
     return client
 
 

@@ -12,8 +12,7 @@ from sqlalchemy import inspect
 from studyk8s.migrate import alembic_config, upgrade
 from studyk8s.persistence.engine import make_engine
 from studyk8s.persistence.models import Base
-
-from .conftest import TEST_DATABASE_URL, scratch_database
+from tests.conftest import TEST_DATABASE_URL, scratch_database
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from studyk8s.persistence.engine import begin_write
 from studyk8s.persistence.models import User
-
-from .conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL
 
 pytestmark = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite locking")
 
