@@ -69,6 +69,11 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def find_by_email(session: Session, email: str) -> User | None:
+    """The account with this email (any case, surrounding spaces ignored), or None."""
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
 def create_user(
     session: Session,
     email: str,
