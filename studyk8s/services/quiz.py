@@ -650,7 +650,7 @@ def readiness(session: Session, user: User, now: datetime, *, decks: Any = None,
     from, of the best current recall probability of the fact's cards under the learner's
     scheduler (0 for a fact never studied)."""
     from ..quiz.generate import split_by_weight, variants_for
-    from .scheduling import scheduler_for
+    from .review import scheduler_for
 
     deck_ids = _deck_ids(session, decks)
     sections = _strings(sections, "sections")
