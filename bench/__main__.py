@@ -22,7 +22,10 @@ from pathlib import Path
 _MODULE_NAMES = {
     "srs": "srs_eval",
     "import": "import_notes",
+    "notes_corpus": "notes_corpus",
     "quiz": "quiz",
+    "readiness": "readiness",
+    "handson": "handson",
     "stats": "stats",
     "scale": "scale",
     "review_loop": "review_loop",

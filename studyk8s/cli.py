@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     for group in (notes_cli, db_cli, users_cli, srs_cli):
         app.cli.add_command(group)
     cli_interop.register(app)  # flask sets / export / import
+    __import__(f"{__package__}.cli_practice", fromlist=["register"]).register(app)  # practice
 
 
 
@@ -75,6 +76,30 @@ def notes_parse(paths, as_json):
             for f in note.facts:
                 what = f.definition or ", ".join(f.items) or f"{len(f.edges)} edges"
                 click.echo(f"{f.source}\t{f.kind}\t{f.group or '-'}\t{f.term}\t{what}")
+            for p in note.plan:
+                click.echo(f"{p.source}\tplan\t-\t{p.label}\t{p.text}")
+            for c in note.code:
+                click.echo(f"{c.source}\tcode\t{c.lang or '-'}\t{c.text.splitlines()[0][:60]}")
+            for w in note.warnings:
+                click.echo(str(w))
+    sys.exit(1 if noteset.errors else 0)
+
+
+@notes_cli.command("report")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+def notes_report(paths, as_json):
+    """Per note: facts and cards by kind, warnings, suspicious facts."""
+    from .cards import generate_cards
+    from .notes import read_notes
+    from .notes.report import format_report, note_report
+
+    noteset = read_notes(list(paths), max_bytes=current_app.config["MAX_NOTE_BYTES"])
+    for error in noteset.errors:
+        click.echo(str(error), err=True)
+    reports = [note_report(n, cards=generate_cards) for n in noteset.notes]
+    click.echo(json.dumps({"notes": reports}, ensure_ascii=False, indent=2) if as_json
+               else format_report(reports))
     sys.exit(1 if noteset.errors else 0)
 
 

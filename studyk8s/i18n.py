@@ -268,6 +268,8 @@ SERVICE_MESSAGES = (
     _l("This set is not open yet."),
     _l("This set is closed."),
     _l("You have used all your attempts."),
+    _l("The exam date must be a date like 2026-12-24"),
+    _l("The exam date must be between the years 2000 and 2100"),
 )
 
 

@@ -23,7 +23,8 @@ def test_notes_check_ok_with_warning(runner, notes_dir):
     result = runner.invoke(args=["notes", "check", str(notes_dir)])
     assert result.exit_code == 0
     assert "docker-k8s-1.md:91: warning:" in result.output
-    assert "1 notes, 41 facts, 1 warnings, 0 errors" in result.output
+    # 41 before issue 13: the seven 学习内容 items are now the study plan, not facts
+    assert "1 notes, 34 facts, 1 warnings, 0 errors" in result.output
 
 
 def test_notes_check_reports_errors_with_path_and_line(runner, tmp_path):

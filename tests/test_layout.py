@@ -9,8 +9,10 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "studyk8s"
 MAX_LINES = 500
-# Owned by other work in flight: split when it lands (see the restructuring issue).
-NOT_YET = {"quiz/generate.py", "services/quiz.py"}
+# Owned by other work (the notes reader, the question gate, the quiz service): to split when
+# that work lands, not here (see the restructuring issue's report).
+NOT_YET = {"quiz/generate.py", "services/quiz.py", "notes/blocks.py", "notes/parser.py",
+           "notes/inline.py"}
 
 
 def test_no_module_over_500_lines():

@@ -1,34 +1,36 @@
-"""Pass 1: note body lines → blocks (headings, text lines, list trees, diagrams).
+"""Pass 1: markdown-it tokens → the blocks the fact grammar walks (headings, text lines,
+list trees, tables, diagrams, code), every block with its file line from the token maps.
 
-Line-based on purpose. markdown-it follows CommonMark exactly, and everyday notes lean
-on things CommonMark reads differently from their author: ``插件:`` straight after a
-list becomes a lazy continuation of the last item, a 4-space nested list under ``2.``
-may turn into an indented code block, and Hugo ``{{<mermaid>}}`` shortcodes are just
-paragraph text. Here every block keeps the exact file line it came from, and the rules
-are the ones a reader applies: a non-indented line ends a list, deeper indentation nests.
-It is also cheaper: the whole parse of the shared note costs less than markdown-it's
-tokenising alone (about 1 ms against 1.6 ms), which matters when importing 1,000 notes.
+markdown-it decides the structure (what is a list, how deep an item is nested, where a
+paragraph ends, what is code). This module only turns inline tokens into the light text the
+grammar reads (links as their text, emphasis and code spans kept as ``**x**`` and `` `x` ``
+so a cloze can prefer them, HTML and comments gone) and adds what no Markdown parser knows:
+lines that are plainly commands, host entries or file contents though nobody fenced them
+(they become code, with a warning, never facts), and soft-wrapped lines joined back into
+the sentence they belong to.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .inline import split_definition
+from . import inline
+from .md import parser
 
-_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
-_CLOSING_HASHES_RE = re.compile(r"[ \t]#+$")
-_HEADING_NOSPACE_RE = re.compile(r"^(#{1,6})([\u3400-\u9fff].*)$")  # "##标题"
-_MARKER_RE = re.compile(r"^( *)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
-_HR_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_SETEXT_RE = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
-_FENCE_RE = re.compile(r"^( *)(`{3,}|~{3,})[ \t]*([^`\s]*)")
-_SHORTCODE_RE = re.compile(r"^\s*\{\{([<%])\s*(/?)\s*([A-Za-z][\w-]*)[^}]*?[>%]\}\}\s*$")
 MAX_LINE = 4000  # longer lines are data, not notes: skipped with a warning
 MAX_DEPTH = 16  # deeper list nesting is flattened (keeps the fact walk shallow)
-_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s|>|/>|$)")
+_ZH_SECTION_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]\s*([^。！？!?:：]{1,30})$")
+_SETEXT_RE = re.compile(r"^=+$")
+_ANCHOR_RE = re.compile(r"\s*\{#[\w.-]+\}\s*$")  # "## 检查机制 {#probe-check-methods}"
 _CHECKBOX_RE = re.compile(r"^\[[ xX]\][ \t]+")
+_BR_RE = re.compile(r"^<br\s*/?>$", re.I)
+_TITLE_IN_COMMENT_RE = re.compile(r"^\s*title:\s*(.+?)\s*$", re.M)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
 
 
 @dataclass
@@ -63,9 +65,24 @@ class Blank:
 
 @dataclass
 class Other:
-    """Code, tables, HTML, other shortcodes: separators that yield no facts."""
+    """HTML, other shortcodes, rules: separators that yield no facts."""
 
     line: int
+
+
+@dataclass
+class Comment:
+    """An HTML comment block; a translated page keeps its original there."""
+
+    line: int
+    text: str
+
+
+@dataclass
+class Code:
+    line: int
+    lang: str
+    text: str
 
 
 @dataclass
@@ -73,6 +90,13 @@ class Diagram:
     line: int
     source: str
     end_line: int
+
+
+@dataclass
+class Table:
+    line: int
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
 
 
 @dataclass
@@ -91,261 +115,578 @@ class ListBlock:
     items: list[Item] = field(default_factory=list)
 
 
-Block = Heading | Text | Blank | Other | Diagram | ListBlock
+Block = Heading | Text | Blank | Other | Comment | Code | Diagram | Table | ListBlock
 
 
-def _expand(line: str) -> str:
-    """Leading tabs count as 4 columns (enough for nesting decisions)."""
-    if "\t" not in line[: len(line) - len(line.lstrip())]:
-        return line
-    body = line.lstrip(" \t")
-    return line[: len(line) - len(body)].expandtabs(4) + body
+# -- inline tokens → light text ---------------------------------------------------------------
+
+def inline_lines(token, first_line: int) -> list[tuple[int, str]]:
+    """An ``inline`` token as (file line, light text) per source line."""
+    out: list[tuple[int, str]] = []
+    buf: list[str] = []
+    line = first_line
+    skip = 0  # inside an image: its alt text is not prose
+    for child in token.children or ():
+        t = child.type
+        if t == "text" or t == "text_special":  # escapes and entities (no text_join rule)
+            if not skip:
+                buf.append(child.content)
+        elif t in ("softbreak", "hardbreak"):
+            out.append((line, "".join(buf).strip()))
+            buf, line = [], line + 1
+        elif t == "code_inline":
+            c = child.content
+            buf.append(f"`{c}`" if "`" not in c else c)
+        elif t in ("strong_open", "strong_close"):
+            buf.append("**")
+        elif t == "image":
+            pass
+        elif t == "html_inline":
+            if _BR_RE.match(child.content.strip()):
+                out.append((line, "".join(buf).strip()))
+                buf = []
+            line += child.content.count("\n")
+        # em, links (their text children carry the words) and the rest: markers dropped
+    out.append((line, "".join(buf).strip()))
+    return [(ln, _tidy(tx)) for ln, tx in out if tx.strip()]
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
+_ZW_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
-def heading_of(line: str) -> tuple[int, str] | None:
-    m = _HEADING_RE.match(line)
+def _tidy(text: str) -> str:
+    text = " ".join(text.replace("****", "").split())  # **a****b** after dropping markup
+    if _ZW_RE.search(text):
+        clean = _ZW_RE.sub("", text).strip()
+        # zero-width characters go, unless they are all there is after a colon
+        if not (clean[-1:] in inline.COLONS and text[-1:] not in inline.COLONS):
+            text = clean
+    return text
+
+
+def joiner(left: str, right: str) -> str:
+    """Space between wrapped lines, none between two CJK characters."""
+    if left and right and inline.is_cjk_text(left[-1]) and inline.is_cjk_text(right[0]):
+        return ""
+    if left[-1:] in "，。；、：！？（）《》“”" or right[:1] in "，。；、：！？（）《》“”":
+        return ""
+    return " "
+
+
+# -- code-looking lines -------------------------------------------------------------------------
+
+_COMMANDS = frozenset(_words(
+    "kubectl kubeadm kubelet minikube kind helm docker podman crictl ctr nerdctl etcdctl "
+    "istioctl yum dnf apt apt-get apk rpm dpkg pip pip3 npm brew snap systemctl service "
+    "journalctl curl wget git ssh scp rsync tar unzip gzip cat echo printf vi vim nano sed "
+    "awk grep mkdir rmdir cd ls ll cp mv rm ln chmod chown chgrp touch sudo su export source "
+    "modprobe sysctl swapoff swapon setenforce hostnamectl iptables ipvsadm ip ifconfig ping "
+    "nslookup dig openssl cfssl mount umount useradd passwd reboot shutdown firewall-cmd "
+    "ntpdate timedatectl tee watch make go python python3 bash sh nohup kill ps top free df "
+    "du lsmod firewalld "))
+_PROMPT_RE = re.compile(r"^(?:\$|#|\[[^\]\n]{1,60}\][#$])\s+\S")
+_HOST_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?:/\d+)?\s+[A-Za-z][\w.-]*(?:\s+[\w.-]+)*$")
+_HEREDOC_RE = re.compile(r"<<-?\s*['\"]?([A-Z][A-Z_]*)['\"]?")
+_CODE_COMMENT_RE = re.compile(r"\s+(?:#|//).*$")
+_ART_RE = re.compile(r"^[+|].*[-=]{3,}.*[+|]$|^[\s+\-|/\\<>^v=_*.]{3,}$")
+_TOOL_FLAG_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,30} -{1,2}[A-Za-z][\w-]*(?:[ =]\S+)*$")
+_JSON_RE = re.compile(r'^(?:"[\w.-]+"\s*:\s*\S.*|[{}\[\]],?)$')
+_ASSIGN_RE = re.compile(r"^[A-Za-z_][\w.\-/]*\s*=\s*\S*$")
+_MANIFEST_KEYS = frozenset(_words(
+    "apiVersion kind metadata spec status data stringData template selector matchLabels "
+    "labels annotations containers initContainers image imagePullPolicy ports containerPort "
+    "hostPort targetPort nodePort protocol replicas volumes volumeMounts mountPath command "
+    "args env resources limits requests restartPolicy nodeSelector nodeName hostNetwork "
+    "serviceAccountName namespace livenessProbe readinessProbe httpGet tcpSocket exec "
+    "initialDelaySeconds periodSeconds clusterIP schedule jobTemplate backoffLimit "
+    "storageClassName accessModes persistentVolumeClaim claimName hostPath emptyDir configMap "
+    "secretName rules http paths backend serviceName servicePort pathType ingressClassName "
+    "strategy rollingUpdate maxSurge maxUnavailable minReadySeconds revisionHistoryLimit "
+    "tolerations affinity "))
+_YAML_KEY_RE = re.compile(r"^-?\s*([A-Za-z][\w.-]*):(?:\s+(.*))?$")
+
+
+@lru_cache(maxsize=16384)
+def code_kind(text: str) -> str:
+    """"shell", "hosts", "yaml", "config" when a line is plainly code, else ""."""
+    s = inline.plain(text).strip() if "`" in text or "**" in text else text.strip()
+    s = _CODE_COMMENT_RE.sub("", s) or s  # "kind: Pod   //类型", "yum install x  # 安装"
+    if not s or inline.is_cjk_text(s.split(" #", 1)[0]):
+        return ""
+    if s == "EOF" or _HEREDOC_RE.search(s) or _PROMPT_RE.match(s):
+        return "shell"
+    first = s.split(None, 1)[0]
+    if first in _COMMANDS and s[-1:] not in ".:：" and _looks_like_args(first, s[len(first):]):
+        return "shell"
+    if _ART_RE.match(s) or (s[0] == "|" and s[-1] == "|" and s.count("|") >= 3):
+        return "text"  # ASCII art, or table rows without their "---" line
+    if _TOOL_FLAG_RE.match(s):
+        return "shell"  # "htpasswd -c auth foo": a lower-case tool and a flag
+    if _JSON_RE.match(s):
+        return "config"
+    if _HOST_RE.match(s):
+        return "hosts"
+    m = _YAML_KEY_RE.match(s)
+    if m and m.group(1) in _MANIFEST_KEYS and (not m.group(2) or " " not in m.group(2).strip()
+                                               or m.group(2)[0] in "\"'[{"):
+        return "yaml"  # a manifest line: "kind: Pod", "image: nginx:1.21", "spec:"
+    if _ASSIGN_RE.match(s) and "." in s.split("=", 1)[0] or s.startswith("[") and s.endswith("]") \
+            and s[1:-1].replace(".", "").replace("-", "").isalnum():
+        return "config"
+    return ""
+
+
+_PROSE_WORDS = frozenset(
+    _words(
+        "is are was were be can will should must does do has have and or the a an to of in on for "
+        "with that this it which as by from not also only "))
+# Tools whose name is also an everyday word: they need argument-looking text after them.
+_WORDY = frozenset(_words(
+    "service make watch free top kill source export ip su go kind cat echo tee mount ping dig "
+    "ls cd cp mv rm ln touch python bash sh ps df du git tar shutdown reboot "))
+_SUBCOMMANDS = {("go", w) for w in ("version", "build", "run", "install", "env", "get", "mod",
+                                    "test")} | {("git", w) for w in ("clone", "pull", "status")}
+_ARGISH_RE = re.compile(r"(?:^|\s)(?:-{1,2}[A-Za-z]|[./~$]|\S*[=/|<>]|\d)")
+
+
+def _looks_like_args(tool: str, rest: str) -> bool:
+    rest = rest.strip()
+    if not rest:
+        return tool in ("reboot", "ll", "ls")
+    words = rest.split()
+    if words[0].casefold() in _PROSE_WORDS:
+        return False
+    if tool in _WORDY:
+        return bool(_ARGISH_RE.search(rest)) or (tool, words[0]) in _SUBCOMMANDS
+    return True
+
+
+def _yaml_line(text: str) -> bool:
+    s = _CODE_COMMENT_RE.sub("", text.strip())
+    if inline.is_cjk_text(s):
+        return False
+    m = _YAML_KEY_RE.match(s)
     if m:
-        text = (m.group(2) or "").strip()
-        if text.endswith("#"):
-            text = "" if not text.strip("#") else _CLOSING_HASHES_RE.sub("", text).strip()
-        return len(m.group(1)), text
-    m = _HEADING_NOSPACE_RE.match(line)
-    if m:
-        return len(m.group(1)), m.group(2).strip()
-    return None
+        return not m.group(2) or " " not in m.group(2).strip() or m.group(2)[0] in "\"'[{"
+    return s.startswith("- ") and " " not in s[2:].strip()
 
+
+def split_code(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[Code]]:
+    """Lines → (prose lines, runs of code-looking lines). After a heredoc opener
+    (``cat > f <<EOF``) every line up to ``EOF`` is file content, whatever it looks like."""
+    kept: list[tuple[int, str]] = []
+    codes: list[Code] = []
+    heredoc = ""
+    prev = ""
+    for ln, tx in lines:
+        kind = "text" if heredoc else code_kind(tx)
+        if not kind and prev in ("yaml", "config") and _yaml_line(tx):
+            kind = "yaml"  # "  name: frontend" inside an unfenced manifest
+        prev = kind
+        if heredoc and inline.plain(tx).strip() == heredoc:
+            heredoc, kind = "", "shell"
+        elif kind == "shell":
+            m = _HEREDOC_RE.search(tx)
+            heredoc = m.group(1) if m else ""
+        if kind:
+            raw = inline.plain(tx) if "`" in tx else tx
+            if codes and codes[-1].line + codes[-1].text.count("\n") == ln - 1:
+                codes[-1].text += "\n" + raw
+            else:
+                codes.append(Code(ln, "shell" if kind == "text" else kind, raw))
+        else:
+            kept.append((ln, tx))
+    return kept, codes
+
+
+# -- tokens → blocks ------------------------------------------------------------------------------
 
 class _Builder:
-    def __init__(self, lines: list[str], first_line: int):
-        self.lines = lines
-        self.first = first_line
+    def __init__(self, tokens, body_start: int):
+        self.tokens = tokens
+        self.body_start = body_start  # 0-based index of the first body line
         self.blocks: list[Block] = []
         self.warnings: list[tuple[int, str]] = []
-        self.lst: ListBlock | None = None
-        self.stack: list[Item] = []
-        self.list_blank = False
-        self.last_text_len = 0
+        self.code: list[Code] = []
+        self.last_end = body_start  # 0-based line after the last block
 
-    # -- lists -------------------------------------------------------------
-    def close_list(self) -> None:
-        self.lst, self.stack, self.list_blank = None, [], False
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append((line, message))
 
-    def add_item(self, lineno: int, indent: int, marker: str, text: str) -> None:
-        text = _CHECKBOX_RE.sub("", text.strip())
-        item = Item(lineno, text, indent, marker[0].isdigit())
-        if self.lst is None:
-            self.lst = ListBlock(lineno)
-            self.blocks.append(self.lst)
-        while self.stack and (self.stack[-1].indent >= indent or len(self.stack) >= MAX_DEPTH):
-            self.stack.pop()
-        (self.stack[-1].children if self.stack else self.lst.items).append(item)
-        self.stack.append(item)
-        self.list_blank = False
+    def emit(self, block, start0: int, end0: int) -> None:
+        if self.blocks and start0 > self.last_end:
+            self.blocks.append(Blank(self.last_end + 1))
+        self.blocks.append(block)
+        self.last_end = max(self.last_end, end0)
 
-    def add_cont(self, lineno: int, indent: int, text: str) -> None:
-        target = self.stack[-1]
-        for it in reversed(self.stack):
-            if it.indent < indent:
-                target = it
-                break
-        target.cont.append((lineno, text.strip()))
-        self.list_blank = False
+    def raw(self, code: Code) -> Code:
+        """Unfenced code as the author typed it (indentation kept), not as prose text."""
+        n = code.text.count("\n") + 1
+        raw = self.src_lines[code.line - 1: code.line - 1 + n]
+        if len(raw) == n:
+            code.text = "\n".join(ln.rstrip() for ln in raw)
+        return code
 
-    # -- main loop -----------------------------------------------------------
+    def code_block(self, line: int, lang: str, text: str, start0: int, end0: int) -> None:
+        block = Code(line, lang, text)
+        self.code.append(block)
+        self.emit(block, start0, end0)
+
     def run(self) -> None:
-        lines, n, i = self.lines, len(self.lines), 0
+        toks, i, n = self.tokens, 0, len(self.tokens)
         while i < n:
-            raw = _expand(lines[i].rstrip())
-            lineno = self.first + i
-            stripped = raw.strip()
-            indent = _indent(raw)
-            if not stripped:
-                if self.lst is not None:
-                    self.list_blank = True
-                else:
-                    self.blocks.append(Blank(lineno))
-                i += 1
+            tok = toks[i]
+            if tok.map is not None and tok.map[0] < self.body_start:
+                i = _skip(toks, i)  # front matter (TOML, or YAML the plugin did not take)
                 continue
-            # Blocks that swallow lines until a closer.
-            if len(stripped) > MAX_LINE:
-                self.warnings.append((lineno, f"line is over {MAX_LINE} characters; skipped"))
-                if self.lst is None:
-                    self.blocks.append(Other(lineno))
-                i += 1
-                continue
-            first = stripped[0]
-            fence = _FENCE_RE.match(raw) if first in "`~" else None
-            if fence and not (fence.group(2)[0] == "`" and "`" in raw[fence.end(2) :]):
-                i = self.fence(i, fence, lineno, indent)
-                continue
-            sc = _SHORTCODE_RE.match(raw) if first == "{" else None
-            if sc:
-                i = self.shortcode(i, sc, lineno)
-                continue
-            if stripped.startswith("<!--"):
-                i = self.skip_until(i, "-->", lineno, "HTML comment", same_line=True)
-                continue
-            if stripped.startswith("$$"):
-                i = self.skip_until(i, "$$", lineno, "math block", same_line=stripped != "$$")
-                continue
-            # Lists.
-            marker = _MARKER_RE.match(raw) if first in "-*+0123456789" else None
-            if marker and not _HR_RE.match(raw):
-                self.add_item(lineno, indent, marker.group(2), marker.group(3) or "")
-                i += 1
-                continue
-            if self.lst is not None:
-                if indent > 0 and (first != "#" or heading_of(raw) is None):
-                    self.add_cont(lineno, indent, stripped)
-                    i += 1
-                    continue
-                if not self.list_blank and self.soft_wrap(stripped):
-                    self.add_cont(lineno, self.stack[-1].indent + 1, stripped)
-                    i += 1
-                    continue
-                self.close_list()
-            # Single lines.
-            head = heading_of(raw) if indent <= 3 and first == "#" else None
-            if head is not None:
-                self.blocks.append(Heading(lineno, head[0], head[1]))
-            elif (first in "-*_" and _HR_RE.match(raw)) or first == "|" or self.is_html(stripped):
-                if _SETEXT_RE.match(raw) and self.setext(raw):
-                    pass
-                else:
-                    self.blocks.append(Other(lineno))
-            elif first in "=-" and _SETEXT_RE.match(raw) and self.setext(raw):
-                pass
-            elif indent >= 4 and not self.prev_is_text():
-                self.blocks.append(Other(lineno))  # indented code
-            elif stripped.startswith("{{") and stripped.endswith("}}"):
-                self.blocks.append(Other(lineno))  # other shortcode forms
+            i = self.block(toks, i)
+
+    def block(self, toks, i: int) -> int:
+        tok = toks[i]
+        t = tok.type
+        start0, end0 = tok.map if tok.map else (self.last_end, self.last_end)
+        line = start0 + 1
+        if t == "heading_open":
+            text = " ".join(tx for _, tx in inline_lines(toks[i + 1], line))
+            text = _ANCHOR_RE.sub("", text)
+            self.emit(Heading(line, int(tok.tag[1]), text), start0, end0)
+            return i + 3
+        if t == "paragraph_open":
+            self.paragraph(toks[i + 1], start0, end0)
+            return i + 3
+        if t in ("bullet_list_open", "ordered_list_open"):
+            block = ListBlock(line)
+            extra: list = []
+            j = self.list_items(toks, i, block.items, extra, 1)
+            self.emit(block, start0, end0)
+            for b in extra:
+                self.emit(b, b.line - 1, b.line)
+            return j
+        if t in ("fence", "code_block"):
+            lang = (tok.info or "").strip().split(None, 1)[0].lower() if tok.info else ""
+            if t == "fence" and lang == "mermaid":
+                self.emit(Diagram(line, tok.content.rstrip("\n"), end0), start0, end0)
             else:
-                self.text(raw, lineno, indent)
-            i += 1
-        self.close_list()
+                if t == "fence" and not _fence_closed(tok, self.src_lines):
+                    self.warn(line, "code block is never closed")
+                self.code_block(line, lang or ("" if t == "fence" else "text"),
+                                tok.content.rstrip("\n"), start0, end0)
+            return i + 1
+        if t == "hugo_block":
+            return self.hugo_block(tok, i, start0, end0)
+        if t == "hugo_line":
+            name = tok.info
+            if name not in _KNOWN_LINE:
+                self.warn(line, f"shortcode '{name}' skipped (its output is not known)")
+            self.emit(Other(line), start0, end0)
+            return i + 1
+        if t == "html_block":
+            self.html_block(tok, start0, end0)
+            return i + 1
+        if t == "table_open":
+            return self.table(toks, i, start0, end0)
+        if t == "blockquote_open":
+            j = i + 1
+            while toks[j].type != "blockquote_close" or toks[j].level != tok.level:
+                j = self.block(toks, j)
+            return j + 1
+        if t == "hr":
+            prev = self.blocks[-1] if self.blocks else None
+            if tok.markup[:1] == "-" and isinstance(prev, Text) and prev.end == line - 1 \
+                    and start0 == self.last_end:  # setext: "Title" over "-----"
+                self.blocks[-1] = Heading(prev.line, 2, prev.text)
+                self.last_end = end0
+                return i + 1
+            self.emit(Other(line), start0, end0)
+            return i + 1
+        if t == "dl_open":
+            return self.deflist(toks, i, start0, end0)
+        return _skip(toks, i)
 
-    def prev_is_text(self) -> bool:
-        return bool(self.blocks) and isinstance(self.blocks[-1], Text) and self.lst is None
+    def deflist(self, toks, i: int, start0: int, end0: int) -> int:
+        """``term`` / ``: definition`` pairs → a list of ``term: definition`` items."""
+        block = ListBlock(start0 + 1)
+        j, item = i + 1, None
+        while not (toks[j].type == "dl_close" and toks[j].level == toks[i].level):
+            tok = toks[j]
+            if tok.type == "dt_open":
+                term = " ".join(tx for _, tx in inline_lines(toks[j + 1], tok.map[0] + 1))
+                item = Item(tok.map[0] + 1, inline.clean(term) + ":", 1, False)
+                block.items.append(item)
+            elif tok.type == "inline" and item is not None and toks[j - 1].type == "paragraph_open":
+                text = ""
+                for _, tx in inline_lines(tok, tok.map[0] + 1):
+                    text = text + joiner(text, tx) + tx if text else tx
+                if item.text.endswith(":") and not item.cont:
+                    item.text = f"{item.text} {text}"
+                else:
+                    item.cont.append((tok.map[0] + 1, text))
+            j += 1
+        self.emit(block, start0, end0)
+        return j + 1
 
-    def soft_wrap(self, stripped: str) -> bool:
-        """A non-indented line right after an item continues it only when it reads like a
-        wrapped sentence (starts lower-case Latin); anything else ends the list."""
-        return stripped[0].islower() and stripped[0].isascii() and ":" not in stripped[-1:]
+    def hugo_block(self, tok, i: int, start0: int, end0: int) -> int:
+        line = start0 + 1
+        name = tok.info
+        if not tok.meta.get("closed", True):
+            self.warn(line, f"{name} block is never closed")
+        if name == "mermaid":
+            self.emit(Diagram(line, tok.content.rstrip("\n"), end0), start0, end0)
+        else:
+            from .md import shortcode_args
 
-    @staticmethod
-    def is_html(stripped: str) -> bool:
-        return stripped[0] == "<" and bool(_HTML_RE.match(stripped))
+            pos, named = shortcode_args(tok.meta.get("args", ""))
+            lang = (named.get("lang") or (pos[0] if pos else "")).lower()
+            self.code_block(line, lang, tok.content.rstrip("\n"), start0, end0)
+        return i + 1
 
-    def setext(self, raw: str) -> bool:
-        """``Title`` + ``=====`` / ``-----`` underneath: turn the text line into a heading."""
-        prev = self.blocks[-1] if self.blocks else None
-        if not isinstance(prev, Text) or prev.indent > 3:
-            return False
-        level = 1 if raw.strip()[0] == "=" else 2
-        self.blocks[-1] = Heading(prev.line, level, prev.text)
-        return True
-
-    def text(self, raw: str, lineno: int, indent: int) -> None:
-        stripped = raw.strip()
-        if stripped.startswith(">"):
-            stripped = stripped.lstrip("> ").strip()
-            if not stripped:
-                self.blocks.append(Other(lineno))
-                return
-        prev = self.blocks[-1] if self.blocks else None
-        if (
-            isinstance(prev, Text)
-            and max(prev.line, prev.end) == lineno - 1
-            and len(prev.text) < 2000
-            and self.wraps(prev.text, stripped)
-        ):
-            prev.joins.append((len(prev.text) + 1, lineno))
-            prev.text = prev.text + " " + stripped  # hard-wrapped English paragraph
-            prev.end = lineno
-            self.last_text_len = len(stripped)
+    def html_block(self, tok, start0: int, end0: int) -> None:
+        line = start0 + 1
+        content = tok.content.strip()
+        if content.startswith("<!--"):
+            self.emit(Comment(line, content), start0, end0)
             return
-        self.blocks.append(Text(lineno, stripped, indent, lineno))
-        self.last_text_len = len(stripped)
+        text = re.sub(r"<[^>]*>", " ", content)
+        if text.strip():
+            self.warn(line, "HTML block skipped")
+        self.emit(Other(line), start0, end0)
 
-    def wraps(self, prev: str, line: str) -> bool:
-        """Is ``line`` the rest of a sentence wrapped from ``prev``? Only for Latin text that
-        stops mid-sentence; a long previous line (an editor's hard wrap) may be followed by
-        a capitalised word, a short one only by a lower-case word."""
-        last = prev[-1:]
-        if not (last.isascii() and (last.isalnum() or last == ",")):
-            return False
-        if self.soft_wrap(line):
-            return True
-        return (
-            self.last_text_len >= 60
-            and line[0].isascii()
-            and line[0].isalpha()
-            and line[-1] not in ":："
-            and split_definition(line) is None
-        )
+    def paragraph(self, tok, start0: int, end0: int) -> None:
+        lines = inline_lines(tok, start0 + 1)
+        long = [ln for ln, tx in lines if len(tx) > MAX_LINE]
+        for ln in long:
+            self.warn(ln, f"line is over {MAX_LINE} characters; skipped")
+        lines = [(ln, tx) for ln, tx in lines if len(tx) <= MAX_LINE]
+        if len(lines) >= 2 and _SETEXT_RE.match(lines[-1][1]) and start0 + len(lines) == end0:
+            title = " ".join(tx for _, tx in lines[:-1])  # setext: "Title" over "====="
+            self.emit(Heading(lines[0][0], 1, title), start0, end0)
+            return
+        lines, codes = split_code(lines)
+        for c in codes:
+            self.code.append(self.raw(c))
+            self.warn(c.line, "command or file content outside a code block: kept as code")
+        if len(lines) == 1 and _ZH_SECTION_RE.match(lines[0][1]):
+            text = _ZH_SECTION_RE.match(lines[0][1]).group(1)
+            self.emit(Heading(lines[0][0], 2, text), start0, end0)  # "二、控制器类型"
+            return
+        blocks: list[Block] = []
+        # An author who ends the paragraph with 。/./! writes sentences: a line without an
+        # end mark is wrapped. Notes without end marks use each line as a thought.
+        sentences = bool(lines) and lines[-1][1][-1:] in _END_MARKS
+        for ln, tx in lines:
+            if tx.startswith(">"):
+                tx = tx.lstrip("> ").strip()
+                if not tx:
+                    continue
+            prev = blocks[-1] if blocks else None
+            if isinstance(prev, Text) and prev.end == ln - 1 and continues(prev.text, tx,
+                                                                           sentences):
+                glue = joiner(prev.text, tx)
+                prev.joins.append((len(prev.text) + len(glue), ln))
+                prev.text = prev.text + glue + tx
+                prev.end = ln
+            else:
+                blocks.append(Text(ln, tx, 0, ln))
+        items: list = sorted([*blocks, *codes], key=lambda b: b.line)
+        for b in items:
+            self.emit(b, start0 if b is items[0] else b.line - 1, end0)
+        if not items:
+            self.emit(Other(start0 + 1), start0, end0)
 
-    def fence(self, i: int, m: re.Match, lineno: int, indent: int) -> int:
-        char, size, info = m.group(2)[0], len(m.group(2)), m.group(3).lower()
+    def table(self, toks, i: int, start0: int, end0: int) -> int:
+        header: list[str] = []
+        rows: list[tuple[int, list[str]]] = []
         j = i + 1
-        body: list[str] = []
-        closer = re.compile(rf"^ *{re.escape(char)}{{{size},}}[ \t]*$")
-        while j < len(self.lines) and not closer.match(_expand(self.lines[j].rstrip())):
-            body.append(self.lines[j])
+        row: list[str] | None = None
+        row_line = start0 + 1
+        in_head = False
+        while toks[j].type != "table_close":
+            t = toks[j].type
+            if t == "thead_open":
+                in_head = True
+            elif t == "thead_close":
+                in_head = False
+            elif t == "tr_open":
+                row, row_line = [], (toks[j].map[0] + 1 if toks[j].map else row_line)
+            elif t == "tr_close":
+                if in_head:
+                    header = row or []
+                else:
+                    rows.append((row_line, row or []))
+            elif t == "inline" and row is not None:
+                row.append(" ".join(tx for _, tx in inline_lines(toks[j], row_line)))
             j += 1
-        if j >= len(self.lines):
-            self.warnings.append((lineno, "code block is never closed"))
-        end = self.first + min(j, len(self.lines) - 1)
-        if info == "mermaid":
-            self.blocks.append(Diagram(lineno, "\n".join(b.rstrip() for b in body), end))
-        elif self.lst is None or indent == 0:
-            self.close_list()
-            self.blocks.append(Other(lineno))
+        self.emit(Table(start0 + 1, header, rows), start0, end0)
         return j + 1
 
-    def shortcode(self, i: int, m: re.Match, lineno: int) -> int:
-        name, closing = m.group(3).lower(), m.group(2) == "/"
-        if name != "mermaid" or closing:
-            if self.lst is None:
-                self.blocks.append(Other(lineno))
-            return i + 1
-        closer = re.compile(r"^\s*\{\{[<%]\s*/\s*mermaid\s*[>%]\}\}\s*$", re.I)
+    def list_items(self, toks, i: int, items: list[Item], extra: list, depth: int) -> int:
+        """Read the list opened at ``toks[i]`` into ``items``; returns the index after it."""
+        open_tok = toks[i]
+        ordered = open_tok.type == "ordered_list_open"
+        close = "ordered_list_close" if ordered else "bullet_list_close"
         j = i + 1
-        body: list[str] = []
-        while j < len(self.lines) and not closer.match(self.lines[j]):
-            body.append(self.lines[j])
-            j += 1
-        if j >= len(self.lines):
-            self.warnings.append((lineno, "mermaid block is never closed"))
-        self.close_list()
-        end = self.first + min(j, len(self.lines) - 1)
-        self.blocks.append(Diagram(lineno, "\n".join(b.rstrip() for b in body), end))
+        while not (toks[j].type == close and toks[j].level == open_tok.level):
+            if toks[j].type == "list_item_open":
+                j = self.list_item(toks, j, items, extra, depth, ordered)
+            else:
+                j += 1
         return j + 1
 
-    def skip_until(self, i: int, closer: str, lineno: int, what: str, same_line: bool) -> int:
-        first = self.lines[i].strip()
-        if same_line and closer in first[len(closer) :]:
-            if self.lst is None:
-                self.blocks.append(Other(lineno))
-            return i + 1
+    def list_item(self, toks, i: int, items: list[Item], extra: list, depth: int,
+                  ordered: bool) -> int:
+        open_tok = toks[i]
+        line = open_tok.map[0] + 1 if open_tok.map else 0
+        item = Item(line, "", depth, ordered)
+        lines: list[tuple[int, str]] = []
+        children: list[Item] = []
         j = i + 1
-        while j < len(self.lines) and closer not in self.lines[j]:
-            j += 1
-        if j >= len(self.lines):
-            self.warnings.append((lineno, f"{what} is never closed"))
-        if self.lst is None:
-            self.blocks.append(Other(lineno))
+        while not (toks[j].type == "list_item_close" and toks[j].level == open_tok.level):
+            tok = toks[j]
+            t = tok.type
+            if t == "paragraph_open":
+                lines.extend(inline_lines(toks[j + 1], tok.map[0] + 1))
+                j += 3
+            elif t in ("bullet_list_open", "ordered_list_open"):
+                target = children if depth < MAX_DEPTH else items
+                j = self.list_items(toks, j, target, extra, depth + 1)
+            elif t in ("fence", "code_block"):
+                lang = (tok.info or "").strip().split(None, 1)[0].lower() if tok.info else ""
+                if lang == "mermaid":
+                    extra.append(Diagram(tok.map[0] + 1, tok.content.rstrip("\n"), tok.map[1]))
+                else:
+                    self.code.append(Code(tok.map[0] + 1, lang or "text",
+                                          tok.content.rstrip("\n")))
+                j += 1
+            elif t == "hugo_block":
+                if tok.info == "mermaid":
+                    extra.append(Diagram(tok.map[0] + 1, tok.content.rstrip("\n"), tok.map[1]))
+                else:
+                    from .md import shortcode_args
+
+                    pos, named = shortcode_args(tok.meta.get("args", ""))
+                    self.code.append(Code(tok.map[0] + 1, (pos[0] if pos else "").lower(),
+                                          tok.content.rstrip("\n")))
+                j += 1
+            elif t == "table_open":
+                sub = _Builder(toks, 0)
+                sub.src_lines = self.src_lines
+                k = sub.table(toks, j, tok.map[0], tok.map[1])
+                extra.extend(sub.blocks)
+                j = k
+            elif t == "heading_open":
+                lines.extend(inline_lines(toks[j + 1], tok.map[0] + 1))
+                j += 3
+            elif t == "html_block":
+                if not tok.content.lstrip().startswith("<!--") and \
+                        re.sub(r"<[^>]*>", "", tok.content).strip():
+                    self.warn(tok.map[0] + 1, "HTML block skipped")
+                j += 1
+            elif t == "hugo_line":
+                if tok.info not in _KNOWN_LINE:
+                    self.warn(tok.map[0] + 1,
+                              f"shortcode '{tok.info}' skipped (its output is not known)")
+                j += 1
+            else:
+                j += 1  # blockquote markers and the like: their paragraphs are read above
+        for ln in [ln for ln, tx in lines if len(tx) > MAX_LINE]:
+            self.warn(ln, f"line is over {MAX_LINE} characters; skipped")
+        lines = [(ln, tx) for ln, tx in lines if len(tx) <= MAX_LINE]
+        lines, codes = split_code(lines)
+        for c in codes:
+            self.code.append(self.raw(c))
+            self.warn(c.line, "command or file content outside a code block: kept as code")
+        if lines:
+            item.line = lines[0][0] if not item.line else item.line
+            item.text = _CHECKBOX_RE.sub("", lines[0][1])
+            item.cont = lines[1:]
+        if not lines and not children:
+            return j + 1  # an empty item or one that held only code
+        item.children = children
+        items.append(item)
         return j + 1
 
 
-def build_blocks(lines: list[str], first_line: int) -> tuple[list[Block], list[tuple[int, str]]]:
-    """Group body ``lines`` (the first is file line ``first_line``) into blocks.
+_KNOWN_LINE = {"note", "caution", "warning", "tip", "info", "alert", "callout", "notice",
+               "admonition", "hint", "details", "tabs", "tab", "table",
+               "comment", "expand", "collapse", "toc", "columns", "column", "center",
+               "mermaid", "highlight", "code", "codeblock", "tab-code"}
 
-    Returns the blocks and (line, message) warnings for unclosed fences/blocks.
-    """
-    b = _Builder(lines, first_line)
+
+def _fence_closed(tok, lines: list[str]) -> bool:
+    start0, end0 = tok.map
+    if end0 - start0 < 2 or end0 > len(lines):
+        return False
+    last = lines[end0 - 1].strip()
+    return last.startswith(tok.markup) and set(last) == {tok.markup[0]}
+
+
+_END_MARKS = ".。!！?？;；"
+
+
+def continues(prev: str, line: str, sentences: bool = False) -> bool:
+    """Is ``line`` (next line of the same paragraph) the rest of ``prev``, wrapped by the
+    author's editor? CommonMark joins every line of a paragraph; notes also use lines as
+    separate thoughts, so a line joins only when ``prev`` stops mid-sentence: after a comma,
+    before a lower-case word, or at the end of a long (hard-wrapped) line. A line that is a
+    ``Term: definition`` or a label, or that follows a label, starts anew."""
+    last = prev[-1:]
+    if not last or last in inline.COLONS or last in ".。!！?？;；":
+        return False
+    parsed = inline.split_definition(line)
+    hard_wrap = len(prev) >= 40 and (last.isascii() and last.isalnum() or last in ",`*") \
+        and inline.split_definition(prev) is None  # "…an app may read\n`X` from the env: …"
+    if parsed is not None and inline.is_term(parsed[0]) and not hard_wrap and not (
+            line[:1].islower() and " " in parsed[0]):
+        return False
+    if last in ",，、" or (line[:1].islower() and line[:1].isascii()):
+        return True
+    if inline.is_cjk_text(last) or inline.is_cjk_text(line[:1]):
+        return sentences  # Chinese notes use lines as thoughts, unless written in sentences
+    return len(prev) >= 60 and (last.isalnum() or last in "`*")
+
+
+def _skip(toks, i: int) -> int:
+    """Index after the block that starts at ``toks[i]`` (its closing token at the same level)."""
+    tok = toks[i]
+    if tok.nesting != 1:
+        return i + 1
+    j = i + 1
+    while j < len(toks) and not (toks[j].nesting == -1 and toks[j].level == tok.level):
+        j += 1
+    return j + 1
+
+
+def build_blocks(text: str, body_start: int, lines: list[str]
+                 ) -> tuple[list[Block], list[tuple[int, str]], list[Code]]:
+    """Tokenise ``text`` (already cleaned; the body starts at 0-based line ``body_start``)
+    and group it into blocks. Returns blocks, (line, message) warnings and the code blocks."""
+    tokens = parser().parse(text)
+    b = _Builder(tokens, body_start)
+    b.src_lines = lines
     b.run()
-    return b.blocks, b.warnings
+    _uncovered(tokens, lines, body_start, b.warnings)
+    return b.blocks, b.warnings, b.code
+
+
+_LEAVES = frozenset({"inline", "fence", "code_block", "html_block", "hugo_block", "hugo_line",
+                     "hr", "table_open", "front_matter"})
+_NOT_TEXT_RE = re.compile(r"^\s*(?:[>\s]*|(?:[-*+]|\d{1,9}[.)])\s*|\[[^\]]+\]:\s*\S+.*)$")
+
+
+def _uncovered(tokens, lines: list[str], body_start: int, warnings: list) -> None:
+    """Safety net: a non-blank line no token holds (markdown-it stops at its nesting limit)
+    gets a warning, so nothing vanishes silently."""
+    covered = bytearray(len(lines) + 1)
+    for tok in tokens:
+        if tok.map and tok.type in _LEAVES:
+            covered[tok.map[0]: tok.map[1]] = b"\x01" * (tok.map[1] - tok.map[0])
+    first = None
+    for i in range(body_start, len(lines)):
+        if covered[i] or _NOT_TEXT_RE.match(lines[i]):
+            continue
+        if len(lines[i]) > MAX_LINE:
+            warnings.append((i + 1, f"line is over {MAX_LINE} characters; skipped"))
+        elif first is None:
+            first = i + 1
+    if first is not None:
+        warnings.append((first, "lines from here are nested too deeply to read; skipped"))

@@ -87,6 +87,26 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class PlanItem:
+    """One learning-plan item (``服务发现: 掌握SVC原理``): what the author means to study.
+    Kept with the note, never a fact: a plan is not knowledge to recall."""
+
+    label: str
+    text: str
+    source: str  # "path:line"
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """Code the note holds (fenced, indented, ``{{< highlight >}}``, or unfenced command and
+    file-content lines). Never a fact; kept so hands-on practice can be built from it."""
+
+    lang: str
+    text: str
+    source: str  # "path:line" of the first line
+
+
+@dataclass(frozen=True)
 class ParsedNote:
     path: str  # as given (relative to the project when possible)
     title: str
@@ -97,6 +117,8 @@ class ParsedNote:
     tags: tuple[str, ...] = ()
     draft: bool = False
     content_hash: str = ""  # sha256 of the raw bytes: re-import skips unchanged notes
+    plan: tuple[PlanItem, ...] = ()
+    code: tuple[CodeBlock, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -108,6 +130,8 @@ class ParsedNote:
             "draft": self.draft,
             "facts": [f.to_dict() for f in self.facts],
             "warnings": [str(w) for w in self.warnings],
+            "plan": [asdict(p) for p in self.plan],
+            "code": [asdict(c) for c in self.code],
         }
 
 

@@ -22,8 +22,23 @@ import re
 from dataclasses import dataclass, replace
 
 from . import inline
-from .blocks import Blank, Block, Diagram, Heading, Item, ListBlock, Other, Text, build_blocks
+from .blocks import (
+    Blank,
+    Block,
+    Code,
+    Comment,
+    Diagram,
+    Heading,
+    Item,
+    ListBlock,
+    Other,
+    Table,
+    Text,
+    build_blocks,
+    code_kind,
+)
 from .frontmatter import decode, meta_bool, meta_str, meta_tags, split_front_matter
+from .md import clean_source
 from .mermaid import parse_mermaid
 from .model import (
     ABBREVIATION,
@@ -32,8 +47,10 @@ from .model import (
     ENUMERATION,
     PROPERTY,
     STATEMENT,
+    CodeBlock,
     Fact,
     ParsedNote,
+    PlanItem,
     Problem,
     key_segment,
 )
@@ -41,6 +58,12 @@ from .model import (
 _CAPTION_NOTE_RE = re.compile(r"^(?P<title>.+?)\s*[（(](?P<note>[^()（）]*)[)）]\s*$")
 _SPACES_RE = re.compile(r"\s+")
 _NAME_LIST_RE = re.compile(r"\s*[,，、/&＆和]\s*|\s+and\s+")
+# A video timestamp or a to-do at the start of a line: a note to self, not knowledge.
+_REMARK_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s|(?:TODO|FIXME|待办)\b)", re.I)
+_REFERENCES_RE = re.compile(
+    r"^(?:参考|参考文档|参考资料|参考链接|相关链接|相关文档|延伸阅读|扩展阅读|推荐阅读|"
+    r"references?|links|further reading|see also)$", re.I)
+_NOT_A_DEFINITION_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,30}://|www\.|\d{4}-\d{1,2}-\d{1,2}\b)")
 _REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
 ZH_SHARE = 0.12  # CJK characters / (CJK + Latin letters) above which a note is Chinese
 
@@ -65,6 +88,9 @@ class _Walker:
         self.prose: list[str] = []
         self.first_heading = ""
         self.stmt_of_block: dict[int, list[int]] = {}
+        self.plan: list[PlanItem] = []
+        self.comments: list[Comment] = []
+        self.seen_content = False  # a block other than a comment came (original-title rule)
         self._sec: tuple[str, ...] | None = None  # cached section path
 
     # -- helpers -------------------------------------------------------------
@@ -81,6 +107,15 @@ class _Walker:
 
     def add(self, kind: str, term: str, line: int, **kw) -> int:
         kw.setdefault("section", self.sec())
+        term = inline.clean(term)
+        for key in ("definition", "group", "parent"):
+            if kw.get(key):  # a text that is nothing but markers ("**") stays as written
+                kw[key] = inline.clean(kw[key]) or kw[key].strip()
+        if kind != STATEMENT and kw.get("definition"):
+            kw["definition"] = kw["definition"].rstrip("；;，, ") or kw["definition"]
+        for key in ("aliases", "items"):
+            if kw.get(key):
+                kw[key] = tuple(c for c in (inline.clean(a) for a in kw[key]) if c)
         self.facts.append(Fact(kind=kind, term=term, source=self.src(line), **kw))
         return len(self.facts) - 1
 
@@ -109,10 +144,17 @@ class _Walker:
                 self.list_block(block)
             elif isinstance(block, Diagram):
                 self.diagram(block, prev)
-            elif isinstance(block, Other):
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Comment):
+                if not self.seen_content:
+                    self.comments.append(block)
+            elif isinstance(block, (Other, Code)):
                 if self.label is not None:
                     self.label.followed = True
                 self.label_run = False
+            if not isinstance(block, (Comment, Blank)):
+                self.seen_content = True
             prev = block
         self.close_label()
 
@@ -142,6 +184,8 @@ class _Walker:
             return
         if self.label is not None:
             self.label.followed = True
+            if parsed is None or not parsed[2]:
+                self.label = None  # the text it introduced consumed it
         if parsed is not None and parsed[2]:
             group = ""
             if self.label_run and self.label is not None:
@@ -152,20 +196,53 @@ class _Walker:
         self.stmt_of_block[id(block)] = self.statements(block.text, block.line, block)
 
     def definition(self, parsed, line: int, group: str, *, strict_abbr: bool, **kw) -> int:
+        """One definition fact (or one per sibling in ``nfs, glusterfs: …``); returns the
+        index of the last one added."""
         term, aliases, definition = parsed
-        if not aliases and inline.is_abbreviation(term, definition, strict=strict_abbr):
-            return self.add(
-                ABBREVIATION, term, line, definition=inline.plain(definition), group=group, **kw
-            )
-        return self.add(
-            DEFINITION, term, line, definition=definition, aliases=aliases, group=group, **kw
-        )
+        idx = -1
+        if inline.only_url(definition) or _NOT_A_DEFINITION_RE.match(definition):
+            return idx  # "视频地址: https://…", "Docs: https://… is…", "更新: 2024-01-09"
+        for name in inline.sibling_terms(term):
+            abbr = inline.abbreviation_of(name, definition, strict=strict_abbr)
+            if not aliases and abbr is not None:
+                idx = self.add(ABBREVIATION, name, line, definition=abbr, group=group, **kw)
+            else:
+                idx = self.add(DEFINITION, name, line, definition=definition, aliases=aliases,
+                               group=group, **kw)
+        return idx
+
+    # -- tables ----------------------------------------------------------------------------
+    def table(self, block: Table) -> None:
+        """A table whose first column names things: one definition per row, the first
+        header cell as the group. Anything else is skipped with a warning."""
+        if self.label is not None:
+            self.label.followed = True
+        self.label_run = False
+        rows = [(ln, [inline.clean(c) for c in cells]) for ln, cells in block.rows]
+        rows = [(ln, cells) for ln, cells in rows if any(cells)]
+        named = [r for r in rows if r[1] and inline.is_term(r[1][0]) and any(r[1][1:])
+                 and not code_kind(r[1][0])]  # a table of commands names nothing
+        if not rows or len(block.header) < 2 or len(named) * 2 < len(rows):
+            self.warn(block.line, "table skipped: its first column does not name things")
+            return
+        group = inline.clean(block.header[0]) if block.header else ""
+        if not group or not inline.is_term(group):
+            group = self.heading_label
+        for ln, cells in rows:
+            if (ln, cells) not in named:
+                self.warn(ln, "table row skipped: its first cell is not a name")
+                continue
+            term, aliases = inline.split_aliases(cells[0])
+            definition = "; ".join(c for c in cells[1:] if c)
+            self.definition((term, aliases, definition), ln, group, strict_abbr=True)
 
     def statements(self, text: str, line: int, block: Text | None = None) -> list[int]:
         """Free prose → statement facts, one per sentence, each with a cloze target."""
         stripped = text.strip()
         if stripped.startswith(("![", "[^", "[TOC]")) or _REFDEF_RE.match(stripped):
             return []
+        if _REMARK_RE.match(stripped) or inline.only_url(stripped):
+            return []  # "21:40 …", "TODO: …", "参考: https://…": notes to self, links
         out = []
         avoid = self.sec()
         pos = 0
@@ -177,8 +254,8 @@ class _Walker:
             meaningful = sum(ch.isalnum() for ch in masked)
             if meaningful < 3 or clean.endswith((":", "：")):
                 continue
-            cloze = inline.pick_cloze(sent, avoid)
-            if cloze and cloze not in clean:
+            cloze = inline.clean(inline.pick_cloze(sent, avoid))
+            if cloze and not inline.is_whole_token(cloze, clean):
                 cloze = ""
             term = clean if len(clean) <= 40 else clean[:39].rstrip() + "…"
             where = block.line_at(at) if block is not None and at >= 0 else line
@@ -197,19 +274,33 @@ class _Walker:
         for item in _walk_items(block.items):
             self.prose.append(item.text)
             self.prose.extend(t for _, t in item.cont)
+        if _REFERENCES_RE.match(group):
+            return  # "参考文档", "References": links to read, not facts to recall
+        if inline.is_plan(group, [self.item_text(it) for it in block.items]):
+            for item in _walk_items(block.items):
+                parsed = inline.split_definition(item.text)
+                text = self.item_text(item)
+                label = inline.clean(parsed[0]) if parsed is not None and parsed[2] else text
+                if parsed is not None and parsed[2]:
+                    text = inline.clean(" ".join([parsed[2], *(t for _, t in item.cont)]))
+                self.plan.append(PlanItem(label, text, self.src(item.line)))
+            return
         self.items(block.items, group)
 
     def items(self, items: list[Item], group: str) -> None:
         kinds = [self.classify(it) for it in items]
-        def_like = sum(k[0] in ("def", "label", "grouping") for k in kinds)
-        if def_like and def_like * 2 >= len(items):
+        def_like = sum(k[0] in ("def", "label", "grouping", "named") for k in kinds)
+        names = sum(k[0] == "plain" and inline.is_term(self.item_text(it))
+                    for it, k in zip(items, kinds, strict=True))
+        if def_like and (def_like * 2 >= len(items) or not names):
+            # a list of definitions; items that are sentences ("如果…: …") are statements
             for item, kind in zip(items, kinds, strict=True):
                 self.def_item(item, kind, group)
         else:
             self.enumeration(items, group, group)
 
     def classify(self, item: Item) -> tuple:
-        parsed = inline.split_definition(item.text)
+        parsed = inline.split_definition(item.text) or inline.split_verb(item.text)
         if parsed is not None and parsed[2]:
             return ("def", parsed)
         if parsed is not None:
@@ -219,6 +310,9 @@ class _Walker:
             return ("label", parsed)
         if item.children and self.is_grouping(item):
             return ("grouping",)
+        if item.children and all(_has_definition(c) for c in item.children) and \
+                inline.is_term(self.item_text(item)):
+            return ("named",)  # "Port names" over "port: …", "targetPort: …": their group
         return ("plain",)
 
     @staticmethod
@@ -234,7 +328,8 @@ class _Walker:
                 return False
             named = named and _SPACES_RE.sub("", parsed[0]).casefold() in name
         parts = [p for p in _NAME_LIST_RE.split(item.text.strip()) if p]
-        return named or len(parts) == len(item.children) >= 2
+        # "Job,Cronjob" lists names; "Labels vs annotations" is a title over them
+        return len(parts) >= 2 and (named or len(parts) == len(item.children))
 
     def def_item(self, item: Item, kind: tuple, group: str) -> None:
         if kind[0] == "def":
@@ -249,6 +344,8 @@ class _Walker:
         elif kind[0] == "grouping":
             self.extra_lines(item.cont, group)
             self.items(item.children, group)
+        elif kind[0] == "named":
+            self.items(item.children, self.item_text(item))
         else:
             text = self.item_text(item)
             if item.children:
@@ -270,7 +367,9 @@ class _Walker:
         for line, txt in cont:
             sub = inline.split_definition(txt)
             last = (runs[-1][2] or [runs[-1][1][2]])[-1]
-            wrapped = txt[:1].islower() and txt[:1].isascii() and last[-1:] not in ".。!！?？)）"
+            # "…runs on\nthe nodes: x" is a wrapped sentence; "podAntiAffinity: x" a sibling
+            wrapped = (sub is not None and txt[:1].islower() and " " in sub[0]
+                       and last[-1:] not in ".。!！?？)）")
             if sub is not None and sub[2] and not wrapped:
                 runs.append([line, sub, []])
             else:
@@ -290,13 +389,23 @@ class _Walker:
                 self.definition(sub, line, group, strict_abbr=True)
 
     def properties(self, children: list[Item], parent: str) -> tuple[str, ...]:
+        """Items nested under a term: its properties. A nested ``Label:`` over definitions
+        groups them; a nested sentence is a statement, not a property."""
         names = []
         for child in children:
             parsed = inline.split_definition(child.text)
+            if parsed is not None and not parsed[2] and child.children and not child.cont:
+                self.items(child.children, parsed[0])  # "典型用法:" over its definitions
+                continue
             if parsed is not None:
                 term, aliases, definition = parsed
             else:
                 term, aliases, definition = self.item_text(child), (), ""
+                if not inline.is_term(term):
+                    self.statements(term, child.line)
+                    if child.children:
+                        self.properties(child.children, parent)
+                    continue
             extra = [t for _, t in child.cont]
             definition = " ".join([definition, *extra]).strip()
             if not term:
@@ -312,6 +421,9 @@ class _Walker:
     def enumeration(self, items: list[Item], term: str, group: str) -> None:
         texts = tuple(t for t in (self.item_text(it) for it in items) if t)
         if not texts:
+            return
+        if len(items) == 1 and not items[0].children:
+            self.statements(texts[0], items[0].line)  # one item is a remark, not a list
             return
         self.add(ENUMERATION, term, items[0].line, items=texts, group=group)
         for it in items:
@@ -381,6 +493,25 @@ def _norm_lang(value: str) -> str | None:
     return None
 
 
+def _known_term_clozes(facts: list[Fact]) -> list[Fact]:
+    """A statement with no cloze yet blanks a term the note defines, when it holds one whole
+    (``Pods are commonly managed by a Deployment``)."""
+    known = sorted({f.term for f in facts if f.kind in (DEFINITION, ABBREVIATION, PROPERTY)
+                    and 2 <= len(f.term) <= 40}, key=len, reverse=True)
+    if not known:
+        return facts
+    out = []
+    for f in facts:
+        if f.kind == STATEMENT and not f.cloze:
+            hit = next((t for t in known if t in f.definition and t not in f.section
+                        and f.definition.count(t) == 1
+                        and inline.is_whole_token(t, f.definition)), "")
+            if hit:
+                f = replace(f, cloze=hit)
+        out.append(f)
+    return out
+
+
 def _number_occurrences(facts: list[Fact]) -> list[Fact]:
     """Identity = kind + term + parent, compared as the card keys compare them."""
     seen: dict[tuple[str, str, str], int] = {}
@@ -404,12 +535,13 @@ def parse_note(data: bytes, path: str) -> ParsedNote:
     if isinstance(data, str):
         data = data.encode("utf-8")
     text = decode(bytes(data), path)
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    text, clean_warnings = clean_source(text)
+    lines = text.split("\n")
     meta, body_start = split_front_matter(lines, path)
-    blocks, block_warnings = build_blocks(lines[body_start:], body_start + 1)
+    blocks, block_warnings, code = build_blocks(text, body_start, lines)
     walker = _Walker(path)
     walker.run(blocks)
-    warnings = [Problem(path, ln, msg, "warning") for ln, msg in block_warnings]
+    warnings = [Problem(path, ln, msg, "warning") for ln, msg in clean_warnings + block_warnings]
     warnings.extend(walker.warnings)
 
     title = meta_str(meta.get("title")) or walker.first_heading or _stem(path)
@@ -421,11 +553,15 @@ def parse_note(data: bytes, path: str) -> ParsedNote:
                 Problem(path, 1, f"lang {meta_str(meta.get('lang'))!r} is not zh or en; detected")
             )
     lang = lang or _detect_lang(walker.prose)
+    tags = meta_tags(meta.get("tags"))
+    front = _front_matter_fact(walker, meta, lines[:body_start], tags)
+    if front is not None:
+        walker.facts.insert(0, front)
 
-    facts = [f if f.term else replace(f, term=title) for f in walker.facts]
+    facts = _known_term_clozes([f if f.term else replace(f, term=title) for f in walker.facts])
     facts.sort(key=lambda f: f.line)  # stable: same-line facts keep emission order
     facts = _number_occurrences(facts)
-    if not facts:
+    if not facts and not walker.plan:
         warnings.append(Problem(path, body_start + 1 if body_start < len(lines) else 1,
                                 "no facts found in this note"))
     warnings.sort(key=lambda w: w.line)
@@ -436,7 +572,45 @@ def parse_note(data: bytes, path: str) -> ParsedNote:
         facts=tuple(facts),
         warnings=tuple(warnings),
         date=meta_str(meta.get("date")),
-        tags=meta_tags(meta.get("tags")),
+        tags=tags,
         draft=meta_bool(meta.get("draft")),
         content_hash=hashlib.sha256(data).hexdigest(),
+        plan=tuple(walker.plan),
+        code=tuple(CodeBlock(c.lang, c.text, f"{path}:{c.line}")
+                   for c in sorted(code, key=lambda c: c.line)),
     )
+
+
+_DESCRIPTION_KEYS = ("short_description", "description", "summary")
+_COMMENT_TITLE_RE = re.compile(r"^\s*title:\s*(.+?)\s*$", re.M)
+
+
+def _front_matter_fact(walker: _Walker, meta: dict, head: list[str], tags) -> Fact | None:
+    """Hugo front matter ``title`` + ``short_description`` (or ``description``/``summary``)
+    is a definition: ``aka`` and a translated page's original title (kept in an HTML comment
+    right after the front matter) are its aliases, the first tag its group."""
+    title = inline.clean(meta_str(meta.get("title")))
+    desc = next((meta_str(meta.get(k)) for k in _DESCRIPTION_KEYS if meta_str(meta.get(k))), "")
+    if not title or not desc:
+        return None
+    aliases: list[str] = []
+    aka = meta.get("aka")
+    for a in ([aka] if isinstance(aka, str) else aka if isinstance(aka, list) else []):
+        aliases.append(meta_str(a))
+    for comment in walker.comments:
+        m = _COMMENT_TITLE_RE.search(comment.text)
+        if m:
+            original, more = inline.split_aliases(m.group(1).strip().strip("\"'"))
+            aliases[:0] = [original, *more]
+            break
+    title, own = inline.split_aliases(title)  # 容器运行时接口（CRI）
+    aliases[:0] = own
+    seen = {key_segment(title).casefold()}
+    unique = []
+    for a in (inline.clean(x) for x in aliases):
+        if a and key_segment(a).casefold() not in seen:
+            seen.add(key_segment(a).casefold())
+            unique.append(a)
+    line = next((i + 1 for i, ln in enumerate(head) if ln.startswith("title")), 1)
+    return Fact(DEFINITION, title, walker.src(line), definition=inline.clean(desc),
+                aliases=tuple(unique), group=inline.clean(tags[0]) if tags else "")

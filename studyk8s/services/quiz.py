@@ -1,5 +1,6 @@
-"""Practice quizzes and timed exams: start, save answers, submit, results, retry, history,
-readiness. Owns its transactions (every write here commits or rolls back).
+"""Practice quizzes and timed exams: start, save answers, submit, results, retry, history
+(readiness: services/readiness.py). Owns its transactions (every write here commits or rolls
+back).
 
 Questions are generated (pure, seeded) from the facts in scope and snapshotted as JSON in the
 attempt, so later note edits and re-imports never change an attempt. The server owns the
@@ -49,7 +50,7 @@ from ..quiz.attempt import (
 )
 from ..quiz.generate import KIND_NAMES, generate
 from ..quiz.model import QFact, Question, ResponseError
-from ..srs import CardMemory, State
+from ..srs import State
 from .errors import Conflict, NotFound, ServiceError
 
 MAX_QUESTIONS = 200
@@ -578,7 +579,7 @@ def results(session: Session, user: User, attempt_id: int, now: datetime, *,
     }
 
 
-# --- retry, history, readiness -------------------------------------------------------------
+# --- retry, history ------------------------------------------------------------------------
 
 
 def retry_wrong(session: Session, user: User, attempt_id: int, *, now: datetime,
@@ -642,42 +643,3 @@ def history(session: Session, user: User, now: datetime,
              "retry_of": a.retry_of, "remaining_ms": remaining_ms(a.deadline, now)
              if a.submitted_at is None else None}
             for a, n in rows]
-
-
-def readiness(session: Session, user: User, now: datetime, *, decks: Any = None,
-              sections: Any = None, pass_mark: Any = None) -> dict[str, Any]:
-    """The predicted exam score: the mean, over the facts in scope that questions can be made
-    from, of the best current recall probability of the fact's cards under the learner's
-    scheduler (0 for a fact never studied)."""
-    from ..quiz.generate import split_by_weight, variants_for
-    from .review import scheduler_for
-
-    deck_ids = _deck_ids(session, decks)
-    sections = _strings(sections, "sections")
-    mark = _pass_mark(pass_mark)
-    facts = [f for f in load_facts(session, deck_ids) if variants_for(f)]  # askable facts
-    if sections:
-        buckets = split_by_weight(facts, dict.fromkeys(sections, 1.0))
-        keep = sorted({i for b in buckets.values() for i in b})
-        facts = [facts[i] for i in keep]
-    ids = {f.fact_id for f in facts if f.fact_id is not None}
-    best: dict[int, float] = {}
-    scheduler = scheduler_for(user)
-    rows = session.execute(  # the learner's studied cards: one indexed scan, no id list
-        select(Card.fact_id, CardState)
-        .join(Card, Card.id == CardState.card_id)
-        .where(CardState.user_id == user.id, CardState.last_review.is_not(None),
-               Card.retired_at.is_(None)))
-    for fact_id, state in rows:
-        if fact_id in ids:
-            memory = CardMemory(state=State(state.state), step=state.step,
-                                stability=state.stability, difficulty=state.difficulty,
-                                due=state.due, last_review=state.last_review, reps=state.reps,
-                                lapses=state.lapses)
-            r = scheduler.retrievability(memory, now)
-            best[fact_id] = max(best.get(fact_id, 0.0), r)
-    n = len(ids)
-    predicted = sum(best.values()) / n if n else 0.0
-    studied = sum(1 for v in best.values() if v > 0)
-    return {"predicted": round(predicted, 4), "facts": n, "studied": studied,
-            "pass_mark": mark, "ready": n > 0 and predicted >= mark}

@@ -12,7 +12,7 @@ import re
 import secrets
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -48,6 +48,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "decks": None,  # None = all decks, else a list of note ids
     "card_kinds": None,  # None = all kinds, else a subset of CARD_KINDS
     "parameters": None,  # None = FSRS-6 defaults, else 21 floats
+    "exam_date": None,  # None = no exam date, else an ISO date (readiness forecasts for it)
 }
 # Inclusive bounds, shared with the settings form so the page and the service agree.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -400,6 +401,27 @@ def _clean_parameters(_session: Session, value: Any) -> list[float] | None:
     return [float(v) for v in value]
 
 
+def _clean_exam_date(_session: Session, value: Any) -> str | None:
+    """An exam date as an ISO date string; empty clears it. Past dates are kept (readiness
+    says the date has passed) so a form can always be saved."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ServiceError("users.bad_exam_date",
+                               "The exam date must be a date like 2026-12-24",
+                               field="exam_date") from None
+    if not 2000 <= value.year <= 2100:
+        raise ServiceError("users.exam_date_out_of_range",
+                           "The exam date must be between the years 2000 and 2100",
+                           field="exam_date")
+    return value.isoformat()
+
+
 _CLEAN = {
     "desired_retention": _clean_retention,
     "new_per_day": _clean_new,
@@ -407,4 +429,5 @@ _CLEAN = {
     "decks": _clean_decks,
     "card_kinds": _clean_kinds,
     "parameters": _clean_parameters,
+    "exam_date": _clean_exam_date,
 }

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..db import get_session
-from ..services import stats
+from ..services import readiness, stats
 from ..services.decks import list_decks
 
 bp = Blueprint("home", __name__)
@@ -15,6 +15,9 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 def index():
     session = get_session()
-    summary = (stats.summary(session, current_user, clock.now())
-               if current_user.is_authenticated else None)
-    return render_template("home/index.html", decks=list_decks(session), summary=summary)
+    now = clock.now()
+    summary = stats.summary(session, current_user, now) if current_user.is_authenticated else None
+    ready = (readiness.readiness(session, current_user, now)  # only once an exam date is set
+             if summary is not None and readiness.exam_date_of(current_user) else None)
+    return render_template("home/index.html", decks=list_decks(session), summary=summary,
+                           readiness=ready)

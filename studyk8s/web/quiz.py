@@ -11,12 +11,14 @@ import click
 from flask import (
     Blueprint,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -25,7 +27,8 @@ from ..db import get_session
 from ..i18n import fmt_datetime, translate
 from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
 from ..quiz.generate import KIND_NAMES
-from ..services import quiz
+from ..services import quiz, users
+from ..services import readiness as readiness_service
 from ..services.errors import Conflict, ServiceError
 from .auth import has_endpoint
 
@@ -72,9 +75,10 @@ def _index(values: dict[str, Any], error: str | None = None, status: int = 200):
     now = clock.now()
     history = quiz.history(session, current_user, now)
     options = quiz.scope_options(session)
-    ready = quiz.readiness(session, current_user, now) if options else None
+    ready = readiness_service.readiness(session, current_user, now) if options else None
     return render_template(
         "quiz/index.html", options=options, history=history, readiness=ready, values=values,
+        exam_date=readiness_service.exam_date_of(current_user),
         error=error, kind_labels=KIND_LABELS, defaults=quiz.DEFAULT_COUNT, localtime=_local,
         max_questions=quiz.MAX_QUESTIONS, max_minutes=quiz.MAX_TIME_LIMIT_MIN,
     ), status
@@ -84,6 +88,35 @@ def _index(values: dict[str, Any], error: str | None = None, status: int = 200):
 @login_required
 def index():
     return _index(_form_values())
+
+
+def _readiness_args() -> dict[str, Any]:
+    args = request.args
+    return {"decks": args.getlist("deck"), "sections": args.getlist("section"),
+            "pass_mark": args.get("pass_mark"), "exam_date": args.get("exam_date")}
+
+
+@bp.get("/quiz/readiness")
+@login_required
+def readiness_fragment():
+    """The readiness box alone, for the quiz page's refresh when the scope changes."""
+    r = readiness_service.readiness(get_session(), current_user, clock.now(), **_readiness_args())
+    return render_template("quiz/_readiness.html", r=r)
+
+
+@bp.post("/quiz/exam-date")
+@login_required
+def exam_date():
+    """Set (or, empty, clear) the learner's exam date: the readiness forecast is for it."""
+    try:
+        users.update_settings(get_session(), current_user,
+                              {"exam_date": request.form.get("exam_date", "")})
+    except ServiceError as exc:
+        flash(translate(str(exc)), "error")
+    else:
+        flash(_("Exam date saved.") if request.form.get("exam_date") else
+              _("Exam date cleared."), "success")
+    return redirect(url_for("quiz.index") + "#readiness")
 
 
 @bp.post("/quiz/start")
@@ -128,7 +161,9 @@ def results_page(attempt_id: int):
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if data.get("set") and has_endpoint("sets.attempt_results"):  # a quiz set's own page
         return redirect(url_for("sets.attempt_results", attempt_id=attempt_id))
-    return render_template("quiz/results.html", r=data, localtime=_local)
+    ready = (readiness_service.readiness(get_session(), current_user, clock.now())
+             if data["mode"] == "exam" else None)
+    return render_template("quiz/results.html", r=data, localtime=_local, readiness=ready)
 
 
 @bp.post("/quiz/<int:attempt_id>/retry")
@@ -158,10 +193,8 @@ def api_scope():
 @bp.get("/api/quiz/readiness")
 @login_required
 def api_readiness():
-    args = request.args
-    return jsonify(quiz.readiness(get_session(), current_user, clock.now(),
-                                  decks=args.getlist("deck"), sections=args.getlist("section"),
-                                  pass_mark=args.get("pass_mark")))
+    return jsonify(readiness_service.readiness(get_session(), current_user, clock.now(),
+                                               **_readiness_args()))
 
 
 @bp.get("/api/quiz/attempts")

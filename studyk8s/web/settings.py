@@ -6,6 +6,7 @@ The view only turns the form into a ``changes`` dict; services.users validates a
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,8 +14,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, PasswordField, SelectField, SelectMultipleField
-from wtforms.validators import EqualTo, InputRequired
+from wtforms import (
+    DateField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+)
+from wtforms.validators import EqualTo, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..db import get_session
@@ -56,6 +64,7 @@ class SettingsForm(FlaskForm):
     )
     decks = CheckboxesField(_l("Decks to study"), coerce=int)
     card_kinds = CheckboxesField(_l("Card kinds to study"))
+    exam_date = DateField(_l("Exam date"), validators=[Optional()])
 
 
 def _form_for(user, decks) -> SettingsForm:
@@ -71,6 +80,7 @@ def _form_for(user, decks) -> SettingsForm:
             "card_kinds": list(users.CARD_KINDS)
             if current["card_kinds"] is None
             else current["card_kinds"],
+            "exam_date": _date(current["exam_date"]),
         }
     )
     zones = users.user_timezones()
@@ -80,6 +90,13 @@ def _form_for(user, decks) -> SettingsForm:
     form.decks.choices = [(d.id, d.title) for d in decks]
     form.card_kinds.choices = [(k, KIND_LABELS.get(k, k)) for k in users.CARD_KINDS]
     return form
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _changes(form: SettingsForm, deck_ids: list[int]) -> dict[str, Any]:
@@ -94,6 +111,7 @@ def _changes(form: SettingsForm, deck_ids: list[int]) -> dict[str, Any]:
         changes["decks"] = None if set(chosen) >= set(deck_ids) else chosen
     kinds = form.card_kinds.data or []
     changes["card_kinds"] = None if set(kinds) >= set(users.CARD_KINDS) else kinds
+    changes["exam_date"] = form.exam_date.data  # empty clears it
     return changes
 
 

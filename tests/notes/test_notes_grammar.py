@@ -24,10 +24,10 @@ def terms(note, kind=DEFINITION):
 
 
 def test_full_width_colon_and_heading_group():
-    note = parse("## 学习内容：\n- 存储： 掌握多种存储类型\n- 安全:集群认证\n")
+    note = parse("## 核心组件：\n- 存储： 持久化数据\n- 安全:集群认证\n")
     assert [(f.term, f.definition, f.group) for f in note.facts] == [
-        ("存储", "掌握多种存储类型", "学习内容"),
-        ("安全", "集群认证", "学习内容"),
+        ("存储", "持久化数据", "核心组件"),
+        ("安全", "集群认证", "核心组件"),
     ]
 
 
@@ -107,7 +107,7 @@ def test_aliases():
         "Ingress": ("ING",),
         "Service": ("svc", "SVC"),
         "Pod": ("容器组",),
-        "Deployment (see the docs below)": (),
+        "Deployment": (),  # an explanatory parenthesis is neither term nor alias
     }
 
 

@@ -109,13 +109,15 @@ def test_properties(note):
     assert daemon[0].source == f"{PATH}:84"
 
 
-def test_learning_content(note):
-    got = defs(note, "学习内容")
-    assert [f.term for f in got] == [
+def test_learning_content_is_the_study_plan(note):
+    """The seven 学习内容 items say what the author will learn: the note's plan, not facts."""
+    assert [p.label for p in note.plan] == [
         "Pod控制器", "服务发现", "存储", "调度器", "安全", "HELM", "运维",
     ]
-    assert got[0].section == ("简介", "学习内容")
-    assert got[-1].definition == "修改Kubeadm达到正数可用期限10年,构建高可用kube集群"
+    assert note.plan[0].source == f"{PATH}:18"
+    assert note.plan[-1].text == "修改Kubeadm达到正数可用期限10年,构建高可用kube集群"
+    assert defs(note, "学习内容") == []
+    assert not any(f.line in range(18, 25) for f in note.facts)
 
 
 def test_enumerations(note):
@@ -179,7 +181,7 @@ def test_empty_label_warning(note):
 def test_exact_source_lines(note):
     assert one(note, DEFINITION, "APIServer").source == f"{PATH}:52"
     assert one(note, DEFINITION, "Kube-proxy").line == 57
-    assert one(note, DEFINITION, "HELM").line == 23
+    assert [p.source for p in note.plan if p.label == "HELM"] == [f"{PATH}:23"]
     assert one(note, DEFINITION, "DaemonSet").line == 83
     assert one(note, ENUMERATION, "K8s优点").line == 12
 
@@ -196,7 +198,7 @@ def test_source_lines_point_at_the_fact(note):
 
 def test_counts(note):
     kinds = [f.kind for f in note.facts]
-    assert kinds.count(DEFINITION) == 6 + 6 + 8 + 7
+    assert kinds.count(DEFINITION) == 6 + 6 + 8
     assert kinds.count(PROPERTY) == 6
     assert kinds.count(ENUMERATION) == 2
     assert kinds.count(ABBREVIATION) == 1

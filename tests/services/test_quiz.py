@@ -1,5 +1,5 @@
 """Quiz and exam service: snapshots, the server-owned clock with an injected time, resume,
-double submit, retry, history, review integration and readiness."""
+double submit, retry, history and review integration (readiness: test_readiness.py)."""
 
 from __future__ import annotations
 
@@ -292,6 +292,10 @@ def test_retry_the_wrong_ones(session, learner, now):
     assert [(q.prompt, q.context) for q in again] == [(qs[i].prompt, qs[i].context)
                                                       for i in (1, 3, 5)]
     for old, new in zip((qs[1], qs[3], qs[5]), again, strict=True):
+        if new.kind == "multiple":  # the retry reshuffles the choices, not which are right
+            assert sorted(kinds.answer_text(new).split("、")) == sorted(
+                kinds.answer_text(old).split("、"))
+            continue
         assert kinds.answer_text(new) == kinds.answer_text(old) or new.kind == "matching"
     timed = quiz.retry_wrong(session, learner, attempt.id, now=now, mode="exam")
     assert timed.deadline == now + timedelta(minutes=5)  # 10 min for 6 → 5 min for 3
@@ -364,19 +368,6 @@ def test_bringing_cards_forward_can_be_turned_off(session, learner, now):
     r = quiz.submit(session, learner, attempt.id, now=now)
     assert r["forwarded_cards"] == 0
     assert session.scalar(select(func.min(CardState.due))) == now + timedelta(days=20)
-
-
-def test_readiness_predicts_from_recall_probability(session, learner, now):
-    cold = quiz.readiness(session, learner, now)
-    assert cold["predicted"] == 0 and cold["studied"] == 0 and not cold["ready"]
-    assert cold["facts"] > 30 and cold["pass_mark"] == 0.66
-    _review_states(session, learner, now)
-    warm = quiz.readiness(session, learner, now)
-    assert warm["studied"] == warm["facts"] and 0.9 < warm["predicted"] <= 1 and warm["ready"]
-    later = quiz.readiness(session, learner, now + timedelta(days=400), pass_mark=90)
-    assert later["predicted"] < warm["predicted"] and later["pass_mark"] == 0.9
-    plugins = quiz.readiness(session, learner, now, sections=["插件"])
-    assert plugins["facts"] == 6
 
 
 def test_a_cleared_answer_is_not_counted_as_answered(session, learner, now):

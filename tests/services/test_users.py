@@ -152,6 +152,7 @@ def test_settings_survive_a_new_session(app, session, now):
         "decks": [note.id],
         "card_kinds": ["cloze", "term_definition"],
         "parameters": [0.5] * 21,
+        "exam_date": "2027-01-15",
     }
     update_settings(session, user, changes, timezone="Europe/Berlin")
     stored = fresh(app, user.id)

@@ -165,7 +165,8 @@ def test_another_learner_gets_404(app, learner_client, auth):
 
 def test_readiness_and_scope_api(learner_client):
     r = learner_client.get("/api/quiz/readiness?section=插件&pass_mark=70").get_json()
-    assert r["facts"] == 6 and r["predicted"] == 0 and r["pass_mark"] == 0.7
+    assert r["facts"] == 6 and r["studied"] == 0 and r["pass_mark"] == 0.7
+    assert r["verdict"] == "not_enough_evidence" and not r["ready"]
     decks = learner_client.get("/api/quiz/scope").get_json()["decks"]
     assert decks[0]["title"] == "Docker+K8s学习1" and decks[0]["topics"]
 

@@ -8,10 +8,6 @@
 Sibling burying is derived from today's review log rather than stored, so undoing a review
 unburies its siblings by itself. Which scheduler a learner gets is ``services.scheduling``.
 """
-
-# Which scheduler a learner gets lives in services.scheduling; readiness (services/quiz.py,
-# being moved by other work) still imports it from here.
-from ..scheduling import scheduler_for  # noqa: E402
 from .answering import answer, suspend, undo
 from .cards import STATE_NAMES, card_view
 from .queries import LEARN_AHEAD, Counts, counts, next_card_id, tomorrow_count
@@ -19,4 +15,4 @@ from .queue_cache import LOG_WEIGHT, QueueCache, next_view
 
 __all__ = ["LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "QueueCache", "answer",
            "card_view", "counts", "next_card_id", "next_view", "suspend", "tomorrow_count",
-           "undo", "scheduler_for"]
+           "undo"]

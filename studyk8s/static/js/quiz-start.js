@@ -1,13 +1,11 @@
 // Quiz start page: show the exam-only fields for a mock exam, and refresh the readiness
-// estimate (predicted score from the review history) when the scope or pass mark changes.
+// forecast when the scope or pass mark changes.
 (function () {
   "use strict";
   const root = document.getElementById("quiz-start");
   const form = document.getElementById("quiz-form");
   if (!root || !form) return;
   const examFields = document.getElementById("exam-fields");
-  // UI strings in the page's language (templates/quiz/index.html: js_strings("quiz_start")).
-  const { STRINGS, t } = window.studyk8sStrings;
 
   function mode() {
     const on = form.querySelector('input[name="mode"]:checked');
@@ -21,6 +19,8 @@
   }
 
   let timer = null;
+  // The server renders the readiness box (services/readiness.py through
+  // templates/quiz/_readiness.html): the page swaps in the fresh one for the chosen scope.
   async function refreshReadiness() {
     const box = document.getElementById("readiness");
     if (!box) return;
@@ -28,20 +28,14 @@
     for (const d of form.querySelectorAll('input[name="deck"]:checked')) params.append("deck", d.value);
     for (const s of form.querySelectorAll('input[name="section"]:checked')) params.append("section", s.value);
     const mark = form.querySelector('input[name="pass_mark"]');
-    if (mark && mark.value) params.append("pass_mark", mark.value);
+    if (mark && mark.value && !mark.disabled) params.append("pass_mark", mark.value);
     try {
       const res = await fetch(root.dataset.readiness + "?" + params, {
-        headers: { "Accept": "application/json" }, credentials: "same-origin" });
+        headers: { "Accept": "text/html" }, credentials: "same-origin" });
       if (!res.ok) return;
-      const r = await res.json();
-      const pct = (x) => new Intl.NumberFormat(STRINGS._locale || "en", { style: "percent" }).format(x);
-      document.getElementById("readiness-score").textContent = pct(r.predicted);
-      document.getElementById("readiness-mark").textContent = pct(r.pass_mark);
-      const verdict = document.getElementById("readiness-verdict");
-      verdict.textContent = r.ready ? t("ready") : t("not_ready");
-      verdict.className = r.ready ? "good" : "bad";
-      document.getElementById("readiness-detail").textContent =
-        t("detail", { studied: r.studied, facts: r.facts });
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const fresh = doc.getElementById("readiness");
+      if (fresh) box.replaceWith(document.importNode(fresh, true));
     } catch (e) { /* the estimate is a hint; the form works without it */ }
   }
 

@@ -1,0 +1,276 @@
+"""The Markdown parser the notes reader and the card renderer share: markdown-it-py
+(CommonMark + tables + front matter) with two block rules everyday notes need.
+
+- ``hugo_block``: a line that is a Hugo shortcode (``{{< note >}}``, ``{{<mermaid>}}…``)
+  is a block of its own. CommonMark has no notion of shortcodes and would read
+  ``{{< highlight yaml >}}`` and the YAML under it as one paragraph of text.
+  ``mermaid`` and ``highlight`` (and ``code``-like pairs) swallow their body up to the
+  closing shortcode; any other shortcode line is a token of its own (``hugo_line``).
+- ``colon_label``: ``插件:`` right after a list item, not indented, ends the list.
+  CommonMark's lazy continuation glues it to the last item; every author means a new group.
+
+Before parsing, ``clean_source`` removes what no author means as text (zero-width
+characters, a lone CR), makes the list markers CommonMark does not know (``・``, ``１．``,
+``1、``, a marker followed by an ideographic space) ordinary ones, and replaces inline
+shortcodes by their visible text. It never adds or removes a line, so token line maps
+are file lines.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_LEADING_ZW_RE = re.compile(
+    "^([ \t]*(?:(?:[-*+]|\\d{1,9}[.)])[ \t]+)?)[\u200b\u200c\u200d\u2060\ufeff\u00ad]+", re.M)
+_MARKER_FIX_RE = re.compile(
+    r"^([ \t]*)(?:"
+    r"(?P<dot>[・•●▪◦])[ \t\u3000]*"  # Japanese/typographic bullets
+    r"|(?P<wide>[０-９]{1,3})[．.、][ \t\u3000]*"  # full-width numbers
+    r"|(?P<cn>\d{1,3})、[ \t\u3000]*"  # "1、" (Chinese enumeration comma)
+    r"|(?P<ideo>[-*+]|\d{1,9}[.)])\u3000+"  # "-　Scheduler"
+    r")(?=\S)",
+    re.M,
+)
+_HEADING_NOSPACE_RE = re.compile(r"^(#{1,6})(?=[\u3400-\u9fff])", re.M)
+# One shortcode on one line: {{< name args >}} or {{% name args %}}, or a closer {{< /name >}}.
+SHORTCODE_RE = re.compile(r"\{\{([<%])[ \t]*(/?)[ \t]*([A-Za-z][\w-]*)([^\n]*?)[ \t]*[>%]\}\}")
+_ARG_RE = re.compile(r"""(?:([\w-]+)[ \t]*=[ \t]*)?(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+_WHOLE_LINE_SC_RE = re.compile(r"^[ \t]*\{\{[<%][^\n]*?[>%]\}\}[ \t]*$")
+
+# Shortcodes whose visible text is an argument.
+INLINE_TEXT = {"glossary_tooltip": "text", "param": 0, "ref": 0, "relref": 0}
+# Shortcodes with a body rendered as code / diagram.
+BLOCK_BODY = {"mermaid", "highlight", "code", "codeblock", "tab-code"}
+# Containers and decorations whose tags can go without losing anything the author wrote.
+KNOWN_SILENT = {"note", "caution", "warning", "tip", "info", "alert", "callout", "notice",
+                "admonition", "hint", "details", "tabs", "tab", "table",
+                "comment", "expand", "collapse", "toc", "columns", "column", "center"}
+
+
+def _zh_number(m: re.Match) -> str:
+    indent = m.group(1)
+    if m.group("dot"):
+        return f"{indent}- "
+    if m.group("wide"):
+        return f"{indent}{int(m.group('wide'))}. "
+    if m.group("cn"):
+        return f"{indent}{m.group('cn')}. "
+    return f"{indent}{m.group('ideo')} "
+
+
+_IDEO_INDENT_RE = re.compile(r"^\u3000+", re.M)  # "　　- Immediate：…" nests by ideographic spaces
+_TAB_DEF_RE = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)([^\t:：\n]{1,60}?)\t+(?=\S)", re.M)
+_LIST_LINE_RE = re.compile(r"^([ \t]+)(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def _tab_definition(m: re.Match) -> str:
+    """``- Always<TAB>每次都拉取`` → ``- Always: 每次都拉取`` (a tab is the author's column)."""
+    from .inline import is_term  # late: inline imports nothing of this module
+
+    name = m.group(2).strip()
+    return f"{m.group(1)}{name}: " if is_term(name) else m.group(0)
+
+
+def _dedent_lists(text: str) -> str:
+    """A list indented as a whole right under its label (``Built-in classes:`` then
+    ``<TAB>- a``) is the author's list; CommonMark would read it as part of the label's
+    paragraph or as code. Shift such a run left by its first line's indentation."""
+    if "\n\t" not in text and "\n    " not in text:
+        return text
+    lines = text.split("\n")
+    i = 1
+    while i < len(lines):
+        m = _LIST_LINE_RE.match(lines[i])
+        prev = lines[i - 1]
+        if m and prev.strip() and not prev[:1].isspace() and not _LIST_LINE_RE.match(prev) \
+                and not re.match(r"^(?:[-*+]|\d{1,9}[.)])[ \t]", prev):
+            width = len(m.group(1).expandtabs(4))
+            if width < 4:
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and lines[j].strip() and lines[j][:1].isspace():
+                expanded = lines[j].expandtabs(4)
+                lead = len(expanded) - len(expanded.lstrip(" "))
+                lines[j] = expanded[min(lead, width):]
+                j += 1
+            i = j
+        else:
+            i += 1
+    return "\n".join(lines)
+
+
+def shortcode_args(raw: str) -> tuple[list[str], dict[str, str]]:
+    pos: list[str] = []
+    named: dict[str, str] = {}
+    for m in _ARG_RE.finditer(raw):
+        value = next((g for g in m.groups()[1:] if g is not None), "")
+        if m.group(1):
+            named[m.group(1)] = value
+        else:
+            pos.append(value)
+    return pos, named
+
+
+def _visible(name: str, raw: str) -> str | None:
+    """Visible text of an inline shortcode; None when it has none we know of."""
+    if name not in INLINE_TEXT:
+        return None
+    how = INLINE_TEXT[name]
+    pos, named = shortcode_args(raw)
+    if how is None:
+        return ""
+    if isinstance(how, str):
+        if how in named:
+            return named[how]
+        if "term_id" in named:  # {{< glossary_tooltip term_id="deployment" >}}
+            return named["term_id"].replace("-", " ")
+        return pos[0] if pos else ""
+    return pos[how] if len(pos) > how else ""
+
+
+def clean_source(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` ready for markdown-it, with (line, message) warnings for dropped shortcodes.
+    Line count and line order are preserved."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", " ")  # a lone CR is no line break
+    if _ZERO_WIDTH_RE.search(text):  # at a line's start they would hide a list marker;
+        text = _LEADING_ZW_RE.sub(r"\1", text)  # elsewhere blocks.py drops them from text
+    text = _MARKER_FIX_RE.sub(_zh_number, text)
+    text = _HEADING_NOSPACE_RE.sub(r"\1 ", text)
+    if "\u3000" in text:
+        text = _IDEO_INDENT_RE.sub(lambda m: "  " * len(m.group(0)), text)
+    if "\t" in text:
+        text = _TAB_DEF_RE.sub(_tab_definition, text)
+    text = _dedent_lists(text)
+    warnings: list[tuple[int, str]] = []
+    if "{{" not in text:
+        return text, warnings
+
+    def inline(m: re.Match) -> str:
+        name = m.group(3).lower()
+        visible = _visible(name, m.group(4))
+        if visible is not None:
+            return visible
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        line = text[start: end if end >= 0 else len(text)]
+        if _WHOLE_LINE_SC_RE.match(line):
+            return m.group(0)  # a block-level shortcode: hugo_block decides
+        if name not in KNOWN_SILENT and name not in BLOCK_BODY:
+            warnings.append((text.count("\n", 0, m.start()) + 1,
+                             f"shortcode '{name}' dropped (its output is not known)"))
+        return ""
+
+    text = SHORTCODE_RE.sub(inline, text)
+    return text, warnings
+
+
+# -- block rules ---------------------------------------------------------------------------
+
+def _line(state, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line]: state.eMarks[line]]
+
+
+def _hugo_block(state, start: int, end: int, silent: bool) -> bool:
+    pos = state.bMarks[start] + state.tShift[start]
+    if state.src[pos: pos + 2] != "{{" or state.sCount[start] - state.blkIndent >= 4:
+        return False  # (tried at every line: the cheap test first)
+    text = _line(state, start)
+    m = SHORTCODE_RE.match(text)
+    if not m or text[m.end():].strip():
+        return False
+    if silent:
+        return True
+    closing, name, args = m.group(2) == "/", m.group(3).lower(), m.group(4)
+    if name in BLOCK_BODY and not closing:
+        closer = re.compile(r"^\{\{[<%][ \t]*/[ \t]*" + re.escape(name) + r"[ \t]*[>%]\}\}", re.I)
+        nxt, closed = start + 1, False
+        while nxt < end:
+            if closer.match(_line(state, nxt)):
+                closed = True
+                break
+            nxt += 1
+        body = state.getLines(start + 1, nxt, state.blkIndent, False) if nxt > start + 1 else ""
+        token = state.push("hugo_block", "pre", 0)
+        token.info, token.content = name, body
+        token.meta = {"args": args, "closed": closed}
+        token.map = [start, min(nxt + 1, end)]
+        state.line = min(nxt + 1, end)
+        return True
+    token = state.push("hugo_line", "", 0)
+    token.info, token.content = name, text
+    token.meta = {"args": args, "closing": closing}
+    token.map = [start, start + 1]
+    state.line = start + 1
+    return True
+
+
+_LABEL_END = (":", "：")
+
+
+def _colon_label(state, start: int, end: int, silent: bool) -> bool:
+    """Terminator only: a lazy ``Label:`` line (less indented than the list item's text)."""
+    if not silent or state.sCount[start] >= state.blkIndent:
+        return False
+    text = _line(state, start).rstrip()
+    if not text.endswith(_LABEL_END):
+        return False
+    from .inline import label_of  # late: inline imports nothing of this module
+
+    return label_of(text) is not None
+
+
+def _configure(md: MarkdownIt) -> MarkdownIt:
+    alt = ["paragraph", "reference", "blockquote", "list"]
+    md.block.ruler.before("fence", "hugo_block", _hugo_block, {"alt": alt})
+    md.block.ruler.before("paragraph", "colon_label", _colon_label, {"alt": ["paragraph"]})
+    return md
+
+
+def new_parser() -> MarkdownIt:
+    """The notes reader's parser: CommonMark, tables, front matter, the two rules above."""
+    md = MarkdownIt("commonmark", {"maxNesting": 40})  # 20 stops at 7 nested list levels
+    md = _configure(md.enable("table").use(front_matter_plugin).use(deflist_plugin))
+    # Link reference definitions ("[x]: https://…") are no knowledge and the rule costs a
+    # tenth of the tokenising; without it such a line is a paragraph the reader skips.
+    # text_join only merges adjacent text tokens, which inline_lines does anyway.
+    # lheading (setext "Title\n=====") scans ahead at every paragraph: blocks.py reads the
+    # two setext forms from the paragraph and the rule below it instead.
+    return md.disable(["reference", "text_join", "lheading"])
+
+
+_local = threading.local()
+
+
+def parser() -> MarkdownIt:
+    """One parser per thread (building one costs more than reading a short note)."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = new_parser()
+    return md
+
+
+def _render_hugo_block(self, tokens, idx, options, env) -> str:
+    from markdown_it.common.utils import escapeHtml
+
+    tok = tokens[idx]
+    from_args = shortcode_args(tok.meta.get("args", ""))[0] if tok.info == "highlight" else []
+    lang = "mermaid" if tok.info == "mermaid" else (from_args[0] if from_args else "")
+    cls = f' class="language-{escapeHtml(lang)}"' if lang else ""
+    return f"<pre><code{cls}>{escapeHtml(tok.content)}</code></pre>\n"
+
+
+def new_renderer() -> MarkdownIt:
+    """The card renderer: the reader's block structure (same rules, so a list the reader
+    nests is rendered nested), without front matter (a card may start with ``---``)."""
+    md = _configure(MarkdownIt("commonmark").enable("table").use(deflist_plugin))
+    md.add_render_rule("hugo_block", _render_hugo_block)
+    md.add_render_rule("hugo_line", lambda self, tokens, idx, options, env: "")
+    return md
