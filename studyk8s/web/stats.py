@@ -1,4 +1,4 @@
-"""The learner's statistics pages, and `flask stats rollup`. Views fetch ``services.stats`` and
+"""The learner's statistics pages. Views fetch ``services.stats`` and
 lay the numbers out as charts (``studyk8s.charts`` computes the SVG geometry; the templates draw
 it)."""
 
@@ -8,22 +8,19 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-import click
 from babel.dates import get_day_names, get_month_names
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from .. import charts, clock
 from ..db import get_session
 from ..i18n import fmt_date, fmt_num, fmt_pct, locale_code
-from ..persistence.models import User
 from ..services import stats
 
-bp = Blueprint("stats", __name__, cli_group="stats")
+bp = Blueprint("stats", __name__)
 
 CATEGORY_LABELS = {
     "new": _l("New"),
@@ -54,22 +51,6 @@ def deck(note_id: int):
         abort(404)
     return render_template("stats/deck.html", d=found, chart=_mastery_chart(found.sections,
                                                                              sections=True))
-
-
-@bp.cli.command("rollup")
-@click.option("--email", help="Only this learner (default: everyone).")
-def rollup_command(email: str | None) -> None:
-    """Summarise every learner's closed study days now (after an upgrade or a big history
-    import), so no first visit to the stats or home page pays for it. Safe to repeat."""
-    session = get_session()
-    ids = None
-    if email:
-        user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
-        if user_id is None:
-            raise click.ClickException(f"no account {email}")
-        ids = [user_id]
-    done = stats.refresh_rollups(session, clock.now(), ids)
-    click.echo(f"review rollup up to date for {done} learner{'' if done == 1 else 's'}")
 
 
 # --- chart labels in the UI language (studyk8s/charts.py gives numbers and dates)

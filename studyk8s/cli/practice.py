@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 practice_cli = AppGroup("practice", help="Hands-on practice: check commands and manifests.")
@@ -19,17 +18,13 @@ LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sho
                     help="Language of the messages.")
 
 
-def register(app: Flask) -> None:
-    app.cli.add_command(practice_cli)
-
-
 @practice_cli.command("equivalent")
 @click.argument("expected")
 @click.argument("given")
 @LANG
 def practice_equivalent(expected, given, lang):
     """Print `equivalent` if GIVEN means the same as EXPECTED, else what differs (exit 1)."""
-    from .quiz.handson.commands import CommandError, compare
+    from ..quiz.handson.commands import CommandError, compare
 
     try:
         verdict = compare(expected, given)
@@ -50,7 +45,7 @@ def practice_equivalent(expected, given, lang):
 @LANG
 def practice_validate(path, version, lang):
     """Validate a manifest against the Kubernetes schema: `FILE:line: message` per problem."""
-    from .quiz.handson.manifests import MAX_BYTES, ManifestError, load, resolve_version, validate
+    from ..quiz.handson.manifests import MAX_BYTES, ManifestError, load, resolve_version, validate
 
     try:
         version = resolve_version(version)

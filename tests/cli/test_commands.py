@@ -12,7 +12,7 @@ from studyk8s.persistence.models import Card, Note, ReviewLog
 REVLOG = Path("/work/shared/data/revlogs/"
               "py-fsrs_review_logs_josh_1711744352250_to_1728234780857.csv")
 if not REVLOG.exists():  # the copy kept with the tests (MIT, see tests/srs/data/SOURCE.md)
-    REVLOG = next(Path(__file__).parent.glob("srs/data/*.csv"))
+    REVLOG = next(Path(__file__).parent.parent.glob("srs/data/*.csv"))
 
 
 def count(session, model):
