@@ -61,8 +61,12 @@ test-postgres: $(STAMP) $(MO)
 test-load: $(STAMP) $(MO)
 	STUDYK8S_LOAD=1 $(BIN)/python -m pytest -q -s tests/load --timeout 1200 $(PYTEST_ARGS)
 
+# ruff, then the import contracts of .importlinter (layers, a Flask-free domain and services,
+# no cycles), then the module-size rule (tests/test_layout.py).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_layout.py
 
 BENCH_STAMP := $(VENV)/.bench-installed
 

@@ -1,3 +1,3 @@
-from studyk8s import create_app
+from studyk8s.app import create_app
 
 app = create_app()

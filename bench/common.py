@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, text
 
-from studyk8s.db import make_engine
 from studyk8s.migrate import upgrade
-from studyk8s.models import Card, Fact, Note, User
+from studyk8s.persistence.engine import make_engine
+from studyk8s.persistence.models import Card, Fact, Note, User
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Not a usable password hash: seeded learners never log in (the HTTP benchmark signs up).

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from studyk8s.config import ROOT
-from studyk8s.db import make_engine, make_session_factory
 from studyk8s.migrate import upgrade
 from studyk8s.notes import read_notes
+from studyk8s.persistence.engine import make_engine, make_session_factory
 from studyk8s.services.content import import_notes
 
 ROWS = ("parse_1000_notes_s", "import_1000_notes_s", "reimport_nochange_s")

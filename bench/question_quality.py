@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from studyk8s.notes import read_notes
-from studyk8s.quiz.report import quality
+from studyk8s.quality import quality
 
 ROWS = ("questions_containing_answer", "questions_with_blank_shown", "questions_generated",
         "askable_facts_shared_note", "askable_facts_corpus", "facts_corpus",

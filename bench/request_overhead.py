@@ -60,7 +60,7 @@ def _prepare(db: Path) -> None:
 
 
 def _app(db: Path, notes_dir: str) -> Flask:
-    from studyk8s import create_app
+    from studyk8s.app import create_app
     from studyk8s.config import Config
 
     class BenchConfig(Config):

@@ -77,8 +77,8 @@ def _summary(steps: dict[str, list[float]], wall: float) -> dict:
 def run_ours(n_cards: int, day1: int, later_cap: int, *, trace: bool = False) -> dict:
     from sqlalchemy import event, select
 
-    from studyk8s.db import make_session_factory
-    from studyk8s.models import User
+    from studyk8s.persistence.engine import make_session_factory
+    from studyk8s.persistence.models import User
     from studyk8s.services import review
 
     from .common import seed_cards, seed_users, sqlite_engine
@@ -95,6 +95,7 @@ def run_ours(n_cards: int, day1: int, later_cap: int, *, trace: bool = False) ->
         session = make_session_factory(engine)()
         user = session.scalar(select(User).where(User.id == uid))
         rate = ratings()
+        queues = review.QueueCache()  # the app's, one per worker
         steps: dict[str, list[float]] = {}
         parts = {"next_view": 0.0, "answer": 0.0}
         started = time.perf_counter()
@@ -105,13 +106,14 @@ def run_ours(n_cards: int, day1: int, later_cap: int, *, trace: bool = False) ->
             for _ in range(cap):
                 t0 = time.perf_counter()
                 now = datetime.now(UTC) + shift
-                view = review.next_view(session, user, now)
+                view = review.next_view(session, user, now, queues)
                 card = view["card"]
                 if card is None:
                     break
                 t1 = time.perf_counter()
                 review.answer(session, user, card_id=card["id"], rating=next(rate),
-                              client_id=uuid.uuid4().hex, version=card["version"], now=now)
+                              client_id=uuid.uuid4().hex, version=card["version"], now=now,
+                              queues=queues)
                 t2 = time.perf_counter()
                 parts["next_view"] += t1 - t0
                 parts["answer"] += t2 - t1

@@ -89,7 +89,7 @@ def _insert(engine: Engine, model, rows: list[dict]) -> None:
 
 def seed_base(engine: Engine, now: datetime, day_start: datetime) -> list[int]:
     """Content, learners, card states and today's reviews. Returns the started card ids."""
-    from studyk8s.models import CardState, ReviewLog
+    from studyk8s.persistence.models import CardState, ReviewLog
 
     from .common import seed_cards, seed_users
 
@@ -117,7 +117,7 @@ def seed_base(engine: Engine, now: datetime, day_start: datetime) -> list[int]:
 def grow_log(engine: Engine, started: list[int], have: int, want: int, now: datetime,
              day_start: datetime) -> None:
     """Add history before today until the learner's log holds ``want`` rows."""
-    from studyk8s.models import ReviewLog
+    from studyk8s.persistence.models import ReviewLog
 
     rng = random.Random(want)
     first = now - timedelta(days=HISTORY_DAYS)
@@ -137,21 +137,24 @@ def _analyze(engine: Engine) -> None:
 
 
 def time_queries(engine: Engine, now: datetime) -> dict[str, float]:
-    from studyk8s.db import make_session_factory
-    from studyk8s.models import User
+    from studyk8s.persistence.engine import make_session_factory
+    from studyk8s.persistence.models import User
     from studyk8s.services import review
+    from studyk8s.services.review import queries
+    from studyk8s.srs.days import StudyDay
 
     session = make_session_factory(engine)()
+    queues = review.QueueCache()
     user = session.scalar(select(User).where(User.id == 1))
-    day = review.Day.of(user, now)
-    queue = review._statements(user, session).review.limit(QUEUE_PAGE)
-    params = review._params(user, day)
+    day = StudyDay.of(now, user.timezone)
+    queue = queries._statements(user, session).review.limit(QUEUE_PAGE)
+    params = queries._params(user, day)
     fns = {
         "due_queue": lambda: session.scalars(queue, params).all(),
         "next_card": lambda: review.next_card_id(session, user, now),
         "daily_counts": lambda: review.counts(session, user, now),
-        "next_view": lambda: review.next_view(session, user, now),
-        "queue_build": lambda: (review.forget_queues(), review.next_view(session, user, now)),
+        "next_view": lambda: queues.next_view(session, user, now),
+        "queue_build": lambda: (queues.clear(), queues.next_view(session, user, now)),
     }
     out = {}
     for name, fn in fns.items():

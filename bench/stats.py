@@ -152,7 +152,7 @@ def _reviews(rnd: random.Random, user_id: int, cards: int, reviews: int, now: fl
 
 
 def _app(url: str):
-    from studyk8s import create_app
+    from studyk8s.app import create_app
     from studyk8s.config import TestConfig
 
     config = TestConfig()
@@ -170,9 +170,9 @@ def _get_ms(client, path: str) -> float:
 
 
 def run() -> list[dict]:
-    from studyk8s.db import make_engine
     from studyk8s.migrate import upgrade
-    from studyk8s.models import StatsRollup
+    from studyk8s.persistence.engine import make_engine
+    from studyk8s.persistence.models import StatsRollup
     from studyk8s.services import stats
 
     from .__main__ import row
@@ -199,7 +199,7 @@ def run() -> list[dict]:
 
         sessions = app.extensions["db_sessions"]
         with app.app_context(), sessions() as s:
-            from studyk8s.models import User
+            from studyk8s.persistence.models import User
 
             user = s.get(User, user_id)
             service = []

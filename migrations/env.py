@@ -3,8 +3,8 @@
 from alembic import context
 
 from studyk8s.config import Config
-from studyk8s.db import make_engine
-from studyk8s.models import Base
+from studyk8s.persistence.engine import make_engine
+from studyk8s.persistence.models import Base
 
 config = context.config
 target_metadata = Base.metadata

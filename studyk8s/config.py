@@ -42,6 +42,11 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "studyk8s" / "translations")
     WTF_CSRF_TIME_LIMIT = None  # tokens last the session: a long exam's final submit is not refused
+    # The framework shortcuts installed (studyk8s/web/fastpaths.py): all, unless the env says
+    # which ("none" for none); benchmarks compare with and without.
+    FAST_PATHS = tuple(name.strip() for name in os.environ.get(
+        "STUDYK8S_FAST_PATHS", "session_cookies,csrf_json,limiter_hooks").split(",")
+        if name.strip() not in ("", "none"))
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key()

@@ -25,14 +25,12 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
-from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-
-from .db import begin_write, get_session
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT = "en"
@@ -40,13 +38,11 @@ HTML_LANG = {"en": "en", "zh": "zh-CN"}  # the lang attribute of <html>
 SESSION_KEY = "locale"
 
 babel = Babel()
-bp = Blueprint("i18n", __name__)
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale)
-    app.register_blueprint(bp)
     app.add_template_global(html_lang)
     app.add_template_global(locale_code)
     app.add_template_global(LANGUAGES, "languages")
@@ -63,7 +59,8 @@ def init_app(app: Flask) -> None:
 # --- which language ------------------------------------------------------------------------
 
 
-def _known(code: str | None) -> str | None:
+def known_locale(code: str | None) -> str | None:
+    """"en" or "zh" for a language code or tag (``zh-CN``, ``en_US``), else None."""
     code = (code or "").strip().replace("-", "_").split("_")[0].lower()
     return code if code in LANGUAGES else None
 
@@ -76,13 +73,13 @@ def select_locale() -> str:
         try:
             user = current_user if _has_user() else None
             authenticated = user is not None and getattr(user, "is_authenticated", False)
-            if authenticated and (chosen := _known(getattr(user, "locale", None))):
+            if authenticated and (chosen := known_locale(getattr(user, "locale", None))):
                 return chosen
         finally:
             g._selecting_locale = False
-    if chosen := _known(session.get(SESSION_KEY)):
+    if chosen := known_locale(session.get(SESSION_KEY)):
         return chosen
-    return _known(request.accept_languages.best_match(list(LANGUAGES))) or DEFAULT
+    return known_locale(request.accept_languages.best_match(list(LANGUAGES))) or DEFAULT
 
 
 def _has_user() -> bool:
@@ -94,34 +91,11 @@ def _has_user() -> bool:
 
 def locale_code() -> str:
     """"en" or "zh": the UI language of this request."""
-    return _known(str(get_locale())) or DEFAULT
+    return known_locale(str(get_locale())) or DEFAULT
 
 
 def html_lang() -> str:
     return HTML_LANG[locale_code()]
-
-
-@bp.post("/language")
-def switch():
-    """The language switch (every page's footer): remembered in the session, and on the
-    account when logged in."""
-    from .web.auth import safe_next
-
-    code = _known(request.form.get("locale"))
-    if code is None:
-        return redirect(safe_next(request.form.get("next")) or url_for("home.index"), 303)
-    session[SESSION_KEY] = code
-    if current_user.is_authenticated:
-        remember(current_user, code)
-    return redirect(safe_next(request.form.get("next")) or url_for("home.index"), 303)
-
-
-def remember(user: Any, code: str) -> None:
-    """Save ``code`` as ``user``'s language (one small write transaction)."""
-    db = get_session()
-    begin_write(db)
-    user.locale = code
-    db.commit()
 
 
 # --- formatting ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ instead, in a database of its own that is dropped at the end.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from contextlib import contextmanager
@@ -19,10 +20,10 @@ import pytest
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
-from studyk8s import create_app
+from studyk8s.app import create_app
 from studyk8s.config import ROOT, TestConfig
-from studyk8s.db import make_engine
 from studyk8s.migrate import upgrade
+from studyk8s.persistence.engine import make_engine
 
 SHARED_NOTE = ROOT / "content" / "notes" / "docker-k8s-1.md"
 
@@ -136,6 +137,43 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign up, log in and log out through the real forms (flaskr's ``AuthActions``). Each
+    action takes another ``client`` (a second browser) if given, and the form's CSRF token
+    when the app checks it."""
+
+    PASSWORD = "password1"
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def _post(self, url: str, data: dict, client=None, **kw):
+        client = client or self._client
+        if client.application.config.get("WTF_CSRF_ENABLED"):
+            page = client.get(url).get_data(as_text=True)
+            data = {**data, "csrf_token": re.search(
+                r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]}
+        return client.post(url, data=data, **kw)
+
+    def signup(self, email: str = "me@example.com", password: str = PASSWORD, *,
+               timezone: str = "UTC", confirm: str | None = None, client=None, **kw):
+        return self._post("/signup", {"email": email, "password": password,
+                                      "confirm": confirm or password, "timezone": timezone},
+                          client, **kw)
+
+    def login(self, email: str = "me@example.com", password: str = PASSWORD, *,
+              client=None, **kw):
+        return self._post("/login", {"email": email, "password": password}, client, **kw)
+
+    def logout(self, client=None):
+        return self._post("/logout", {}, client)
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
 
 
 @pytest.fixture

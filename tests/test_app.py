@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studyk8s import create_app
+from studyk8s.app import create_app
 from studyk8s.config import TestConfig
 
 

@@ -6,7 +6,7 @@ Create Date: 2026-11-26 22:06:58.375507
 """
 from alembic import op
 import sqlalchemy as sa
-import studyk8s.db
+import studyk8s.persistence.types
 
 
 revision = '0001'
@@ -23,8 +23,8 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('lang', sa.String(length=8), nullable=False),
     sa.Column('content_hash', sa.String(length=80), nullable=False),
-    sa.Column('imported_at', studyk8s.db.UTCDateTime(), nullable=False),
-    sa.Column('retired_at', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('imported_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
+    sa.Column('retired_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notes')),
     sa.UniqueConstraint('path', name=op.f('uq_notes_path'))
     )
@@ -36,7 +36,7 @@ def upgrade() -> None:
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=True),
     sa.Column('settings', sa.JSON(), nullable=False),
-    sa.Column('created_at', studyk8s.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
@@ -52,7 +52,7 @@ def upgrade() -> None:
     sa.Column('line', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
-    sa.Column('retired_at', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('retired_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['note_id'], ['notes.id'], name=op.f('fk_facts_note_id_notes')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_facts')),
     sa.UniqueConstraint('key', name=op.f('uq_facts_key'))
@@ -72,7 +72,7 @@ def upgrade() -> None:
     sa.Column('section', sa.String(length=500), nullable=False),
     sa.Column('line', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('retired_at', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('retired_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['fact_id'], ['facts.id'], name=op.f('fk_cards_fact_id_facts')),
     sa.ForeignKeyConstraint(['note_id'], ['notes.id'], name=op.f('fk_cards_note_id_notes')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cards')),
@@ -90,8 +90,8 @@ def upgrade() -> None:
     sa.Column('step', sa.Integer(), nullable=True),
     sa.Column('stability', sa.Float(), nullable=True),
     sa.Column('difficulty', sa.Float(), nullable=True),
-    sa.Column('due', studyk8s.db.UTCDateTime(), nullable=True),
-    sa.Column('last_review', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('due', studyk8s.persistence.types.UTCDateTime(), nullable=True),
+    sa.Column('last_review', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.Column('reps', sa.Integer(), nullable=False),
     sa.Column('lapses', sa.Integer(), nullable=False),
     sa.Column('suspended', sa.Boolean(), nullable=False),
@@ -112,11 +112,11 @@ def upgrade() -> None:
     sa.Column('external_card', sa.String(length=64), nullable=True),
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('rating', sa.Integer(), nullable=False),
-    sa.Column('reviewed_at', studyk8s.db.UTCDateTime(), nullable=False),
+    sa.Column('reviewed_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
     sa.Column('duration_ms', sa.Integer(), nullable=False),
     sa.Column('state_before', sa.JSON(), nullable=False),
     sa.Column('state_after', sa.JSON(), nullable=False),
-    sa.Column('undone_at', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('undone_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.Column('imported', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['card_id'], ['cards.id'], name=op.f('fk_review_log_card_id_cards')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_review_log_user_id_users')),

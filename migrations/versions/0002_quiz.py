@@ -6,7 +6,7 @@ Create Date: 2026-11-26 22:12:11.919681
 """
 from alembic import op
 import sqlalchemy as sa
-import studyk8s.db
+import studyk8s.persistence.types
 
 
 revision = '0002'
@@ -26,9 +26,9 @@ def upgrade() -> None:
     sa.Column('seed', sa.Integer(), nullable=False),
     sa.Column('retry_of', sa.Integer(), nullable=True),
     sa.Column('question_count', sa.Integer(), nullable=False),
-    sa.Column('started_at', studyk8s.db.UTCDateTime(), nullable=False),
-    sa.Column('deadline', studyk8s.db.UTCDateTime(), nullable=True),
-    sa.Column('submitted_at', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('started_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
+    sa.Column('deadline', studyk8s.persistence.types.UTCDateTime(), nullable=True),
+    sa.Column('submitted_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.Column('closed_by', sa.String(length=10), nullable=True),
     sa.Column('score', sa.Float(), nullable=True),
     sa.Column('points', sa.Float(), nullable=True),
@@ -59,7 +59,7 @@ def upgrade() -> None:
     sa.Column('question_id', sa.Integer(), nullable=False),
     sa.Column('response', sa.JSON(), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('saved_at', studyk8s.db.UTCDateTime(), nullable=False),
+    sa.Column('saved_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
     sa.Column('correct', sa.Boolean(), nullable=True),
     sa.Column('score', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['attempt_id'], ['quiz_attempts.id'], name=op.f('fk_quiz_answers_attempt_id_quiz_attempts')),

@@ -9,7 +9,7 @@ Create Date: 2026-11-26 22:34:40.076186
 """
 from alembic import op
 import sqlalchemy as sa
-import studyk8s.db
+import studyk8s.persistence.types
 
 
 revision = '0003'
@@ -36,7 +36,7 @@ def upgrade() -> None:
     sa.Column('through_day', sa.Integer(), nullable=False),
     sa.Column('log_watermark', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', studyk8s.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_stats_rollups_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_stats_rollups'))
     )

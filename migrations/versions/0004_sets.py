@@ -6,7 +6,7 @@ Create Date: 2026-11-26 22:31:12.957639
 """
 from alembic import op
 import sqlalchemy as sa
-import studyk8s.db
+import studyk8s.persistence.types
 
 
 revision = '0004'
@@ -23,8 +23,8 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('join_code', sa.String(length=16), nullable=False),
     sa.Column('joining', sa.Boolean(), nullable=False),
-    sa.Column('created_at', studyk8s.db.UTCDateTime(), nullable=False),
-    sa.Column('archived_at', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
+    sa.Column('archived_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_classes_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_classes')),
     sa.UniqueConstraint('join_code', name=op.f('uq_classes_join_code'))
@@ -42,11 +42,11 @@ def upgrade() -> None:
     sa.Column('source_path', sa.String(length=500), nullable=True),
     sa.Column('source_hash', sa.String(length=80), nullable=True),
     sa.Column('published', sa.JSON(none_as_null=True), nullable=True),
-    sa.Column('published_at', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('published_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', studyk8s.db.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', studyk8s.db.UTCDateTime(), nullable=False),
-    sa.Column('deleted_at', studyk8s.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
+    sa.Column('deleted_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_quiz_sets_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_sets')),
     sa.UniqueConstraint('name', name=op.f('uq_quiz_sets_name')),
@@ -59,9 +59,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('class_id', sa.Integer(), nullable=False),
     sa.Column('set_id', sa.Integer(), nullable=False),
-    sa.Column('opens_at', studyk8s.db.UTCDateTime(), nullable=False),
-    sa.Column('closes_at', studyk8s.db.UTCDateTime(), nullable=True),
-    sa.Column('created_at', studyk8s.db.UTCDateTime(), nullable=False),
+    sa.Column('opens_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
+    sa.Column('closes_at', studyk8s.persistence.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_assignments_class_id_classes')),
     sa.ForeignKeyConstraint(['set_id'], ['quiz_sets.id'], name=op.f('fk_assignments_set_id_quiz_sets')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments')),
@@ -74,7 +74,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('class_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('joined_at', studyk8s.db.UTCDateTime(), nullable=False),
+    sa.Column('joined_at', studyk8s.persistence.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_class_members_class_id_classes')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_class_members_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_class_members')),

@@ -6,7 +6,7 @@ Create Date: 2026-11-26 22:47:46.011507
 """
 from alembic import op
 import sqlalchemy as sa
-import studyk8s.db
+import studyk8s.persistence.types
 
 
 revision = '0005'

@@ -14,7 +14,7 @@ row locks before the learner's row: the same order as an answer, which cannot de
 """
 from alembic import op
 import sqlalchemy as sa
-import studyk8s.db
+import studyk8s.persistence.types
 
 
 revision = '0006'
@@ -22,6 +22,8 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
+# A literal copy of services/review/queue_cache.LOG_WEIGHT: a migration must not import app code
+# that can change after it ran. tests/services/test_review_queue.py holds the two equal.
 LOG_WEIGHT = 1 << 20
 
 _SQLITE = [

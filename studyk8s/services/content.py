@@ -17,26 +17,19 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..cards import CardSpec, fact_key, generate_cards_logged
-from ..db import begin_write
-from ..models import Card, Fact, Note
 from ..notes import NoteError, ParsedNote, Problem, parse_note
 from ..notes.reader import note_files, read_bytes
+from ..persistence.engine import write_transaction
+from ..persistence.models import Card, Fact, Note
 from ..quiz import gate
 from ..quiz.model import facts_of
+from .errors import ImportFailed
 
 # Bump when the parser or card generator changes output, so unchanged files re-import once.
 # 3: the notes reader on markdown-it-py (issue 13); 4: cards pass the quality gate (issue 14)
 GENERATOR_VERSION = "4"
 
 Progress = Callable[[int, int], None]
-
-
-class ImportFailed(Exception):
-    """Some notes could not be read; nothing was written."""
-
-    def __init__(self, errors: Sequence[NoteError]):
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = list(errors)
 
 
 @dataclass
@@ -109,8 +102,7 @@ def import_notes(
     if not changed and not _any_to_retire(existing, {name for name, _ in files}, paths, base):
         session.rollback()
         return report  # nothing to write: no write lock taken
-    try:
-        begin_write(session)
+    with write_transaction(session):
         for i, parsed in enumerate(changed, 1):
             report.warnings.extend(parsed.warnings)
             _import_one(session, parsed, existing.get(parsed.path), now, report)
@@ -121,13 +113,6 @@ def import_notes(
             if (note.path not in seen and note.retired_at is None
                     and _under(note.path, paths, base)):
                 _retire_note(session, note, now, report)
-        if report.changed:
-            session.commit()
-        else:
-            session.rollback()
-    except BaseException:
-        session.rollback()
-        raise
     return report
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Card, Note
+from ..persistence.models import Card, Note
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,16 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..models import Card, Fact, Note, QuizSet, User
 from ..notes.model import Problem, key_segment
+from ..persistence.engine import write_transaction
+from ..persistence.models import Card, Fact, Note, QuizSet, User
 from ..render import to_html
 from ..sets import csvio, gift
 from ..sets.draw import draw_questions
-from ..sets.model import MAX_QUESTIONS, Item, assign_uids, detect_lang, from_question
+from ..sets.model import MAX_QUESTIONS, Item, Settings, assign_uids, detect_lang, from_question
 from ..sets.schema import validate
 from . import sets
-from .sets import ImportFailed, NotFound, SetError, writes
+from .errors import ImportFailed, NotFound, ServiceError
 
 ANKI_MODEL_ID = 1_716_000_001  # fixed: Anki ties notes to their note type by this id
 ANKI_MODEL_NAME = "studyk8s"
@@ -78,39 +79,41 @@ def _check_size(data: bytes, name: str, limit: int = MAX_UPLOAD) -> None:
                                     f"{limit}", "error")])
 
 
-@writes
 def import_gift(session: Session, user: User, data: bytes, filename: str, *, now: datetime,
                 set_id: int | None = None, name: str | None = None, replace: bool = False,
                 publish: bool = False) -> tuple[QuizSet, int]:
     """Questions from a GIFT file: into set ``set_id`` (added after its questions, or
     replacing them), into the set called ``name`` (replacing its questions, so running a
     script twice gives the same set), or into a new draft set. Returns (set, questions)."""
-    _check_size(data, filename)
-    parsed = gift.parse(data, filename)
-    if parsed.errors:
-        raise ImportFailed(parsed.errors)
-    if not sets.is_author(user):
-        raise NotFound("only instructors import questions")
-    qset = None
-    if set_id is not None:
-        qset = sets.get_set(session, user, set_id)
-    elif name:
-        found = sets.find_by_name(session, sets.slugify(name))
-        if found is not None:
-            qset = sets.get_set(session, user, found.id)
-            replace = True
-    rows = [] if qset is None else sets.draft_rows(session, qset)
-    keep = [] if replace else [sets.entry_of(r) for r in rows]
-    if len(keep) + len(parsed.items) > MAX_QUESTIONS:
-        raise SetError(f"A set has at most {MAX_QUESTIONS} questions "
-                       f"({len(keep)} + {len(parsed.items)} would be too many)")
-    try:
+    with write_transaction(session):
+        _check_size(data, filename)
+        parsed = gift.parse(data, filename)
+        if parsed.errors:
+            raise ImportFailed(parsed.errors)
+        if not sets.is_author(user):
+            raise NotFound("interop.instructors_import_questions",
+                "only instructors import questions")
+        qset = None
+        if set_id is not None:
+            qset = sets.get_set(session, user, set_id)
+        elif name:
+            found = sets.find_by_name(session, sets.slugify(name))
+            if found is not None:
+                qset = sets.get_set(session, user, found.id)
+                replace = True
+        rows = [] if qset is None else sets.draft_rows(session, qset)
+        keep = [] if replace else [sets.entry_of(r) for r in rows]
+        if len(keep) + len(parsed.items) > MAX_QUESTIONS:
+            raise ServiceError("interop.set_has_most_questions",
+                "A set has at most {MAX_QUESTIONS} questions ({n_keep} + {n_items} would be too "
+                "many)",
+                MAX_QUESTIONS=MAX_QUESTIONS, n_keep=len(keep), n_items=len(parsed.items))
         if qset is None:
             title = parsed.title or Path(filename).stem or "Imported questions"
             qset = QuizSet(owner_id=user.id, name=sets._free_name(session, name or title),
                            title=title[:300], description="", settings={},
                            created_at=now, updated_at=now, version=0)
-            qset.settings = sets.Settings().to_dict()
+            qset.settings = Settings().to_dict()
             session.add(qset)
             session.flush()
         taken = {e.uid for e in keep}
@@ -121,30 +124,25 @@ def import_gift(session: Session, user: User, data: bytes, filename: str, *, now
         qset.updated_at = now
         if publish:
             sets._publish(session, qset, now)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return qset, len(parsed.items)
+        return qset, len(parsed.items)
 
 
 # --- set YAML uploads --------------------------------------------------------------------------
 
 
-@writes
 def import_yaml(session: Session, user: User, data: bytes, filename: str, *,
                 now: datetime) -> QuizSet:
     """A set file uploaded in the browser becomes a new set of ``user`` (draft or published
     as the file says). Draws are checked against the imported decks."""
-    if not sets.is_author(user):
-        raise NotFound("only instructors import sets")
-    _check_size(data, filename)
-    report = validate(data, filename, name=Path(filename).stem,
-                      resolve=lambda deck: sets.deck_facts(session, deck))
-    if report.errors or report.spec is None:
-        raise ImportFailed(report.errors)
-    spec = report.spec
-    try:
+    with write_transaction(session):
+        if not sets.is_author(user):
+            raise NotFound("interop.instructors_import_sets", "only instructors import sets")
+        _check_size(data, filename)
+        report = validate(data, filename, name=Path(filename).stem,
+                          resolve=lambda deck: sets.deck_facts(session, deck))
+        if report.errors or report.spec is None:
+            raise ImportFailed(report.errors)
+        spec = report.spec
         qset = QuizSet(owner_id=user.id, name=sets._free_name(session, spec.name or spec.title),
                        title=spec.title, description=spec.description,
                        settings=spec.settings.to_dict(), created_at=now, updated_at=now,
@@ -154,11 +152,7 @@ def import_yaml(session: Session, user: User, data: bytes, filename: str, *,
         sets.replace_entries(session, qset, spec.entries)
         if spec.published:
             sets._publish(session, qset, now)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return qset
+        return qset
 
 
 def export_yaml(session: Session, qset: QuizSet) -> str:
@@ -173,8 +167,10 @@ def export_yaml(session: Session, qset: QuizSet) -> str:
 def find_deck(session: Session, deck: str) -> Note:
     note = sets.resolve_deck(session, deck)
     if note is None:
-        raise NotFound(f"no deck {deck!r}: name an imported note's path (as `flask notes "
-                       "import` printed it), its file name or its title")
+        raise NotFound("interop.no_deck_name_imported",
+            "no deck {deck!r}: name an imported note's path (as `flask notes import` printed "
+            "it), its file name or its title",
+            deck=deck)
     return note
 
 
@@ -277,29 +273,24 @@ class CardsReport:
                 f"{self.unchanged} unchanged")
 
 
-@writes
 def import_cards_csv(session: Session, data: bytes, filename: str, *, now: datetime,
                      deck: str = "") -> CardsReport:
     """Cards from CSV into decks named ``csv:<deck>`` (one per deck in the file; ``deck``
     names the deck of rows that have none). A card is matched by its deck and front, so
     importing the same file again changes nothing and an edited back updates the card (and
     keeps its review history). Nothing is deleted."""
-    _check_size(data, filename, csvio.MAX_FILE_BYTES)
-    parsed = csvio.read_cards(data, filename, default_deck=deck or Path(filename).stem)
-    if parsed.errors:
-        raise ImportFailed(parsed.errors)
-    report = CardsReport()
-    by_deck: dict[str, list[csvio.CardRow]] = {}
-    for row in parsed.rows:
-        by_deck.setdefault(row.deck, []).append(row)
-    try:
+    with write_transaction(session):
+        _check_size(data, filename, csvio.MAX_FILE_BYTES)
+        parsed = csvio.read_cards(data, filename, default_deck=deck or Path(filename).stem)
+        if parsed.errors:
+            raise ImportFailed(parsed.errors)
+        report = CardsReport()
+        by_deck: dict[str, list[csvio.CardRow]] = {}
+        for row in parsed.rows:
+            by_deck.setdefault(row.deck, []).append(row)
         for name, rows in by_deck.items():
             _import_deck(session, name, rows, filename, now, report)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return report
+        return report
 
 
 def _import_deck(session: Session, name: str, rows: list[csvio.CardRow], filename: str,

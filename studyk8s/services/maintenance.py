@@ -17,19 +17,17 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from ..models import CardState, ReviewLog, User
+from ..persistence.models import CardState, ReviewLog, User
 from ..srs import CardMemory, Rating, fuzz_seed
-from .review import memory_of, scheduler_fingerprint, scheduler_for
-
-
-class MaintenanceError(Exception):
-    """A backup, restore or check that cannot be done; the message says what to do."""
+from .errors import ServiceError
+from .scheduling import memory_of, scheduler_fingerprint, scheduler_for
 
 
 def _sqlite_path(engine: Engine) -> str:
     path = engine.url.database
     if not path or path == ":memory:":
-        raise MaintenanceError("an in-memory SQLite database has nothing to back up")
+        raise ServiceError("maintenance.memory_sqlite_database_has",
+            "an in-memory SQLite database has nothing to back up")
     return path
 
 
@@ -57,10 +55,13 @@ def backup(engine: Engine, dest: str | Path) -> Path:
         return dest
     if engine.dialect.name == "postgresql":
         if shutil.which("pg_dump") is None:
-            raise MaintenanceError("pg_dump is not on PATH: run `pg_dump -Fc -f FILE DATABASE_URL`")
+            raise ServiceError("maintenance.pg_dump_not_path",
+                "pg_dump is not on PATH: run `pg_dump -Fc -f FILE DATABASE_URL`")
         subprocess.run(["pg_dump", "-Fc", "-f", str(dest), *_pg_args(engine)], check=True)
         return dest
-    raise MaintenanceError(f"backup is not supported for {engine.dialect.name}")
+    raise ServiceError("maintenance.backup_not_supported",
+        "backup is not supported for {name}",
+        name=engine.dialect.name)
 
 
 # After a restore every learner gets a new queue epoch: a worker's in-memory queue of the
@@ -73,16 +74,22 @@ def restore(engine: Engine, source: str | Path) -> None:
     """Replace the database's contents with a backup made by ``backup`` (checked first)."""
     source = Path(source)
     if not source.is_file():
-        raise MaintenanceError(f"{source}: no such backup file")
+        raise ServiceError("maintenance.no_such_backup_file",
+            "{source}: no such backup file",
+            source=source)
     if engine.dialect.name == "sqlite":
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             ok = src.execute("PRAGMA integrity_check").fetchone()[0]
             if ok != "ok":
-                raise MaintenanceError(f"{source}: the backup is damaged ({ok}); not restored")
+                raise ServiceError("maintenance.backup_damaged_not_restored",
+                    "{source}: the backup is damaged ({ok}); not restored",
+                    source=source, ok=ok)
             tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master")}
             if "alembic_version" not in tables:
-                raise MaintenanceError(f"{source}: not a studyk8s database; not restored")
+                raise ServiceError("maintenance.not_studyk_s_database",
+                    "{source}: not a studyk8s database; not restored",
+                    source=source)
             engine.dispose()  # no pooled connection may hold the old file open
             live = sqlite3.connect(_sqlite_path(engine), timeout=30)
             with live:
@@ -91,20 +98,25 @@ def restore(engine: Engine, source: str | Path) -> None:
                 live.execute(_NEW_EPOCHS["sqlite"])
             live.close()
         except sqlite3.DatabaseError as exc:
-            raise MaintenanceError(f"{source}: not a SQLite database ({exc})") from None
+            raise ServiceError("maintenance.not_sqlite_database",
+                "{source}: not a SQLite database ({exc})",
+                source=source, exc=exc) from None
         finally:
             src.close()
         return
     if engine.dialect.name == "postgresql":
         if shutil.which("pg_restore") is None:
-            raise MaintenanceError("pg_restore is not on PATH: run "
-                                   "`pg_restore --clean --if-exists -d DATABASE_URL FILE`")
+            raise ServiceError("maintenance.pg_restore_not_path",
+                "pg_restore is not on PATH: run `pg_restore --clean --if-exists -d DATABASE_URL "
+                "FILE`")
         subprocess.run(["pg_restore", "--clean", "--if-exists", "-d", *_pg_args(engine),
                         str(source)], check=True)
         with engine.begin() as conn:
             conn.exec_driver_sql(_NEW_EPOCHS["postgresql"])
         return
-    raise MaintenanceError(f"restore is not supported for {engine.dialect.name}")
+    raise ServiceError("maintenance.restore_not_supported",
+        "restore is not supported for {name}",
+        name=engine.dialect.name)
 
 
 def integrity_check(engine: Engine) -> list[str]:

@@ -24,8 +24,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import begin_write
-from ..models import Card, CardState, Fact, Note, QuizAnswer, QuizAttempt, QuizQuestion, User
+from ..persistence.engine import write_transaction
+from ..persistence.models import (
+    Card,
+    CardState,
+    Fact,
+    Note,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    User,
+)
 from ..quiz import gate
 from ..quiz import kinds as qkinds
 from ..quiz.attempt import (
@@ -43,28 +52,13 @@ from ..quiz.attempt import (
 from ..quiz.generate import KIND_NAMES, generate
 from ..quiz.model import QFact, Question, ResponseError
 from ..srs import State
+from .errors import Conflict, NotFound, ServiceError
 
 MAX_QUESTIONS = 200
 DEFAULT_COUNT = {PRACTICE: 10, EXAM: 20}
 DEFAULT_TIME_LIMIT_MIN = 30
 MAX_TIME_LIMIT_MIN = 600
 HISTORY_LIMIT = 100
-
-
-class QuizError(Exception):
-    """A request the learner can fix."""
-
-    status = 400
-
-
-class NotFound(QuizError):
-    status = 404
-
-
-class Closed(QuizError):
-    """The attempt is closed (submitted or out of time): nothing more is saved."""
-
-    status = 409
 
 
 # --- facts in scope ------------------------------------------------------------------------
@@ -140,9 +134,13 @@ def _int_in(value: Any, name: str, lo: int, hi: int) -> int:
     try:
         v = int(value)
     except (TypeError, ValueError):
-        raise QuizError(f"{name} must be a whole number") from None
+        raise ServiceError("quiz.must_whole_number",
+            "{name} must be a whole number",
+            name=name) from None
     if not lo <= v <= hi:
-        raise QuizError(f"{name} must be between {lo} and {hi}")
+        raise ServiceError("quiz.must_between",
+            "{name} must be between {lo} and {hi}",
+            name=name, lo=lo, hi=hi)
     return v
 
 
@@ -152,11 +150,12 @@ def _pass_mark(value: Any) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise QuizError("the pass mark must be a number") from None
+        raise ServiceError("quiz.pass_mark_must_number", "the pass mark must be a number") from None
     if v > 1:
         v /= 100  # given as a percentage
     if not 0 < v <= 1:
-        raise QuizError("the pass mark must be between 1 % and 100 %")
+        raise ServiceError("quiz.pass_mark_must_between",
+            "the pass mark must be between 1 % and 100 %")
     return round(v, 4)
 
 
@@ -167,17 +166,22 @@ def _weights(value: Any) -> dict[str, float] | None:
         try:
             value = parse_weights(value)
         except ValueError as exc:
-            raise QuizError(f"topic weights: {exc}") from None
+            raise ServiceError("quiz.topic_weights", "topic weights: {exc}", exc=exc) from None
     if not isinstance(value, dict):
-        raise QuizError("topic weights must map topics to numbers")
+        raise ServiceError("quiz.topic_weights_must_map",
+            "topic weights must map topics to numbers")
     out = {}
     for k, v in value.items():
         try:
             w = float(v)
         except (TypeError, ValueError):
-            raise QuizError(f"topic weight of {k!r} must be a number") from None
+            raise ServiceError("quiz.topic_weight_must_number",
+                "topic weight of {k!r} must be a number",
+                k=k) from None
         if not 0 <= w <= 1000 or not str(k).strip():
-            raise QuizError(f"topic weight of {k!r} must be between 0 and 1000")
+            raise ServiceError("quiz.topic_weight_must_between",
+                "topic weight of {k!r} must be between 0 and 1000",
+                k=k)
         out[" > ".join(p.strip() for p in str(k).split(">"))] = w
     return out if any(out.values()) else None
 
@@ -188,7 +192,7 @@ def _strings(value: Any, name: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise QuizError(f"{name} must be a list of names")
+        raise ServiceError("quiz.must_list_names", "{name} must be a list of names", name=name)
     return [" > ".join(p.strip() for p in v.split(">")) for v in value if v.strip()]
 
 
@@ -200,11 +204,13 @@ def _deck_ids(session: Session, value: Any) -> list[int]:
     try:
         ids = sorted({int(v) for v in value})
     except (TypeError, ValueError):
-        raise QuizError("decks must be deck ids") from None
+        raise ServiceError("quiz.decks_must_deck_ids", "decks must be deck ids") from None
     found = set(session.scalars(select(Note.id).where(Note.id.in_(ids),
                                                       Note.retired_at.is_(None))))
     if missing := [i for i in ids if i not in found]:
-        raise QuizError(f"unknown deck(s): {', '.join(map(str, missing))}")
+        raise ServiceError("quiz.unknown_deck_s",
+            "unknown deck(s): {value}",
+            value=', '.join(map(str, missing)))
     return ids
 
 
@@ -219,7 +225,9 @@ def start(session: Session, user: User, *, mode: str = PRACTICE, decks: Any = No
     """Generate and store a new attempt. ``seed`` defaults to a fresh random one (stored, so
     the same facts rebuild the same questions)."""
     if mode not in MODES:
-        raise QuizError(f"mode must be one of {', '.join(MODES)}")
+        raise ServiceError("quiz.mode_must_one",
+            "mode must be one of {value}",
+            value=', '.join(MODES))
     count = _int_in(count if count not in (None, "") else DEFAULT_COUNT[mode],
                     "the number of questions", 1, MAX_QUESTIONS)
     limit = None
@@ -231,7 +239,9 @@ def start(session: Session, user: User, *, mode: str = PRACTICE, decks: Any = No
     weights = _weights(weights)
     kinds = _strings(kinds, "question kinds")
     if bad := [k for k in kinds if k not in KIND_NAMES]:
-        raise QuizError(f"unknown question kind(s): {', '.join(bad)}")
+        raise ServiceError("quiz.unknown_question_kind_s",
+            "unknown question kind(s): {value}",
+            value=', '.join(bad))
     deck_ids = _deck_ids(session, decks)
     sections = _strings(sections, "sections")
     seed = secrets.randbelow(2**31) if seed is None else _int_in(seed, "seed", 0, 2**31 - 1)
@@ -240,8 +250,8 @@ def start(session: Session, user: User, *, mode: str = PRACTICE, decks: Any = No
                          topics=sections or None)
     session.rollback()  # end the read transaction: the write below starts a fresh one
     if not questions:
-        raise QuizError("no questions can be made from this selection: choose more decks or "
-                        "sections")
+        raise ServiceError("quiz.no_questions_made_selection",
+            "no questions can be made from this selection: choose more decks or sections")
     settings = {"count": count, "time_limit_min": limit, "pass_mark": mark,
                 "weights": weights, "kinds": kinds, "review_forward": bool(review_forward)}
     asked = {k for q in questions for k in q.facts}
@@ -259,8 +269,7 @@ def _store(session: Session, user: User, *, mode: str, scope: dict, settings: di
     """Insert the attempt and its snapshotted questions in one transaction. ``deadline``
     overrides ``now + limit`` (a quiz set's close time); ``before_commit`` may add rows that
     belong with the attempt, or raise to refuse it (quiz sets count attempts there)."""
-    try:
-        begin_write(session)
+    with write_transaction(session):
         if deadline is None and limit:
             deadline = now + timedelta(minutes=limit)
         attempt = QuizAttempt(
@@ -274,11 +283,7 @@ def _store(session: Session, user: User, *, mode: str, scope: dict, settings: di
                         for i, q in enumerate(questions))
         if before_commit is not None:
             before_commit(session, attempt)
-        session.commit()
         return attempt
-    except BaseException:
-        session.rollback()
-        raise
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -287,7 +292,9 @@ def _store(session: Session, user: User, *, mode: str, scope: dict, settings: di
 def _get(session: Session, user: User, attempt_id: int) -> QuizAttempt:
     attempt = session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != user.id:  # another learner's attempt: not here
-        raise NotFound(f"attempt {attempt_id} does not exist")
+        raise NotFound("quiz.attempt_does_not_exist",
+            "attempt {attempt_id} does not exist",
+            attempt_id=attempt_id)
     return attempt
 
 
@@ -408,16 +415,16 @@ def _claim_open(session: Session, user: User, attempt_id: int, now: datetime) ->
     return result.rowcount == 1
 
 
-def _refused(session: Session, user: User, attempt_id: int, now: datetime) -> QuizError:
+def _refused(session: Session, user: User, attempt_id: int, now: datetime) -> ServiceError:
     """Why a write was refused (closing the attempt if its time is up)."""
     session.rollback()
     attempt = _get(session, user, attempt_id)
     if attempt.submitted_at is None and is_expired(attempt.deadline, now):
         session.rollback()
         _close(session, user, attempt_id, now)
-        return Closed("time is up: the attempt was closed with the answers saved before the "
-                      "deadline")
-    return Closed("this attempt is already submitted")
+        return Conflict("quiz.time_up_attempt_was",
+            "time is up: the attempt was closed with the answers saved before the deadline")
+    return Conflict("quiz.attempt_already_submitted", "this attempt is already submitted")
 
 
 def save_answer(session: Session, user: User, attempt_id: int, position: int, response: Any,
@@ -426,56 +433,52 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, re
     answer is final and its feedback is returned; a repeat returns the same feedback. In an
     exam nothing about correctness is returned until the attempt closes."""
     try:
-        begin_write(session)
-        if not _claim_open(session, user, attempt_id, now):
-            raise _refused(session, user, attempt_id, now)
-        attempt = session.get(QuizAttempt, attempt_id)
-        row = session.execute(select(QuizQuestion.id, QuizQuestion.data).where(
-            QuizQuestion.attempt_id == attempt_id, QuizQuestion.position == position)).first()
-        if row is None:
-            raise NotFound(f"question {position} does not exist in this attempt")
-        qid, data = row
-        q = Question.from_dict(data)
-        try:
-            cleaned = qkinds.clean(q, response)
-        except ResponseError as exc:
-            raise QuizError(str(exc)) from None
-        revision = 0 if revision is None else _int_in(revision, "revision", 0, 2**31 - 1)
-        existing = session.scalar(select(QuizAnswer).where(
-            QuizAnswer.attempt_id == attempt_id, QuizAnswer.question_id == qid))
-        practice = attempt.mode == PRACTICE
-        out: dict[str, Any] = {"position": position, "saved_at": now.isoformat()}
-        if existing is not None and (practice and existing.response is not None
-                                     or existing.revision > revision):
-            # Practice answers are final; an older revision arriving late changes nothing.
-            out.update(duplicate=True, revision=existing.revision, response=existing.response)
-            if practice:
-                out["feedback"] = _feedback(q, existing.response)
-            session.commit()
+        with write_transaction(session):
+            if not _claim_open(session, user, attempt_id, now):
+                raise _refused(session, user, attempt_id, now)
+            attempt = session.get(QuizAttempt, attempt_id)
+            row = session.execute(select(QuizQuestion.id, QuizQuestion.data).where(
+                QuizQuestion.attempt_id == attempt_id, QuizQuestion.position == position)).first()
+            if row is None:
+                raise NotFound("quiz.question_does_not_exist",
+                    "question {position} does not exist in this attempt",
+                    position=position)
+            qid, data = row
+            q = Question.from_dict(data)
+            try:
+                cleaned = qkinds.clean(q, response)
+            except ResponseError as exc:
+                raise ServiceError("quiz.refused", "{reason}", reason=str(exc)) from None
+            revision = 0 if revision is None else _int_in(revision, "revision", 0, 2**31 - 1)
+            existing = session.scalar(select(QuizAnswer).where(
+                QuizAnswer.attempt_id == attempt_id, QuizAnswer.question_id == qid))
+            practice = attempt.mode == PRACTICE
+            out: dict[str, Any] = {"position": position, "saved_at": now.isoformat()}
+            if existing is not None and (practice and existing.response is not None
+                                         or existing.revision > revision):
+                # Practice answers are final; an older revision arriving late changes nothing.
+                out.update(duplicate=True, revision=existing.revision, response=existing.response)
+                if practice:
+                    out["feedback"] = _feedback(q, existing.response)
+                return out
+            result = qkinds.check(q, cleaned)
+            if existing is None:
+                existing = QuizAnswer(attempt_id=attempt_id, question_id=qid)
+                session.add(existing)
+            existing.response, existing.revision, existing.saved_at = cleaned, revision, now
+            existing.correct, existing.score = result.correct, result.score
+            session.flush()
+            out.update(duplicate=False, revision=revision, response=cleaned)
+            if practice and cleaned is not None:
+                out["feedback"] = _feedback(q, cleaned)
+            out["answered"] = session.scalar(select(func.count(QuizAnswer.id)).where(
+                QuizAnswer.attempt_id == attempt_id, QuizAnswer.response.is_not(None)))
+            if attempt.deadline is not None:
+                out["remaining_ms"] = remaining_ms(attempt.deadline, now)
             return out
-        result = qkinds.check(q, cleaned)
-        if existing is None:
-            existing = QuizAnswer(attempt_id=attempt_id, question_id=qid)
-            session.add(existing)
-        existing.response, existing.revision, existing.saved_at = cleaned, revision, now
-        existing.correct, existing.score = result.correct, result.score
-        session.flush()
-        out.update(duplicate=False, revision=revision, response=cleaned)
-        if practice and cleaned is not None:
-            out["feedback"] = _feedback(q, cleaned)
-        out["answered"] = session.scalar(select(func.count(QuizAnswer.id)).where(
-            QuizAnswer.attempt_id == attempt_id, QuizAnswer.response.is_not(None)))
-        if attempt.deadline is not None:
-            out["remaining_ms"] = remaining_ms(attempt.deadline, now)
-        session.commit()
-        return out
-    except IntegrityError:
-        session.rollback()  # two first saves of one question raced: the other one won
-        raise QuizError("this answer was saved at the same time from elsewhere; "
-                        "save it again") from None
-    except BaseException:
-        session.rollback()
-        raise
+    except IntegrityError:  # two first saves of one question raced: the other one won
+        raise ServiceError("quiz.answer_was_saved_same",
+            "this answer was saved at the same time from elsewhere; save it again") from None
 
 
 # --- closing and grading -------------------------------------------------------------------
@@ -484,8 +487,7 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, re
 def _close(session: Session, user: User, attempt_id: int, now: datetime) -> bool:
     """Close and grade the attempt once: returns False if it was already closed. A close after
     the deadline's grace is a timeout, dated at the end of the grace."""
-    try:
-        begin_write(session)
+    with write_transaction(session):
         attempt = None
         deadline = session.scalar(select(QuizAttempt.deadline).where(
             QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id))
@@ -499,7 +501,6 @@ def _close(session: Session, user: User, attempt_id: int, now: datetime) -> bool
                     version=QuizAttempt.version + 1)
             .execution_options(synchronize_session=False))
         if claimed.rowcount != 1:
-            session.rollback()
             return False
         attempt = session.get(QuizAttempt, attempt_id)
         session.refresh(attempt)
@@ -519,11 +520,7 @@ def _close(session: Session, user: User, attempt_id: int, now: datetime) -> bool
             forwarded = _bring_forward(session, user, wrong_facts, at)
         attempt.result = {"topics": [t.to_dict() for t in g.topics], "correct": g.correct,
                           "total": g.total, "forwarded_cards": forwarded}
-        session.commit()
         return True
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def _bring_forward(session: Session, user: User, fact_keys: Sequence[str], at: datetime) -> int:
@@ -555,14 +552,15 @@ def submit(session: Session, user: User, attempt_id: int, *, now: datetime) -> d
 def results(session: Session, user: User, attempt_id: int, now: datetime, *,
             full: bool = False) -> dict[str, Any]:
     """Score against the pass mark, per-topic breakdown, and every question with the given
-    and the right answer and its source. Raises Closed while the attempt is still open.
+    and the right answer and its source. Raises Conflict while the attempt is still open.
 
     A quiz set may withhold the questions and answers from the learner (``withheld``: only
     the score is returned); ``full`` is for the instructor, after their own access check."""
     attempt = _get(session, user, attempt_id)
     _refresh_expired(session, user, attempt, now)
     if attempt.submitted_at is None:
-        raise Closed("this attempt is still open: submit it to see the results")
+        raise Conflict("quiz.attempt_still_open_submit",
+            "this attempt is still open: submit it to see the results")
     questions = _questions(session, attempt.id)
     answers = _answers(session, attempt.id)
     items = []
@@ -597,21 +595,26 @@ def retry_wrong(session: Session, user: User, attempt_id: int, *, now: datetime,
     """A new attempt made of the questions answered wrongly (or not at all), with their
     choices reshuffled. An exam retry gets the same time per question as the original."""
     if mode not in MODES:
-        raise QuizError(f"mode must be one of {', '.join(MODES)}")
+        raise ServiceError("quiz.mode_must_one",
+            "mode must be one of {value}",
+            value=', '.join(MODES))
     attempt = _get(session, user, attempt_id)
     _refresh_expired(session, user, attempt, now)
     if attempt.submitted_at is None:
-        raise Closed("submit this attempt before retrying its wrong answers")
+        raise Conflict("quiz.submit_attempt_before_retrying",
+            "submit this attempt before retrying its wrong answers")
     if withheld(attempt, now):
-        raise QuizError("the answers of this quiz set are not shown yet, so its wrong answers "
-                        "cannot be retried")
+        raise ServiceError("quiz.answers_quiz_set_are",
+            "the answers of this quiz set are not shown yet, so its wrong answers cannot be "
+            "retried")
     questions = _questions(session, attempt.id)
     answers = _answers(session, attempt.id)
     wrong = [q for qid, q in questions
              if qid not in answers or not answers[qid].correct]
     session.rollback()
     if not wrong:
-        raise QuizError("nothing to retry: every answer was right")
+        raise ServiceError("quiz.nothing_retry_every_answer",
+            "nothing to retry: every answer was right")
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     rng = random.Random(seed)
     fresh = [qkinds.reshuffle(q, rng) for q in wrong]

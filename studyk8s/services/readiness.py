@@ -19,11 +19,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Card, CardState, Fact, QuizAnswer, QuizAttempt, QuizQuestion, ReviewLog, User
+from ..persistence.models import (
+    Card,
+    CardState,
+    Fact,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    ReviewLog,
+    User,
+)
 from ..quiz.attempt import PRACTICE
 from ..quiz.model import QFact
 from ..srs import CardMemory, State, study_day
 from ..srs import readiness as model
+from .errors import ServiceError
 from .users import settings_of
 
 EXAM_HOUR = 9  # an exam date is taken as that morning, local time
@@ -62,12 +72,12 @@ def _exam_date(value: Any) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    from .quiz import QuizError
 
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise QuizError("The exam date must be a date like 2026-12-24") from None
+        raise ServiceError("readiness.bad_exam_date",
+                           "The exam date must be a date like 2026-12-24") from None
 
 
 def _memory(row) -> CardMemory:
@@ -136,7 +146,7 @@ def readiness(session: Session, user: User, now: datetime, *, decks: Any = None,
     setting; today when none is set or it has passed), with its interval, evidence, verdict,
     weakest sections and the study days left."""
     from .quiz import _deck_ids, _pass_mark, _strings
-    from .review import scheduler_for
+    from .scheduling import scheduler_for
 
     deck_ids = _deck_ids(session, decks)
     sections = _strings(sections, "sections")

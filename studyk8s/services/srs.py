@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import begin_write
-from ..models import ReviewLog, User
+from ..persistence.engine import write_transaction
+from ..persistence.models import ReviewLog, User
 from ..srs import DEFAULT_PARAMETERS, Rating, SchedulerConfig
 from ..srs.evaluate import bin_key, log_loss, predict_fsrs, rmse_bins
 from ..srs.optimize import fit_parameters
@@ -38,8 +38,7 @@ def import_revlog(session: Session, user: User, path: str | Path) -> int:
     """Add an Anki-style review-log CSV to the learner's log (idempotent: a re-import of the same
     file adds nothing). Returns the number of reviews added. A bad row writes nothing."""
     rows = read_revlog_csv(path)
-    try:
-        begin_write(session)
+    with write_transaction(session):
         existing = set(session.scalars(select(ReviewLog.client_id).where(
             ReviewLog.user_id == user.id, ReviewLog.imported.is_(True))))
         added = 0
@@ -55,11 +54,7 @@ def import_revlog(session: Session, user: User, path: str | Path) -> int:
                 state_before={}, state_after={},
             ))
             added += 1
-        session.commit()
-        return added
-    except BaseException:
-        session.rollback()
-        raise
+    return added
 
 
 def review_rows(session: Session, user: User) -> list[ReviewRow]:

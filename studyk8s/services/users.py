@@ -11,6 +11,7 @@ import math
 import re
 import secrets
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -21,8 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import begin_write
-from ..models import Note, User
+from ..persistence.engine import write_transaction
+from ..persistence.models import Note, User
+from .errors import ServiceError
 
 ROLES = ("learner", "instructor", "admin")
 CARD_KINDS = (
@@ -61,19 +63,16 @@ _NOT_USER_ZONES = frozenset({"localtime", "Factory"})  # in the tz database, not
 _hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4 (RFC 9106 low-memory)
 
 
-class UserError(Exception):
-    """A refused account or settings change; ``field`` names the input at fault, if one is."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 # --- accounts ----------------------------------------------------------------------------
 
 
 def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    """The account with this email (any case, surrounding spaces ignored), or None."""
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 def create_user(
@@ -90,33 +89,38 @@ def create_user(
     _check_password(password)
     timezone = _valid_timezone(timezone)
     if role not in ROLES:
-        raise UserError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}", "role")
+        raise ServiceError("users.unknown_role_choose_one",
+            "Unknown role {role!r}: choose one of {value}",
+            field="role", role=role, value=', '.join(ROLES))
     if _email_taken(session, email):
-        raise UserError("An account with this email already exists", "email")
+        raise ServiceError("users.account_email_already_exists",
+            "An account with this email already exists",
+            field="email")
     password_hash = _hasher.hash(password)
-    begin_write(session)
-    user = User(
-        email=email,
-        password_hash=password_hash,
-        session_token=secrets.token_urlsafe(24),
-        role=role,
-        timezone=timezone,
-        settings={},
-        created_at=now,
-    )
-    session.add(user)
     try:
-        # Insert first, then count: on SQLite the INSERT takes the write lock, so the count
-        # sees every committed account and two racing "first" sign-ups cannot both be admin.
-        # (On PostgreSQL's READ COMMITTED they could; it only matters for the very first two.)
-        session.flush()
-        others = session.scalar(select(func.count(User.id)).where(User.id != user.id))
-        if others == 0:
-            user.role = "admin"
-        session.commit()
+        with write_transaction(session):
+            user = User(
+                email=email,
+                password_hash=password_hash,
+                session_token=secrets.token_urlsafe(24),
+                role=role,
+                timezone=timezone,
+                settings={},
+                created_at=now,
+            )
+            session.add(user)
+            # Insert first, then count: on SQLite the INSERT takes the write lock, so the count
+            # sees every committed account and two racing "first" sign-ups cannot both be
+            # admin. (On PostgreSQL's READ COMMITTED they could; it only matters for the very
+            # first two.)
+            session.flush()
+            others = session.scalar(select(func.count(User.id)).where(User.id != user.id))
+            if others == 0:
+                user.role = "admin"
     except IntegrityError:
-        session.rollback()
-        raise UserError("An account with this email already exists", "email") from None
+        raise ServiceError("users.account_email_already_exists",
+            "An account with this email already exists",
+            field="email") from None
     return user
 
 
@@ -131,37 +135,41 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         new_hash = _hasher.hash(password)
-        begin_write(session)
-        user.password_hash = new_hash
-        session.commit()
+        with write_transaction(session):
+            user.password_hash = new_hash
     return user
 
 
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every login of this user (cookies carry the token being replaced)."""
-    begin_write(session)
-    user.session_token = secrets.token_urlsafe(24)
-    session.commit()
+    with write_transaction(session):
+        user.session_token = secrets.token_urlsafe(24)
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Check the current password, store the new one, and end every other session."""
     if not _verify(user.password_hash, current or ""):
-        raise UserError("The current password is not right.", "current")
+        raise ServiceError("users.current_password_not_right",
+            "The current password is not right.",
+            field="current")
     _check_password(new)
     new_hash = _hasher.hash(new)
-    begin_write(session)
-    user.password_hash = new_hash
-    user.session_token = secrets.token_urlsafe(24)
-    session.commit()
+    with write_transaction(session):
+        user.password_hash = new_hash
+        user.session_token = secrets.token_urlsafe(24)
 
 
 def set_timezone(session: Session, user: User, tz: str) -> User:
     tz = _valid_timezone(tz)
-    begin_write(session)
-    user.timezone = tz
-    session.commit()
+    with write_transaction(session):
+        user.timezone = tz
     return user
+
+
+def set_locale(session: Session, user: User, code: str) -> None:
+    """Save ``code`` ("en", "zh") as ``user``'s UI language (one small write transaction)."""
+    with write_transaction(session):
+        user.locale = code
 
 
 def is_timezone(tz: str) -> bool:
@@ -193,19 +201,21 @@ def _email_taken(session: Session, email: str) -> bool:
 def _valid_email(email: str) -> str:
     email = normalize_email(email)
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
-        raise UserError("Enter a valid email address, like name@example.com", "email")
+        raise ServiceError("users.enter_valid_email_address",
+            "Enter a valid email address, like name@example.com",
+            field="email")
     return email
 
 
 def _check_password(password: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(
-            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long", "password"
-        )
+        raise ServiceError("users.password_must_least_characters",
+            "The password must be at least {MIN_PASSWORD_LENGTH} characters long",
+            field="password", MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise UserError(
-            f"The password must be at most {MAX_PASSWORD_LENGTH} characters long", "password"
-        )
+        raise ServiceError("users.password_must_most_characters",
+            "The password must be at most {MAX_PASSWORD_LENGTH} characters long",
+            field="password", MAX_PASSWORD_LENGTH=MAX_PASSWORD_LENGTH)
 
 
 @lru_cache(maxsize=1)
@@ -216,8 +226,9 @@ def _zones() -> frozenset[str]:
 def _valid_timezone(tz: str) -> str:
     tz = tz.strip() if isinstance(tz, str) else ""
     if not is_timezone(tz):
-        raise UserError(f"Unknown time zone {tz!r}: use an IANA name such as Asia/Shanghai",
-                        "timezone")
+        raise ServiceError("users.unknown_time_zone_use",
+            "Unknown time zone {tz!r}: use an IANA name such as Asia/Shanghai",
+            field="timezone", tz=tz)
     zoneinfo.ZoneInfo(tz)  # present in the list, so it loads; fail loudly if not
     return tz
 
@@ -231,6 +242,49 @@ def settings_of(user: User) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, list) else v for k, v in merged.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class StudySettings:
+    """What shapes a learner's study, read once from ``User.settings`` (a free JSON dict) into
+    typed values, then passed down: the web builds one per request (``of``)."""
+
+    desired_retention: float
+    new_per_day: int
+    reviews_per_day: int
+    decks: tuple[int, ...] | None  # None: every deck
+    card_kinds: tuple[str, ...] | None  # None: every kind
+    parameters: tuple[float, ...] | None  # None: FSRS-6 defaults
+    timezone: str
+
+    @classmethod
+    def of(cls, user: User) -> StudySettings:
+        merged = {**DEFAULT_SETTINGS, **(user.settings or {})}
+        decks, kinds, params = merged["decks"], merged["card_kinds"], merged["parameters"]
+        return cls(
+            desired_retention=float(merged["desired_retention"]),
+            new_per_day=merged["new_per_day"],
+            reviews_per_day=merged["reviews_per_day"],
+            decks=tuple(decks) if decks else None,
+            card_kinds=tuple(kinds) if kinds else None,
+            parameters=tuple(params) if params else None,
+            timezone=user.timezone,
+        )
+
+    @property
+    def selection(self) -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
+        """(decks, card kinds) the learner studies; None for all."""
+        return self.decks, self.card_kinds
+
+    @property
+    def scoped(self) -> bool:
+        """Settings restrict the decks or the card kinds."""
+        return bool(self.decks or self.card_kinds)
+
+    @property
+    def scheduler_key(self) -> tuple:
+        """What picks the learner's scheduler: parameters, retention, time zone."""
+        return self.parameters, self.desired_retention, self.timezone
+
+
 def update_settings(
     session: Session, user: User, changes: dict[str, Any], *, timezone: str | None = None
 ) -> dict[str, Any]:
@@ -240,15 +294,16 @@ def update_settings(
     """
     unknown = sorted(set(changes) - set(DEFAULT_SETTINGS))
     if unknown:
-        raise UserError(f"Unknown setting {', '.join(unknown)}", unknown[0])
+        raise ServiceError("users.unknown_setting",
+            "Unknown setting {value}",
+            field=unknown[0], value=', '.join(unknown))
     cleaned = {key: _CLEAN[key](session, value) for key, value in changes.items()}
     tz = _valid_timezone(timezone) if timezone is not None else None
-    begin_write(session)
-    # The JSON column is not mutation-tracked: assign a new dict so the change is flushed.
-    user.settings = {**(user.settings or {}), **cleaned}
-    if tz is not None:
-        user.timezone = tz
-    session.commit()
+    with write_transaction(session):
+        # The JSON column is not mutation-tracked: assign a new dict so the change is flushed.
+        user.settings = {**(user.settings or {}), **cleaned}
+        if tz is not None:
+            user.timezone = tz
     return settings_of(user)
 
 
@@ -258,16 +313,22 @@ def _number(value: Any, key: str, label: str, *, integer: bool) -> float | int:
         try:
             value = float(value.strip())
         except ValueError:
-            raise UserError(f"{label} must be a number", key) from None
+            raise ServiceError("users.must_number",
+                "{label} must be a number",
+                field=key, label=label) from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise UserError(f"{label} must be a number", key)
+        raise ServiceError("users.must_number", "{label} must be a number", field=key, label=label)
     if integer:
         if value != int(value):
-            raise UserError(f"{label} must be a whole number", key)
+            raise ServiceError("users.must_whole_number",
+                "{label} must be a whole number",
+                field=key, label=label)
         value = int(value)
     if not low <= value <= high:
         lo, hi = (f"{low:.2f}", f"{high:.2f}") if not integer else (f"{low:g}", f"{high:g}")
-        raise UserError(f"{label} must be between {lo} and {hi} (got {value:g})", key)
+        raise ServiceError("users.must_between_got",
+            "{label} must be between {lo} and {hi} (got {value:g})",
+            field=key, label=label, lo=lo, hi=hi, value=value)
     return value
 
 
@@ -289,14 +350,18 @@ def _clean_decks(session: Session, value: Any) -> list[int] | None:
     if not isinstance(value, list | tuple) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise UserError("Decks must be a list of deck ids", "decks")
+        raise ServiceError("users.decks_must_list_deck",
+            "Decks must be a list of deck ids",
+            field="decks")
     ids = sorted(set(value))
     if not ids:
-        raise UserError("Choose at least one deck", "decks")
+        raise ServiceError("users.choose_least_one_deck", "Choose at least one deck", field="decks")
     found = set(session.scalars(select(Note.id).where(Note.id.in_(ids))))
     missing = [i for i in ids if i not in found]
     if missing:
-        raise UserError(f"Unknown deck {', '.join(map(str, missing))}", "decks")
+        raise ServiceError("users.unknown_deck",
+            "Unknown deck {value}",
+            field="decks", value=', '.join(map(str, missing)))
     return ids
 
 
@@ -304,12 +369,18 @@ def _clean_kinds(_session: Session, value: Any) -> list[str] | None:
     if value is None:
         return None
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise UserError("Card kinds must be a list of names", "card_kinds")
+        raise ServiceError("users.card_kinds_must_list",
+            "Card kinds must be a list of names",
+            field="card_kinds")
     unknown = sorted(set(value) - set(CARD_KINDS))
     if unknown:
-        raise UserError(f"Unknown card kind {', '.join(unknown)}", "card_kinds")
+        raise ServiceError("users.unknown_card_kind",
+            "Unknown card kind {value}",
+            field="card_kinds", value=', '.join(unknown))
     if not value:
-        raise UserError("Choose at least one card kind", "card_kinds")
+        raise ServiceError("users.choose_least_one_card",
+            "Choose at least one card kind",
+            field="card_kinds")
     return [k for k in CARD_KINDS if k in value]
 
 
@@ -324,10 +395,9 @@ def _clean_parameters(_session: Session, value: Any) -> list[float] | None:
             for v in value
         )
     ):
-        raise UserError(
-            f"Parameters must be {FSRS_PARAMETER_COUNT} numbers (FSRS-6), or none for defaults",
-            "parameters",
-        )
+        raise ServiceError("users.parameters_must_numbers_fsrs",
+            "Parameters must be {FSRS_PARAMETER_COUNT} numbers (FSRS-6), or none for defaults",
+            field="parameters", FSRS_PARAMETER_COUNT=FSRS_PARAMETER_COUNT)
     return [float(v) for v in value]
 
 
@@ -342,9 +412,13 @@ def _clean_exam_date(_session: Session, value: Any) -> str | None:
         try:
             value = date.fromisoformat(str(value).strip())
         except ValueError:
-            raise UserError("The exam date must be a date like 2026-12-24", "exam_date") from None
+            raise ServiceError("users.bad_exam_date",
+                               "The exam date must be a date like 2026-12-24",
+                               field="exam_date") from None
     if not 2000 <= value.year <= 2100:
-        raise UserError("The exam date must be between the years 2000 and 2100", "exam_date")
+        raise ServiceError("users.exam_date_out_of_range",
+                           "The exam date must be between the years 2000 and 2100",
+                           field="exam_date")
     return value.isoformat()
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
-from .scheduler import Rating, study_day
+from .days import study_day
+from .scheduler import Rating
 
 REQUIRED_COLUMNS = ("card_id", "review_rating", "review_time")
 

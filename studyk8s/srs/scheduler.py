@@ -25,11 +25,9 @@ import math
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import IntEnum
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import fsrs
 from fsrs.scheduler import (
@@ -40,6 +38,8 @@ from fsrs.scheduler import (
     LOWER_BOUNDS_PARAMETERS,
     UPPER_BOUNDS_PARAMETERS,
 )
+
+from .days import _add_study_days, _aware, _check_rollover, _utc, _zone, study_day
 
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(float(w) for w in _FSRS_DEFAULT_PARAMETERS)
 PARAMETER_BOUNDS: tuple[tuple[float, float], ...] = tuple(
@@ -59,98 +59,6 @@ class State(IntEnum):
     LEARNING = 1
     REVIEW = 2
     RELEARNING = 3
-
-
-# --- time helpers ------------------------------------------------------------------------
-
-
-def _aware(value: datetime, name: str) -> datetime:
-    """Refuse naive datetimes: a naive time in a multi-zone app is a bug waiting to happen."""
-    if not isinstance(value, datetime):
-        raise TypeError(f"{name} must be a datetime, got {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got naive {value.isoformat()}")
-    return value
-
-
-def _utc(value: datetime, name: str) -> datetime:
-    return _aware(value, name).astimezone(UTC)
-
-
-@lru_cache(maxsize=256)
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"unknown time zone {tz!r} (expected an IANA name such as "
-                         f"'Asia/Shanghai')") from None
-
-
-def _check_rollover(rollover_hour: int) -> None:
-    if not (isinstance(rollover_hour, int) and 0 <= rollover_hour <= 23):
-        raise ValueError(f"rollover_hour must be an integer 0–23, got {rollover_hour!r}")
-
-
-@lru_cache(maxsize=8192)
-def _local_instant(d: date, hour: int, tz: str) -> datetime:
-    """The first instant (UTC) at which the local clock reads ``hour``:00 on date ``d``.
-
-    When clocks fall back that is the first of the two; when they spring forward over it, the
-    moment of the jump.
-    """
-    zone = _zone(tz)
-    wall = datetime.combine(d, time(hour))
-    first = min(wall.replace(tzinfo=zone, fold=f).astimezone(UTC) for f in (0, 1))
-    if first.astimezone(zone).replace(tzinfo=None) == wall:
-        return first
-    # ``wall`` falls in a gap: ``first`` is before the jump, fold=0 after it. Find the jump.
-    lo, hi = first, wall.replace(tzinfo=zone).astimezone(UTC)
-    after = hi.astimezone(zone).utcoffset()
-    while hi - lo > timedelta(seconds=1):
-        mid = lo + (hi - lo) / 2
-        if mid.astimezone(zone).utcoffset() == after:
-            hi = mid
-        else:
-            lo = mid
-    return hi.replace(microsecond=0)
-
-
-def study_day(now: datetime, tz: str, rollover_hour: int = 4) -> date:
-    """The learner's study date: the local date, counted from the rollover (03:59 is still
-    yesterday). Days are the intervals between ``_local_instant`` starts, so every instant
-    belongs to exactly one day, even when the rollover hour is repeated or skipped by DST.
-    """
-    _check_rollover(rollover_hour)
-    now = _utc(now, "now")
-    local = now.astimezone(_zone(tz)).replace(tzinfo=None)
-    d = (local - timedelta(hours=rollover_hour)).date()
-    if now < _local_instant(d, rollover_hour, tz):  # the repeated hour after a fall-back
-        return d - timedelta(days=1)
-    if now >= _local_instant(d + timedelta(days=1), rollover_hour, tz):  # a skipped hour
-        return d + timedelta(days=1)
-    return d
-
-
-def day_start(now: datetime, tz: str, rollover_hour: int = 4) -> datetime:
-    """Start (aware, UTC) of the learner's current study day."""
-    return _local_instant(study_day(now, tz, rollover_hour), rollover_hour, tz)
-
-
-def next_day_start(now: datetime, tz: str, rollover_hour: int = 4) -> datetime:
-    """Start (aware, UTC) of the learner's next study day, i.e. the end of today's."""
-    return _local_instant(study_day(now, tz, rollover_hour) + timedelta(days=1), rollover_hour, tz)
-
-
-def _add_study_days(now: datetime, days: int, tz: str, rollover_hour: int) -> datetime:
-    """The same local wall-clock time ``days`` study days later, as UTC (not ``days * 24h``,
-    which a DST change could push into the neighbouring study day)."""
-    zone = _zone(tz)
-    local = now.astimezone(zone).replace(tzinfo=None) + timedelta(days=days)
-    due = local.replace(tzinfo=zone).astimezone(UTC)
-    target = study_day(now, tz, rollover_hour) + timedelta(days=days)
-    start = _local_instant(target, rollover_hour, tz)
-    end = _local_instant(target + timedelta(days=1), rollover_hour, tz)
-    return min(max(due, start), end - timedelta(seconds=1))  # only bites around DST jumps
 
 
 # --- data --------------------------------------------------------------------------------
@@ -525,13 +433,11 @@ __all__ = [
     "Scheduler",
     "SchedulerConfig",
     "State",
-    "day_start",
     "format_interval",
     "fuzz_range",
     "fuzz_seed",
     "fuzzed_interval",
     "is_leech",
-    "next_day_start",
     "replay",
     "study_day",
 ]

@@ -2,17 +2,15 @@
 
 ``init_app`` wires Flask-Login and Flask-WTF's ``CSRFProtect`` (every POST/PUT/PATCH/DELETE
 needs a token: a form's hidden ``csrf_token`` field, or the ``X-CSRFToken`` header that JSON
-calls copy from ``<meta name="csrf-token">``), and registers the settings blueprint.
+calls copy from ``<meta name="csrf-token">``).
 """
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -36,34 +34,19 @@ from sqlalchemy import bindparam, select
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from .. import i18n
+from .. import clock, i18n
 from ..db import get_session
 from ..i18n import translate
-from ..models import User
+from ..persistence.models import User
 from ..services import users
+from ..services.errors import ServiceError
+from . import fastpaths
+from .responses import safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
-_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
-
-
-class _CSRFProtect(CSRFProtect):
-    """Flask-WTF's check, unchanged, except that it does not parse the body of a request that
-    is not a form (a JSON call) looking for a ``csrf_token`` field: Werkzeug parses only these
-    two types, so any other body has no fields, and the token can only be in the header."""
-
-    def _get_csrf_token(self):
-        if request.mimetype in _FORM_TYPES:
-            return super()._get_csrf_token()
-        request.stream  # noqa: B018 - as request.form did: 413 if over MAX_CONTENT_LENGTH
-        for header_name in current_app.config["WTF_CSRF_HEADERS"]:
-            if token := request.headers.get(header_name):
-                return token
-        return None
-
-
-csrf = _CSRFProtect()
+csrf: CSRFProtect | None = None  # set by init_app (fastpaths.csrf_protect)
 
 LOGIN_FAILED = "Incorrect email or password."  # shown translated: _(LOGIN_FAILED) below
 
@@ -71,33 +54,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def init_app(app: Flask) -> None:
-    from . import settings
-
-    _make_user_model_loginable()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see that page.")
     login_manager.login_message_category = "info"
+    global csrf
+    csrf = fastpaths.csrf_protect(app)
     csrf.init_app(app)
-    app.register_error_handler(CSRFError, _csrf_error)
     app.add_template_global(has_endpoint)
-    app.register_blueprint(settings.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
 
 
 # --- Flask-Login plumbing ----------------------------------------------------------------
-
-
-def _make_user_model_loginable() -> None:
-    """Flask-Login reads ``is_authenticated``, ``is_active``, ``is_anonymous`` and ``get_id()``
-    on the user. ``models.User`` stays free of Flask imports, so they are attached here (a no-op
-    if the model already has them), and ``current_user`` is the plain ``User`` row that the
-    services take."""
-    if hasattr(User, "get_id"):
-        return
-    User.is_authenticated = property(lambda self: True)
-    User.is_active = property(lambda self: True)
-    User.is_anonymous = property(lambda self: False)
-    User.get_id = lambda self: f"{self.id}:{self.session_token}"
 
 
 # Built once: ``Session.get`` builds a new SELECT (and its cache key) on every call.
@@ -171,35 +142,16 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
-def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site (``/settings?x=1``), else None.
-
-    Refuses absolute and scheme-relative URLs (``https://evil``, ``//evil``), backslashes
-    (browsers read ``/\\evil`` as ``//evil``) and control characters.
-    """
-    if not target or len(target) > 2000:
-        return None
-    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def _next_url() -> str:
     return safe_next(request.args.get("next")) or url_for("home.index")
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _keep_language(user: User) -> None:
     """The language a visitor chose with the switch becomes the new account's language."""
     code = session.get(i18n.SESSION_KEY)
     if code in i18n.LANGUAGES and user.locale != code:
-        i18n.remember(user, code)
+        users.set_locale(get_session(), user, code)
 
 
 def _start_session(user: User, *, remember: bool = False) -> None:
@@ -210,7 +162,7 @@ def _start_session(user: User, *, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
-def show_error(form: FlaskForm, exc: users.UserError) -> None:
+def show_error(form: FlaskForm, exc: ServiceError) -> None:
     """Put a service's refusal next to the field it names, else at the top of the form."""
     field = getattr(form, exc.field, None) if exc.field else None
     message = translate(str(exc))
@@ -277,9 +229,9 @@ def signup():
         tz = detected if users.is_timezone(detected) else "UTC"
         try:
             user = users.create_user(
-                get_session(), form.email.data, form.password.data, timezone=tz, now=_now()
+                get_session(), form.email.data, form.password.data, timezone=tz, now=clock.now()
             )
-        except users.UserError as exc:
+        except ServiceError as exc:
             show_error(form, exc)
         else:
             _start_session(user)

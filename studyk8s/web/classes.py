@@ -7,29 +7,17 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
 
+from .. import clock
 from ..db import get_session
-from ..i18n import translate
 from ..services import classes, sets
+from ..services.errors import ServiceError
 from ..services.stats import section_mastery
 from ..sets.analysis import FLAG_BELOW
-from .sets import _download, _now, instructors, parse_local, render
+from .responses import download
+from .sets import instructors, parse_local, render
 
 bp = Blueprint("classes", __name__)
-
-
-@bp.errorhandler(sets.NotFound)
-def _not_found(exc):
-    return NotFound().get_response()  # the same answer for "not yours" and "no such id"
-
-
-@bp.errorhandler(sets.SetError)
-def _error(exc: sets.SetError):
-    from .sets import _back
-
-    flash(translate(str(exc)), "error")
-    return redirect(_back(url_for("classes.index")), 303)
 
 
 @bp.get("/classes")
@@ -43,7 +31,7 @@ def index():
 @instructors
 def create():
     klass = classes.create_class(get_session(), current_user, request.form.get("name", ""),
-                                 now=_now())
+                                 now=clock.now())
     flash(_("Class created. Learners join with the code %(code)s.", code=klass.join_code),
           "success")
     return redirect(url_for("classes.show", class_id=klass.id), 303)
@@ -56,9 +44,9 @@ def show(class_id: int):
     klass = classes.get_class(session, current_user, class_id)
     mine = [s for s in sets.list_sets(session, current_user) if s["status"] != "draft"]
     members = classes.members(session, klass)
-    mastery = section_mastery(session, [m["id"] for m in members], _now())
+    mastery = section_mastery(session, [m["id"] for m in members], clock.now())
     return render("classes/show.html", klass=klass, members=members, mastery=mastery,
-                  assignments=classes.class_assignments(session, klass, _now()), sets=mine,
+                  assignments=classes.class_assignments(session, klass, clock.now()), sets=mine,
                   join_url=url_for("sets.join_page", code=klass.join_code, _external=True))
 
 
@@ -91,7 +79,7 @@ def joining(class_id: int):
 @bp.post("/classes/<int:class_id>/archive")
 @instructors
 def archive(class_id: int):
-    classes.archive_class(get_session(), current_user, class_id, now=_now())
+    classes.archive_class(get_session(), current_user, class_id, now=clock.now())
     flash(_("Class archived."), "success")
     return redirect(url_for("classes.index"), 303)
 
@@ -111,10 +99,10 @@ def assign(class_id: int):
     try:
         set_id = int(form.get("set_id", ""))
     except ValueError:
-        raise sets.SetError(_("Choose a set to assign")) from None
+        raise ServiceError("form.no_set", _("Choose a set to assign")) from None
     classes.assign(get_session(), current_user, class_id, set_id,
                    opens_at=parse_local(form.get("opens_at"), _("Opens")),
-                   closes_at=parse_local(form.get("closes_at"), _("Closes")), now=_now())
+                   closes_at=parse_local(form.get("closes_at"), _("Closes")), now=clock.now())
     flash(_("Set assigned: the class's learners see it on their home page."), "success")
     return redirect(url_for("classes.show", class_id=class_id) + "#assignments", 303)
 
@@ -123,8 +111,8 @@ def assign(class_id: int):
 @instructors
 def results(assignment_id: int):
     session = get_session()
-    report = classes.report(session, current_user, assignment_id, _now())
-    stats = classes.analysis(session, current_user, assignment_id, _now())
+    report = classes.report(session, current_user, assignment_id, clock.now())
+    stats = classes.analysis(session, current_user, assignment_id, clock.now())
     return render("classes/results.html", r=report, stats=stats, flag_below=FLAG_BELOW)
 
 
@@ -135,7 +123,7 @@ def update_assignment(assignment_id: int):
     classes.update_assignment(get_session(), current_user, assignment_id,
                               opens_at=parse_local(form.get("opens_at"), _("Opens")),
                               closes_at=parse_local(form.get("closes_at"), _("Closes")),
-                              now=_now())
+                              now=clock.now())
     flash(_("Times saved."), "success")
     return redirect(url_for("classes.results", assignment_id=assignment_id), 303)
 
@@ -166,6 +154,6 @@ def _assignment_csv(assignment_id: int, make_csv, what: str):
     """One of an assignment's tables as a spreadsheet-safe CSV download, named after it."""
     session = get_session()
     _a, klass, qset = classes.get_assignment(session, current_user, assignment_id)
-    body = make_csv(session, current_user, assignment_id, _now())
-    return _download(body, f"{sets.slugify(klass.name)}-{qset.name}-{what}.csv",
+    body = make_csv(session, current_user, assignment_id, clock.now())
+    return download(body, f"{sets.slugify(klass.name)}-{qset.name}-{what}.csv",
                      "text/csv; charset=utf-8")

@@ -1,10 +1,10 @@
 """Home page: the decks and their card counts; for a logged-in learner, today's summary."""
 
-from datetime import UTC, datetime
 
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from .. import clock
 from ..db import get_session
 from ..services import readiness, stats
 from ..services.decks import list_decks
@@ -15,7 +15,7 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 def index():
     session = get_session()
-    now = datetime.now(UTC)
+    now = clock.now()
     summary = stats.summary(session, current_user, now) if current_user.is_authenticated else None
     ready = (readiness.readiness(session, current_user, now)  # only once an exam date is set
              if summary is not None and readiness.exam_date_of(current_user) else None)

@@ -3,15 +3,10 @@ HTTP ↔ services.quiz."""
 
 from __future__ import annotations
 
-import json
-import sys
-from datetime import UTC, datetime
 from typing import Any
 
-import click
 from flask import (
     Blueprint,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -22,17 +17,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.exceptions import NotFound
 
+from .. import clock
 from ..db import get_session
 from ..i18n import fmt_datetime, translate
 from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
 from ..quiz.generate import KIND_NAMES
 from ..services import quiz, users
 from ..services import readiness as readiness_service
-from .auth import has_endpoint, wants_json
+from ..services.errors import Conflict, ServiceError
+from .auth import has_endpoint
 
-bp = Blueprint("quiz", __name__, cli_group="quiz")
+bp = Blueprint("quiz", __name__)
 
 KIND_LABELS = {
     "single": _l("Single choice"),
@@ -42,19 +38,6 @@ KIND_LABELS = {
     "typed": _l("Typed answer"),
 }
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-@bp.errorhandler(quiz.QuizError)
-def _quiz_error(exc: quiz.QuizError):
-    if wants_json():
-        return jsonify(error=str(exc), status=exc.status), exc.status
-    if exc.status == 404:
-        return NotFound().get_response()
-    flash(translate(str(exc)), "error")
-    return redirect(url_for("quiz.index"))
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -85,7 +68,7 @@ def _local(iso: str | None) -> str:
 
 def _index(values: dict[str, Any], error: str | None = None, status: int = 200):
     session = get_session()
-    now = _now()
+    now = clock.now()
     history = quiz.history(session, current_user, now)
     options = quiz.scope_options(session)
     ready = readiness_service.readiness(session, current_user, now) if options else None
@@ -113,7 +96,7 @@ def _readiness_args() -> dict[str, Any]:
 @login_required
 def readiness_fragment():
     """The readiness box alone, for the quiz page's refresh when the scope changes."""
-    r = readiness_service.readiness(get_session(), current_user, _now(), **_readiness_args())
+    r = readiness_service.readiness(get_session(), current_user, clock.now(), **_readiness_args())
     return render_template("quiz/_readiness.html", r=r)
 
 
@@ -124,7 +107,7 @@ def exam_date():
     try:
         users.update_settings(get_session(), current_user,
                               {"exam_date": request.form.get("exam_date", "")})
-    except users.UserError as exc:
+    except ServiceError as exc:
         flash(translate(str(exc)), "error")
     else:
         flash(_("Exam date saved.") if request.form.get("exam_date") else
@@ -143,8 +126,8 @@ def start_form():
             sections=values["sections"], count=values["count"] or None,
             time_limit_min=values["time_limit"], pass_mark=values["pass_mark"],
             weights=values["weights"], kinds=values["kinds"],
-            review_forward=values["review_forward"], now=_now())
-    except quiz.QuizError as exc:
+            review_forward=values["review_forward"], now=clock.now())
+    except ServiceError as exc:
         return _index(values, error=translate(str(exc)), status=400)
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 
@@ -152,7 +135,7 @@ def start_form():
 @bp.get("/quiz/<int:attempt_id>")
 @login_required
 def take(attempt_id: int):
-    state = quiz.view(get_session(), current_user, attempt_id, _now())
+    state = quiz.view(get_session(), current_user, attempt_id, clock.now())
     if state["status"] != "open":
         return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
     return render_template("quiz/take.html", attempt=state)
@@ -161,7 +144,7 @@ def take(attempt_id: int):
 @bp.post("/quiz/<int:attempt_id>/submit")
 @login_required
 def submit_form(attempt_id: int):
-    quiz.submit(get_session(), current_user, attempt_id, now=_now())
+    quiz.submit(get_session(), current_user, attempt_id, now=clock.now())
     return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
 
 
@@ -169,12 +152,12 @@ def submit_form(attempt_id: int):
 @login_required
 def results_page(attempt_id: int):
     try:
-        data = quiz.results(get_session(), current_user, attempt_id, _now())
-    except quiz.Closed:
+        data = quiz.results(get_session(), current_user, attempt_id, clock.now())
+    except Conflict:
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if data.get("set") and has_endpoint("sets.attempt_results"):  # a quiz set's own page
         return redirect(url_for("sets.attempt_results", attempt_id=attempt_id))
-    ready = (readiness_service.readiness(get_session(), current_user, _now())
+    ready = (readiness_service.readiness(get_session(), current_user, clock.now())
              if data["mode"] == "exam" else None)
     return render_template("quiz/results.html", r=data, localtime=_local, readiness=ready)
 
@@ -183,7 +166,7 @@ def results_page(attempt_id: int):
 @login_required
 def retry_form(attempt_id: int):
     mode = request.form.get("mode", PRACTICE)
-    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=_now(), mode=mode)
+    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=clock.now(), mode=mode)
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 
 
@@ -193,7 +176,7 @@ def retry_form(attempt_id: int):
 def _json() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise quiz.QuizError("expected a JSON object")
+        raise ServiceError("request.not_json", "expected a JSON object")
     return data
 
 
@@ -206,14 +189,14 @@ def api_scope():
 @bp.get("/api/quiz/readiness")
 @login_required
 def api_readiness():
-    return jsonify(readiness_service.readiness(get_session(), current_user, _now(),
+    return jsonify(readiness_service.readiness(get_session(), current_user, clock.now(),
                                                **_readiness_args()))
 
 
 @bp.get("/api/quiz/attempts")
 @login_required
 def api_history():
-    return jsonify(attempts=quiz.history(get_session(), current_user, _now()))
+    return jsonify(attempts=quiz.history(get_session(), current_user, clock.now()))
 
 
 @bp.post("/api/quiz/attempts")
@@ -221,7 +204,7 @@ def api_history():
 def api_start():
     data = _json()
     session = get_session()
-    now = _now()
+    now = clock.now()
     attempt = quiz.start(
         session, current_user, mode=data.get("mode", PRACTICE), decks=data.get("decks"),
         sections=data.get("sections"), count=data.get("count"),
@@ -236,7 +219,7 @@ def api_start():
 @bp.get("/api/quiz/attempts/<int:attempt_id>")
 @login_required
 def api_view(attempt_id: int):
-    return jsonify(quiz.view(get_session(), current_user, attempt_id, _now()))
+    return jsonify(quiz.view(get_session(), current_user, attempt_id, clock.now()))
 
 
 @bp.route("/api/quiz/attempts/<int:attempt_id>/answers/<int:position>", methods=["PUT", "POST"])
@@ -244,16 +227,17 @@ def api_view(attempt_id: int):
 def api_answer(attempt_id: int, position: int):
     data = _json()
     if "response" not in data:
-        raise quiz.QuizError("response is required (null clears the answer)")
+        raise ServiceError("request.no_response",
+                           "response is required (null clears the answer)")
     return jsonify(quiz.save_answer(get_session(), current_user, attempt_id, position,
-                                    data["response"], now=_now(),
+                                    data["response"], now=clock.now(),
                                     revision=data.get("revision")))
 
 
 @bp.post("/api/quiz/attempts/<int:attempt_id>/submit")
 @login_required
 def api_submit(attempt_id: int):
-    body = quiz.submit(get_session(), current_user, attempt_id, now=_now())
+    body = quiz.submit(get_session(), current_user, attempt_id, now=clock.now())
     body["url"] = url_for("quiz.results_page", attempt_id=attempt_id)
     return jsonify(body)
 
@@ -261,60 +245,15 @@ def api_submit(attempt_id: int):
 @bp.get("/api/quiz/attempts/<int:attempt_id>/results")
 @login_required
 def api_results(attempt_id: int):
-    return jsonify(quiz.results(get_session(), current_user, attempt_id, _now()))
+    return jsonify(quiz.results(get_session(), current_user, attempt_id, clock.now()))
 
 
 @bp.post("/api/quiz/attempts/<int:attempt_id>/retry")
 @login_required
 def api_retry(attempt_id: int):
     data = request.get_json(silent=True) or {}
-    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=_now(),
+    attempt = quiz.retry_wrong(get_session(), current_user, attempt_id, now=clock.now(),
                                mode=data.get("mode", PRACTICE) if isinstance(data, dict)
                                else PRACTICE)
     return jsonify(id=attempt.id, url=url_for("quiz.take", attempt_id=attempt.id),
                    count=attempt.question_count, mode=attempt.mode), 201
-
-
-# --- CLI -----------------------------------------------------------------------------------
-
-
-@bp.cli.command("generate")
-@click.option("--deck", "deck", required=True, type=click.Path(exists=True),
-              help="A note (or a folder of notes) to draw from.")
-@click.option("--count", default=20, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_NAMES),
-              help="Only these question kinds (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print the questions as JSON.")
-def generate_cmd(deck, count, seed, kinds, as_json):
-    """Print the questions a quiz over DECK would ask (prompt, kind, choices, answer, source),
-    for checking content. The same seed always gives the same questions."""
-    from ..notes import read_notes
-    from ..quiz.generate import generate
-    from ..quiz.kinds import answer_text
-    from ..quiz.model import facts_of
-
-    noteset = read_notes([deck], max_bytes=current_app.config["MAX_NOTE_BYTES"])
-    for error in noteset.errors:
-        click.echo(str(error), err=True)
-    facts = [f for n in noteset.notes for f in facts_of(n)]
-    questions = generate(facts, count, seed, kinds=list(kinds) or None)
-    if as_json:
-        doc = {"deck": deck, "seed": seed, "count": len(questions), "questions": [
-            {"position": i, "kind": q.kind, "variant": q.variant, "prompt": q.prompt,
-             "context": q.context, "choices": list(q.choices), "left": list(q.left),
-             "answer": q.answer, "answer_text": answer_text(q), "accepted": list(q.accepted),
-             "source": q.source, "topic": q.topic, "lang": q.lang}
-            for i, q in enumerate(questions)]}
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
-        for i, q in enumerate(questions, 1):
-            click.echo(f"{i}. [{q.kind}] {q.prompt}" + (f" {q.context}" if q.context else ""))
-            for term in q.left:
-                click.echo(f"     · {term}")
-            for j, choice in enumerate(q.choices):
-                click.echo(f"   {chr(65 + j)}. {choice}")
-            click.echo(f"   → {answer_text(q)}    ({q.source})")
-    if len(questions) < count:
-        click.echo(f"only {len(questions)} questions could be made", err=True)
-    sys.exit(1 if noteset.errors else 0)

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..db import get_session
-from ..models import User
+from ..persistence.models import User
 from ..services import review
+from ..services.errors import ServiceError
+from ..services.users import StudySettings
 
 bp = Blueprint("review", __name__)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+
+def _queues() -> review.QueueCache:
+    return current_app.extensions["review_queues"]
+
+
+def _settings(user: User) -> StudySettings:
+    """The learner's study settings, read once per request and passed down."""
+    if "study_settings" not in g:
+        g.study_settings = StudySettings.of(user)
+    return g.study_settings
 
 
 def _user() -> User:
     """The logged-in ``User`` itself: the services read its attributes many times, and each
     read through the ``current_user`` proxy costs a context lookup."""
     return current_user._get_current_object()
-
-
-@bp.errorhandler(review.ReviewError)
-def _review_error(exc: review.ReviewError):
-    return jsonify(error=str(exc), status=exc.status), exc.status
 
 
 @bp.get("/review")
@@ -38,13 +42,14 @@ def index():
 @bp.get("/api/review/next")
 @login_required
 def next_card():
-    return jsonify(review.next_view(get_session(), _user(), _now()))
+    user = _user()
+    return jsonify(_queues().next_view(get_session(), user, clock.now(), _settings(user)))
 
 
 def _json() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise review.ReviewError("expected a JSON object")
+        raise ServiceError("request.not_json", "expected a JSON object")
     return data
 
 
@@ -52,7 +57,7 @@ def _int(data: dict, key: str, default: int | None = None) -> int:
     try:
         return int(data[key]) if key in data or default is None else default
     except (KeyError, TypeError, ValueError):
-        raise review.ReviewError(f"{key} must be an integer") from None
+        raise ServiceError("request.not_integer", "{key} must be an integer", key=key) from None
 
 
 @bp.post("/api/review/answer")
@@ -60,24 +65,24 @@ def _int(data: dict, key: str, default: int | None = None) -> int:
 def answer():
     data = _json()
     session = get_session()
-    now = _now()
+    now = clock.now()
     user = _user()
     result = review.answer(
         session, user, card_id=_int(data, "card_id"), rating=_int(data, "rating"),
         client_id=str(data.get("client_id", "")), version=_int(data, "version"), now=now,
-        duration_ms=_int(data, "duration_ms", 0),
+        duration_ms=_int(data, "duration_ms", 0), queues=_queues(), settings=_settings(user),
     )
-    return jsonify(result=result, next=review.next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
 
 
 @bp.post("/api/review/undo")
 @login_required
 def undo():
     session = get_session()
-    now = _now()
+    now = clock.now()
     user = _user()
     result = review.undo(session, user, now)
-    return jsonify(result=result, next=review.next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
 
 
 @bp.post("/api/review/suspend")
@@ -85,10 +90,10 @@ def undo():
 def suspend():
     data = _json()
     session = get_session()
-    now = _now()
+    now = clock.now()
     user = _user()
     result = review.suspend(session, user, _int(data, "card_id"), now)
-    return jsonify(result=result, next=review.next_view(session, user, now))
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
 
 
 @bp.get("/notes/<int:note_id>/source")

@@ -1,6 +1,6 @@
 """Response headers every page gets: a strict Content-Security-Policy (no inline script, no
-plugins, no framing), nosniff, and a referrer policy. Also the session cookie's interface and
-the login rate limit, both kept cheap for the requests they do not concern.
+plugins, no framing), nosniff, and a referrer policy. Also the login rate limit. (The
+shortcuts that keep both cheap are in ``fastpaths``.)
 
 Styles allow 'unsafe-inline' only because mermaid writes a <style> element into each diagram
 SVG it draws; scripts never do.
@@ -8,12 +8,11 @@ SVG it draws; scripts never do.
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import Flask, Response, jsonify, render_template, request
-from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from . import fastpaths
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -42,32 +41,9 @@ _HEADER_ITEMS = tuple((name.lower(), name, value) for name, value in HEADERS.ite
 
 def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE", False)
-    app.session_interface = CookieSessions()
+    if fastpaths.enabled(app, fastpaths.SESSION_COOKIES):
+        app.session_interface = fastpaths.CookieSessions()
     app.after_request(_headers)
-
-
-class CookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, same cookie and same rules, minus two costs paid on every
-    request: the serializer is built once per key set (building one runs a test ``dumps``), and
-    an unchanged session returns before the cookie settings are read."""
-
-    _cached: tuple[tuple, object] | None = None
-
-    def get_signing_serializer(self, app: Flask):
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        cached = self._cached
-        if cached is not None and cached[0] == keys:
-            return cached[1]
-        serializer = super().get_signing_serializer(app)
-        self._cached = (keys, serializer)
-        return serializer
-
-    def save_session(self, app: Flask, session, response: Response) -> None:
-        if session and not self.should_set_cookie(app, session):
-            if session.accessed:
-                response.vary.add("Cookie")
-            return
-        super().save_session(app, session, response)
 
 
 def _headers(response: Response) -> Response:
@@ -94,33 +70,11 @@ def limit_logins(app: Flask) -> None:
         app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
         deduct_when=lambda response: response.status_code != 302,
     )(view)
+    fastpaths.limiter_hooks_on_login(app, limiter, LOGIN_ENDPOINT.partition(".")[0])
+
+
+def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(429, _too_many)
-    _hooks_for_login_only(app, limiter)
-
-
-def _hooks_for_login_only(app: Flask, limiter: Limiter) -> None:
-    """Flask-Limiter hooks every request (before, after, teardown), though only the login view
-    is limited. Move its hooks to the auth blueprint so other requests skip them: the login
-    view's own check is in its decorator, and the after-request hook, still run on auth
-    requests, deducts failed attempts and adds the X-RateLimit headers. Kept app-wide if
-    default, application or meta limits are configured (those apply to every request)."""
-    if any(app.config.get(key) for key in
-           ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
-        return
-
-    def ours(hook) -> bool:
-        if isinstance(hook, partial):
-            return bool(hook.args) and hook.args[0] is limiter
-        return getattr(hook, "__self__", None) is limiter
-
-    registries = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
-    found = [[hook for hook in registry.get(None, []) if ours(hook)] for registry in registries]
-    if any(len(hooks) != 1 for hooks in found):
-        return  # not the hooks this was written for (another Flask-Limiter?): leave them be
-    blueprint = LOGIN_ENDPOINT.partition(".")[0]
-    for registry, (hook,) in zip(registries, found, strict=True):
-        registry[None].remove(hook)
-        registry[blueprint].append(hook)
 
 
 def _too_many(exc):

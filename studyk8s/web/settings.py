@@ -28,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..db import get_session
 from ..services import srs, users
 from ..services.decks import list_decks
+from ..services.errors import ServiceError
 from .auth import show_error
 
 bp = Blueprint("settings", __name__)
@@ -128,7 +129,7 @@ def index():
                 _changes(form, [d.id for d in decks]),
                 timezone=form.timezone.data,
             )
-        except users.UserError as exc:
+        except ServiceError as exc:
             show_error(form, exc)
         else:
             flash(_("Settings saved."), "success")
@@ -165,7 +166,7 @@ def parameters():
     try:
         values = [float(w) for w in request.form.get("parameters", "").split(",")]
         srs.keep_parameters(get_session(), current_user, values)
-    except (ValueError, users.UserError) as exc:
+    except (ValueError, ServiceError) as exc:
         abort(400, description=_("Parameters not saved: %(reason)s", reason=exc))
     flash(_("Optimised parameters kept: your next reviews use them."), "success")
     return redirect(url_for("settings.index"))
@@ -192,7 +193,7 @@ def password():
         try:
             users.change_password(get_session(), current_user, form.current.data,
                                   form.password.data)
-        except users.UserError as exc:
+        except ServiceError as exc:
             show_error(form, exc)
         else:
             login_user(current_user._get_current_object())  # this session carries on

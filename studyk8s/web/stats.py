@@ -1,29 +1,26 @@
-"""The learner's statistics pages, and `flask stats rollup`. Views fetch ``services.stats`` and
-lay the numbers out as charts (``studyk8s.stats`` computes the SVG geometry; the templates draw
+"""The learner's statistics pages. Views fetch ``services.stats`` and
+lay the numbers out as charts (``studyk8s.charts`` computes the SVG geometry; the templates draw
 it)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-import click
 from babel.dates import get_day_names, get_month_names
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from .. import stats as charts
+from .. import charts, clock
 from ..db import get_session
 from ..i18n import fmt_date, fmt_num, fmt_pct, locale_code
-from ..models import User
 from ..services import stats
 
-bp = Blueprint("stats", __name__, cli_group="stats")
+bp = Blueprint("stats", __name__)
 
 CATEGORY_LABELS = {
     "new": _l("New"),
@@ -37,14 +34,11 @@ CATEGORY_LABELS = {
 DECKS_CHARTED = 20
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
 
 @bp.get("/stats")
 @login_required
 def index():
-    page = stats.page(get_session(), current_user, _now())
+    page = stats.page(get_session(), current_user, clock.now())
     return render_template("stats/index.html", s=page, c=_charts(page),
                            labels=CATEGORY_LABELS, decks_charted=DECKS_CHARTED)
 
@@ -52,30 +46,24 @@ def index():
 @bp.get("/stats/decks/<int:note_id>")
 @login_required
 def deck(note_id: int):
-    found = stats.deck_page(get_session(), current_user, note_id, _now())
+    found = stats.deck_page(get_session(), current_user, note_id, clock.now())
     if found is None:
         abort(404)
     return render_template("stats/deck.html", d=found, chart=_mastery_chart(found.sections,
                                                                              sections=True))
 
 
-@bp.cli.command("rollup")
-@click.option("--email", help="Only this learner (default: everyone).")
-def rollup_command(email: str | None) -> None:
-    """Summarise every learner's closed study days now (after an upgrade or a big history
-    import), so no first visit to the stats or home page pays for it. Safe to repeat."""
-    session = get_session()
-    ids = None
-    if email:
-        user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
-        if user_id is None:
-            raise click.ClickException(f"no account {email}")
-        ids = [user_id]
-    done = stats.refresh_rollups(session, _now(), ids)
-    click.echo(f"review rollup up to date for {done} learner{'' if done == 1 else 's'}")
+# --- chart labels in the UI language (studyk8s/charts.py gives numbers and dates)
 
 
-# --- chart labels in the UI language (studyk8s/stats.py draws in English; the geometry stays)
+def _tick(value: float) -> str:
+    """A bar chart's axis value: ``1,500``, ``12k``."""
+    return f"{value:,g}" if value < 10_000 else f"{value / 1000:,g}k"
+
+
+def _labelled_bars(chart: charts.BarChart) -> charts.BarChart:
+    ticks = [(y, _tick(v)) for y, v in chart.axis.ticks]
+    return replace(chart, axis=replace(chart.axis, ticks=ticks))
 
 
 def _day_label(day: date, today: date) -> str:
@@ -92,7 +80,7 @@ def _month_label(first: date) -> str:
 
 def _localized_line(chart: charts.LineChart, reference: float | None) -> charts.LineChart:
     """The y axis ("80 %") and the target label as the locale writes percentages."""
-    ticks = [(y, fmt_pct(float(text.rstrip(" %")) / 100)) for y, text in chart.axis.ticks]
+    ticks = [(y, fmt_pct(v)) for y, v in chart.axis.ticks]
     label = "" if reference is None else _("target %(pct)s", pct=fmt_pct(reference))
     return replace(chart, axis=replace(chart.axis, ticks=ticks), reference_label=label)
 
@@ -100,11 +88,9 @@ def _localized_line(chart: charts.LineChart, reference: float | None) -> charts.
 def _localized_heatmap(chart: charts.Heatmap) -> charts.Heatmap:
     months = get_month_names("abbreviated", locale=locale_code())
     days = get_day_names("abbreviated", locale=locale_code())  # 0 = Monday
-    english = {name: i for i, name in enumerate(charts.MONTHS)}
-    weekday = {"Mon": 0, "Wed": 2, "Fri": 4}
     return replace(chart,
-                   months=[(x, months[english[m] + 1]) for x, m in chart.months],
-                   weekdays=[(y, days[weekday.get(d, 0)]) for y, d in chart.weekdays])
+                   months=[(x, months[first.month]) for x, first in chart.months],
+                   weekdays=[(y, days[weekday]) for y, weekday in chart.weekdays])
 
 
 def _cards(n: int) -> str:
@@ -136,19 +122,19 @@ def _retention_title(period: str, p: Any) -> str:
 
 def _charts(page: stats.StatsPage) -> dict[str, Any]:
     today = page.today
-    forecast = charts.bars(
+    forecast = _labelled_bars(charts.bars(
         [(_day_label(d.day, today), d.value,
           (_("%(day)s: %(cards)s due (with the overdue ones)", day=fmt_date(d.day),
              cards=_cards(d.value)) if d.day == today
            else _("%(day)s: %(cards)s due", day=fmt_date(d.day), cards=_cards(d.value))))
          for d in page.forecast],
-        label_every=5)
-    minutes = charts.bars(
+        label_every=5))
+    minutes = _labelled_bars(charts.bars(
         [(_day_label(d.day, today), d.value / 60000,
           _("%(day)s: %(min)s min, %(reviews)s", day=fmt_date(d.day),
             min=fmt_num(round(d.value / 60000)), reviews=_reviews(r.value)))
          for d, r in zip(page.time, page.time_reviews, strict=True)],
-        label_every=5)
+        label_every=5))
     weeks = _localized_line(charts.line(
         [(fmt_date(p.first, "MMMd"), p.retention,
           _retention_title(_("week of %(day)s", day=fmt_date(p.first)), p))

@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from studyk8s import create_app
+from studyk8s.app import create_app
 from studyk8s.config import ROOT, TestConfig
-from studyk8s.db import make_engine
 from studyk8s.migrate import upgrade
+from studyk8s.persistence.engine import make_engine
 from tests.e2e.helpers import ARTIFACTS, AXE_PAGES, PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from studyk8s.cards import generate_cards, generate_cards_logged
 from studyk8s.notes import parse_note
+from studyk8s.quality import contains_answer, has_blank
 from studyk8s.quiz import gate, kinds
 from studyk8s.quiz.builders import build_term_definition, build_typed_term
 from studyk8s.quiz.generate import generate, generate_logged, question_about
 from studyk8s.quiz.model import QFact, Question
-from studyk8s.quiz.report import contains_answer, has_blank
 from studyk8s.sets.draw import question_from_fact
 
 from .conftest import SHARED_NOTE
@@ -456,7 +456,7 @@ def test_a_camelcase_name_written_as_words_names_it():
 
 def test_gate_counts_per_note_for_the_notes_report(note):
     """What `flask notes report` shows per note when given ``gate=gate_counts``."""
-    from studyk8s.quiz.report import gate_counts
+    from studyk8s.quality import gate_counts
 
     counts = gate_counts(note)
     assert counts["not askable: diagram"] == 2

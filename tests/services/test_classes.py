@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import ClassMember, QuizQuestion
+from studyk8s.persistence.models import ClassMember, QuizQuestion
 from studyk8s.quiz.model import Question
-from studyk8s.services import classes, quiz, sets
+from studyk8s.services import classes, errors, quiz, sets
 from studyk8s.services.content import import_notes
 from studyk8s.sets.model import Choice, Item, Settings
 from tests.sets.helpers import count, make_user
@@ -60,15 +60,15 @@ def test_join_codes(session, teacher, now):
     assert joined.id == klass.id and fresh
     assert classes.join(session, learner, klass.join_code, now=now)[1] is False
     assert count(session, ClassMember) == 1
-    with pytest.raises(sets.SetError, match="You teach"):
+    with pytest.raises(errors.ServiceError, match="You teach"):
         classes.join(session, teacher, klass.join_code, now=now)
     old = klass.join_code
     classes.new_code(session, teacher, klass.id)
     other = make_user(session, "m@example.com", now=now)
-    with pytest.raises(sets.NotFound):
+    with pytest.raises(errors.NotFound):
         classes.join(session, other, old, now=now)
     classes.set_joining(session, teacher, klass.id, False)
-    with pytest.raises(sets.NotFound):
+    with pytest.raises(errors.NotFound):
         classes.join(session, other, session.get(type(klass), klass.id).join_code, now=now)
     assert classes.my_classes(session, learner)[0]["teacher"] == "t@example.com"
 
@@ -78,15 +78,15 @@ def test_an_instructor_sees_only_their_classes(session, teacher, now):
     other = make_user(session, "o@example.com", "instructor", now=now)
     learner = make_user(session, "l@example.com", now=now)
     for who in (other, learner):
-        with pytest.raises(sets.NotFound):
+        with pytest.raises(errors.NotFound):
             classes.get_class(session, who, klass.id)
         assert classes.list_classes(session, who) == []
     qset = three_questions(session, teacher, now)
     a = classes.assign(session, teacher, klass.id, qset.id, opens_at=None, closes_at=None,
                        now=now)
-    with pytest.raises(sets.NotFound):
+    with pytest.raises(errors.NotFound):
         classes.report(session, other, a.id, now)
-    with pytest.raises(sets.NotFound):  # another's set cannot be assigned to my class
+    with pytest.raises(errors.NotFound):  # another's set cannot be assigned to my class
         classes.assign(session, other, klass.id, qset.id, opens_at=None, closes_at=None,
                        now=now)
 
@@ -96,23 +96,23 @@ def test_assignment_window_and_home_page(session, teacher, now):
     outsider = make_user(session, "x@example.com", now=now)
     qset = three_questions(session, teacher, now, attempts=1, time_limit_min=30)
     draft = sets.create_set(session, teacher, "Draft", now=now)
-    with pytest.raises(sets.SetError, match="Publish"):
+    with pytest.raises(errors.ServiceError, match="Publish"):
         classes.assign(session, teacher, klass.id, draft.id, opens_at=None, closes_at=None,
                        now=now)
-    with pytest.raises(sets.SetError, match="after the open"):
+    with pytest.raises(errors.ServiceError, match="after the open"):
         classes.assign(session, teacher, klass.id, qset.id, opens_at=now, closes_at=now,
                        now=now)
     a = classes.assign(session, teacher, klass.id, qset.id, opens_at=now + timedelta(hours=1),
                        closes_at=now + timedelta(hours=1, minutes=10), now=now)
-    with pytest.raises(sets.SetError, match="already assigned"):
+    with pytest.raises(errors.ServiceError, match="already assigned"):
         classes.assign(session, teacher, klass.id, qset.id, opens_at=None, closes_at=None,
                        now=now)
     [row] = classes.assigned_sets(session, learner, now)
     assert row["state"] == "upcoming" and row["title"] == "Hand example"
     assert classes.assigned_sets(session, outsider, now) == []
-    with pytest.raises(sets.NotFound):
+    with pytest.raises(errors.NotFound):
         classes.learner_view(session, outsider, a.id, now)
-    with pytest.raises(sets.SetError, match="not open yet"):
+    with pytest.raises(errors.ServiceError, match="not open yet"):
         classes.start(session, learner, a.id, now=now)
     later = now + timedelta(hours=1, minutes=1)
     attempt = classes.start(session, learner, a.id, now=later)
@@ -120,7 +120,7 @@ def test_assignment_window_and_home_page(session, teacher, now):
     assert attempt.deadline == a.closes_at
     assert classes.start(session, learner, a.id, now=later).id == attempt.id  # resumes
     quiz.submit(session, learner, attempt.id, now=later + timedelta(minutes=2))
-    with pytest.raises(sets.SetError, match="used all"):
+    with pytest.raises(errors.ServiceError, match="used all"):
         classes.start(session, learner, a.id, now=later + timedelta(minutes=3))
     [row] = classes.assigned_sets(session, learner, later + timedelta(minutes=3))
     assert row["attempts"] == 1 and row["attempts_left"] == 0 and row["grade"] == 0
@@ -137,7 +137,7 @@ def test_the_attempt_limit_holds_inside_the_write(session, teacher, now):
     first = sets.start_attempt(session, learner, qset, qset.published, now=now,
                                assignment_id=a.id, attempts_allowed=1)
     quiz.submit(session, learner, first.id, now=now)
-    with pytest.raises(sets.SetError, match="No attempts left"):  # a racing second start
+    with pytest.raises(errors.ServiceError, match="No attempts left"):  # a racing second start
         sets.start_attempt(session, learner, qset, qset.published, now=now,
                            assignment_id=a.id, attempts_allowed=1)
 
@@ -151,7 +151,7 @@ def test_review_after_close_withholds_answers(session, teacher, now):
     quiz.save_answer(session, learner, attempt.id, 0, 0, now=now)
     out = quiz.submit(session, learner, attempt.id, now=now)
     assert out["withheld"] is True and out["questions"] == [] and out["score"] == 0.25
-    with pytest.raises(quiz.QuizError):
+    with pytest.raises(errors.ServiceError):
         quiz.retry_wrong(session, learner, attempt.id, now=now)
     link, who, staff = classes.attempt_access(session, teacher, attempt.id)
     assert staff and who.id == learner.id
@@ -162,7 +162,7 @@ def test_review_after_close_withholds_answers(session, teacher, now):
 
 
 def attempt_access_denied(session, viewer, attempt_id):
-    with pytest.raises(sets.NotFound):
+    with pytest.raises(errors.NotFound):
         classes.attempt_access(session, viewer, attempt_id)
 
 

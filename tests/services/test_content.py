@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from studyk8s.models import Card, CardState, Fact, Note, ReviewLog, User
-from studyk8s.services.content import ImportFailed, import_notes
+from studyk8s.persistence.models import Card, CardState, Fact, Note, ReviewLog, User
+from studyk8s.services.content import import_notes
+from studyk8s.services.errors import ImportFailed
 
 
 def counts(session):

@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import Card, Fact, Note, QuizSet, SetQuestion
-from studyk8s.services import interop, sets
+from studyk8s.persistence.models import Card, Fact, Note, QuizSet, SetQuestion
+from studyk8s.services import errors, interop, sets
 from studyk8s.services.content import import_notes
 from studyk8s.sets import gift
 from studyk8s.sets.csvio import restore
@@ -75,15 +75,15 @@ def test_gift_import_appends_or_replaces(session, teacher, example, now):
 def test_bad_gift_writes_nothing(session, teacher, example, now):
     before = counts(session, QuizSet, SetQuestion)
     bad = b"::ok:: fine {T}\n\n::broken:: what {=a ~b\n\n::num:: {#3:1}\n"
-    with pytest.raises(sets.ImportFailed) as exc:
+    with pytest.raises(errors.ImportFailed) as exc:
         interop.import_gift(session, teacher, bad, "bad.gift", now=now)
     assert [(e.path, e.line) for e in exc.value.errors] == [("bad.gift", 3), ("bad.gift", 5)]
     assert counts(session, QuizSet, SetQuestion) == before
-    with pytest.raises(sets.ImportFailed) as exc:
+    with pytest.raises(errors.ImportFailed) as exc:
         interop.import_gift(session, teacher, b"x" * (interop.MAX_UPLOAD + 1), "big.gift",
                             now=now)
     assert "over the limit" in exc.value.errors[0].message
-    with pytest.raises(sets.ImportFailed):
+    with pytest.raises(errors.ImportFailed):
         interop.import_gift(session, teacher, b"\xff\xfe::x:: y {T}", "u16.gift", now=now)
     assert counts(session, QuizSet, SetQuestion) == before
 
@@ -168,7 +168,7 @@ def test_csv_import_updates_backs_and_keeps_formulas_inert(session, teacher, now
 def test_bad_csv_writes_nothing(session, teacher, now):
     before = counts(session, Card, Fact, Note)
     src = "front,back,deck\nPod,unit,k8s\n,no front,k8s\nJob\n"
-    with pytest.raises(sets.ImportFailed) as exc:
+    with pytest.raises(errors.ImportFailed) as exc:
         interop.import_cards_csv(session, src.encode(), "bad.csv", now=now)
     assert [(e.line, e.message) for e in exc.value.errors] == [
         (3, "the front is empty"), (4, "a card needs a front and a back (found 1 column)")]

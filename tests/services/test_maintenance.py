@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from studyk8s.models import CardState, ReviewLog
+from studyk8s.persistence.models import CardState, ReviewLog
 from studyk8s.services import review
 from studyk8s.services.content import import_notes
+from studyk8s.services.errors import ServiceError
 from studyk8s.services.maintenance import (
-    MaintenanceError,
     backup,
     check_card_states,
     integrity_check,
@@ -120,11 +120,11 @@ def test_a_restore_never_serves_the_replaced_databases_queue(session, history, t
 def test_restore_refuses_damaged_or_foreign_files(session, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(MaintenanceError, match="junk.db"):
+    with pytest.raises(ServiceError, match="junk.db"):
         restore(session.get_bind(), junk)
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("create table t(x)").connection.commit()
-    with pytest.raises(MaintenanceError, match="not a studyk8s database"):
+    with pytest.raises(ServiceError, match="not a studyk8s database"):
         restore(session.get_bind(), other)
 
 
@@ -140,10 +140,10 @@ def test_cli_backup_and_check(runner, tmp_path):
 
 @sqlite_only
 def test_upgrade_backs_up_an_existing_database_first(tmp_path):
-    from studyk8s import create_app
+    from studyk8s.app import create_app
     from studyk8s.config import TestConfig
-    from studyk8s.db import make_engine
     from studyk8s.migrate import upgrade
+    from studyk8s.persistence.engine import make_engine
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)

@@ -8,10 +8,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from studyk8s.models import Card, CardState, Fact, QuizAnswer, QuizAttempt, QuizQuestion, User
+from studyk8s.persistence.models import (
+    Card,
+    CardState,
+    Fact,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    User,
+)
 from studyk8s.quiz import kinds
 from studyk8s.quiz.model import Question
-from studyk8s.services import quiz, readiness
+from studyk8s.services import errors, quiz, readiness
 from studyk8s.services.content import import_notes
 
 
@@ -89,7 +97,7 @@ def test_start_validates_its_input(session, learner, now):
                     (dict(mode="exam", time_limit_min=0), "time limit"),
                     (dict(weights="Pod"), "topic weights"),
                     (dict(sections=["No such section"]), "no questions")):
-        with pytest.raises(quiz.QuizError, match=msg):
+        with pytest.raises(errors.ServiceError, match=msg):
             quiz.start(session, learner, now=now, **kw)
     assert session.scalar(select(func.count(QuizAttempt.id))) == 0
 
@@ -134,9 +142,9 @@ def test_practice_gives_feedback_and_the_first_answer_is_final(session, learner,
 
 def test_malformed_response_is_refused(session, learner, now):
     attempt = quiz.start(session, learner, kinds=["single"], count=2, seed=3, now=now)
-    with pytest.raises(quiz.QuizError, match="choice"):
+    with pytest.raises(errors.ServiceError, match="choice"):
         quiz.save_answer(session, learner, attempt.id, 0, 17, now=now)
-    with pytest.raises(quiz.NotFound):
+    with pytest.raises(errors.NotFound):
         quiz.save_answer(session, learner, attempt.id, 99, 0, now=now)
 
 
@@ -152,7 +160,7 @@ def test_exam_clock_keeps_a_save_just_inside_the_grace_and_refuses_one_just_afte
     last_ok = deadline + quiz.GRACE - timedelta(seconds=1)
     out = quiz.save_answer(session, learner, attempt.id, 0, qs[0].answer, now=last_ok)
     assert "feedback" not in out and out["remaining_ms"] == 0  # an exam says nothing yet
-    with pytest.raises(quiz.Closed, match="time is up"):
+    with pytest.raises(errors.Conflict, match="time is up"):
         quiz.save_answer(session, learner, attempt.id, 1, qs[1].answer,
                          now=deadline + quiz.GRACE + timedelta(seconds=1))
     session.expire_all()
@@ -186,7 +194,7 @@ def test_history_closes_expired_attempts(session, learner, now):
 
 def test_results_are_hidden_while_the_exam_is_open(session, learner, now):
     attempt = exam(session, learner, now)
-    with pytest.raises(quiz.Closed, match="still open"):
+    with pytest.raises(errors.Conflict, match="still open"):
         quiz.results(session, learner, attempt.id, now)
 
 
@@ -240,7 +248,7 @@ def test_double_submit_grades_once(session, learner, now):
     assert first["submitted_at"] == second["submitted_at"]
     session.expire_all()
     assert session.get(QuizAttempt, attempt.id).version == version
-    with pytest.raises(quiz.Closed, match="already submitted"):
+    with pytest.raises(errors.Conflict, match="already submitted"):
         quiz.save_answer(session, learner, attempt.id, 4, qs[4].answer,
                          now=now + timedelta(minutes=3))
 
@@ -268,7 +276,7 @@ def test_other_learners_cannot_see_or_touch_an_attempt(session, learner, other, 
                  lambda: quiz.save_answer(session, other, attempt.id, 0, 0, now=now),
                  lambda: quiz.submit(session, other, attempt.id, now=now),
                  lambda: quiz.retry_wrong(session, other, attempt.id, now=now)):
-        with pytest.raises(quiz.NotFound):
+        with pytest.raises(errors.NotFound):
             call()
     assert quiz.history(session, other, now) == []
 
@@ -299,12 +307,12 @@ def test_retry_the_wrong_ones(session, learner, now):
 
 def test_retry_needs_a_closed_attempt_with_wrong_answers(session, learner, now):
     attempt = exam(session, learner, now, count=3)
-    with pytest.raises(quiz.Closed):
+    with pytest.raises(errors.Conflict):
         quiz.retry_wrong(session, learner, attempt.id, now=now)
     for i, q in enumerate(snapshot(session, attempt.id)):
         quiz.save_answer(session, learner, attempt.id, i, q.answer, now=now)
     quiz.submit(session, learner, attempt.id, now=now)
-    with pytest.raises(quiz.QuizError, match="nothing to retry"):
+    with pytest.raises(errors.ServiceError, match="nothing to retry"):
         quiz.retry_wrong(session, learner, attempt.id, now=now)
 
 

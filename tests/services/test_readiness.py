@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import Card, CardState, QuizQuestion
+from studyk8s.persistence.models import Card, CardState, QuizQuestion
 from studyk8s.quiz.model import Question
-from studyk8s.services import quiz, review
+from studyk8s.services import errors, quiz, review
 from studyk8s.services import readiness as service
 from studyk8s.services.content import import_notes
 from studyk8s.services.users import create_user, update_settings
@@ -109,7 +109,7 @@ def test_quizzes_answered_right_make_ready_and_the_exam_date_changes_the_forecas
     assert service.readiness(session, learner, at, exam_date="2026-01-08")["days_left"] == 3
     past = service.readiness(session, learner, at, exam_date="2025-12-01")
     assert past["exam_date"] is None and past["exam_date_passed"] == "2025-12-01"
-    with pytest.raises(quiz.QuizError, match="exam date"):
+    with pytest.raises(errors.ServiceError, match="exam date"):
         service.readiness(session, learner, at, exam_date="next tuesday")
 
 

@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from studyk8s.models import Card, CardState, Fact, ReviewLog
-from studyk8s.services import review
+from studyk8s.persistence.models import Card, CardState, Fact, ReviewLog
+from studyk8s.services import errors, review
 from studyk8s.services.content import import_notes
+from studyk8s.services.review import queries
 from studyk8s.services.users import create_user, update_settings
+from studyk8s.srs.days import StudyDay
 
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai
 
@@ -71,7 +73,7 @@ def test_repeated_submit_is_answered_once(session, learner):
 def test_stale_submit_is_refused_and_changes_nothing(session, learner):
     card_id = review.next_card_id(session, learner, NOW)
     rate(session, learner, card_id, 3, NOW, client_id="tab-one-0001", version=0)
-    with pytest.raises(review.Conflict):
+    with pytest.raises(errors.Conflict):
         rate(session, learner, card_id, 1, NOW, client_id="tab-two-0001", version=0)
     assert log_count(session) == 1
     assert session.scalar(select(CardState.version).where(CardState.card_id == card_id)) == 1
@@ -89,10 +91,12 @@ def test_undo_restores_previous_state_and_marks_the_review(session, learner):
     assert review.next_card_id(session, learner, later) == card_id
     log = session.scalar(select(ReviewLog))
     assert log.undone_at == later  # kept, out of the schedule
-    with pytest.raises(review.ReviewError, match="nothing to undo"):
+    with pytest.raises(errors.ServiceError, match="nothing to undo") as refused:
         review.undo(session, learner, later)
+    assert refused.value.code == "review.nothing_to_undo"
+    assert type(refused.value) is errors.ServiceError  # a 400, not a 404 or a 409
     # The tab that still shows version 1 is told the card changed.
-    with pytest.raises(review.Conflict):
+    with pytest.raises(errors.Conflict):
         rate(session, learner, card_id, 3, later, version=1)
 
 
@@ -101,10 +105,10 @@ def test_siblings_are_buried_until_the_next_day(session, learner):
     siblings = session.scalars(select(Card.id).where(Card.fact_id == fact_id)).all()
     assert len(siblings) >= 2
     rate(session, learner, siblings[0], 3, NOW)
-    new_ids = set(session.scalars(review._new_q(learner, review.Day.of(learner, NOW))))
+    new_ids = set(session.scalars(queries._new_q(learner, StudyDay.of(NOW, learner.timezone))))
     assert not new_ids & set(siblings[1:])
     tomorrow = NOW + timedelta(days=1)  # past the 4 am rollover in Shanghai
-    new_ids = set(session.scalars(review._new_q(learner, review.Day.of(learner, tomorrow))))
+    new_ids = set(session.scalars(queries._new_q(learner, StudyDay.of(tomorrow, learner.timezone))))
     assert set(siblings[1:]) <= new_ids
 
 
@@ -152,9 +156,9 @@ def test_eighth_lapse_makes_a_leech(session, learner):
 
 def test_bad_rating_and_client_id(session, learner):
     card_id = review.next_card_id(session, learner, NOW)
-    with pytest.raises(review.ReviewError):
+    with pytest.raises(errors.ServiceError):
         rate(session, learner, card_id, 5, NOW)
-    with pytest.raises(review.ReviewError):
+    with pytest.raises(errors.ServiceError):
         rate(session, learner, card_id, 3, NOW, client_id="x")
     assert log_count(session) == 0
 
@@ -181,7 +185,7 @@ def test_concurrent_submits_of_one_card_record_one_review(app, session, learner,
     answered with that result (same id) or refused as stale (different id). Never a 5xx."""
     import threading
 
-    from studyk8s.models import User
+    from studyk8s.persistence.models import User
 
     card_id = review.next_card_id(session, learner, NOW)
     learner_id = learner.id  # read here: the threads must not touch this thread's session
@@ -198,7 +202,7 @@ def test_concurrent_submits_of_one_card_record_one_review(app, session, learner,
                 cid = "same-click-01" if same_client_id else f"tab-{i}-0000001"
                 outcomes.append(review.answer(s, user, card_id=card_id, rating=3, version=0,
                                               client_id=cid, now=NOW))
-            except review.Conflict:
+            except errors.Conflict:
                 outcomes.append("conflict")
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 outcomes.append(repr(exc))

@@ -8,9 +8,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import QuizAnswer, QuizAttempt, QuizQuestion, QuizSet, SetAttempt, SetQuestion
+from studyk8s.persistence.models import (
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    QuizSet,
+    SetAttempt,
+    SetQuestion,
+)
 from studyk8s.quiz.model import Question
-from studyk8s.services import quiz, sets
+from studyk8s.services import errors, quiz, sets
 from studyk8s.services.content import import_notes
 from studyk8s.sets.model import Choice, Draw, Item, Pair, Settings
 from tests.sets.helpers import EXAMPLE_SET, count, counts, make_user, write
@@ -67,7 +74,7 @@ def test_a_bad_file_writes_nothing(session, teacher, now, tmp_path):
     bad = write(tmp_path / "b.yaml", "title: x\nquestions:\n  - kind: single\n    prompt: p\n"
                                      "    choices: [a, b]\n")
     before = counts(session, QuizSet, SetQuestion)
-    with pytest.raises(sets.ImportFailed) as exc:
+    with pytest.raises(errors.ImportFailed) as exc:
         sets.import_files(session, [good, bad], teacher, now=now)
     [problem] = exc.value.errors
     assert problem.path.endswith("b.yaml") and problem.line == 5
@@ -78,22 +85,22 @@ def test_a_bad_file_writes_nothing(session, teacher, now, tmp_path):
 def test_a_draw_from_a_deck_that_is_not_imported_is_an_error(session, teacher, now, tmp_path):
     path = write(tmp_path / "d.yaml", "title: x\nquestions:\n  - from_notes:\n"
                                       "      deck: nowhere.md\n      count: 2\n")
-    with pytest.raises(sets.ImportFailed) as exc:
+    with pytest.raises(errors.ImportFailed) as exc:
         sets.import_files(session, [path], teacher, now=now)
     assert exc.value.errors[0].line == 3 and "no deck 'nowhere.md'" in str(exc.value.errors[0])
 
 
 def test_learners_cannot_own_sets(session, learner, now):
-    with pytest.raises(sets.SetError):
+    with pytest.raises(errors.ServiceError):
         sets.import_files(session, [EXAMPLE_SET], learner, now=now)
-    with pytest.raises(sets.NotFound):
+    with pytest.raises(errors.NotFound):
         sets.create_set(session, learner, "mine", now=now)
 
 
 def test_draft_edit_publish_and_discard(session, teacher, now):
     qset = sets.create_set(session, teacher, "Week 1", now=now)
     assert qset.name == "week-1" and sets.status(qset, session=session) == "draft"
-    with pytest.raises(sets.SetError, match="at least one question"):
+    with pytest.raises(errors.ServiceError, match="at least one question"):
         sets.publish(session, teacher, qset.id, now=now)
     a = sets.add_entry(session, teacher, qset.id, single("First?"), now=now)
     b = sets.add_entry(session, teacher, qset.id, single("Second?"), now=now)
@@ -114,14 +121,14 @@ def test_draft_edit_publish_and_discard(session, teacher, now):
 
 def test_invalid_questions_are_refused(session, teacher, now):
     qset = sets.create_set(session, teacher, "S", now=now)
-    with pytest.raises(sets.SetError, match="100%"):
+    with pytest.raises(errors.ServiceError, match="100%"):
         sets.add_entry(session, teacher, qset.id,
                        Item(kind="single", prompt="p", choices=(Choice("a"), Choice("b"))),
                        now=now)
-    with pytest.raises(sets.SetError, match="add up to 90%"):
+    with pytest.raises(errors.ServiceError, match="add up to 90%"):
         sets.add_entry(session, teacher, qset.id, Item(kind="multiple", prompt="p", choices=(
             Choice("a", 50), Choice("b", 40), Choice("c", -100))), now=now)
-    with pytest.raises(sets.SetError, match="2 pairs"):
+    with pytest.raises(errors.ServiceError, match="2 pairs"):
         sets.add_entry(session, teacher, qset.id, Item(kind="matching", prompt="p", pairs=(
             Pair("a", "1"), Pair("", "2"))), now=now)
     assert count(session, SetQuestion) == 0
@@ -131,9 +138,9 @@ def test_other_instructors_sets_do_not_exist_for_them(session, teacher, now):
     other = make_user(session, "o@example.com", "instructor", now=now)
     admin = make_user(session, "a@example.com", "admin", now=now)
     qset = sets.create_set(session, teacher, "Mine", now=now)
-    with pytest.raises(sets.NotFound):
+    with pytest.raises(errors.NotFound):
         sets.get_set(session, other, qset.id)
-    with pytest.raises(sets.NotFound):
+    with pytest.raises(errors.NotFound):
         sets.add_entry(session, other, qset.id, single(), now=now)
     assert sets.get_set(session, admin, qset.id).id == qset.id
     assert [s["id"] for s in sets.list_sets(session, other)] == []
@@ -141,7 +148,7 @@ def test_other_instructors_sets_do_not_exist_for_them(session, teacher, now):
 
 
 def test_facts_become_editable_questions(session, teacher, now):
-    from studyk8s.models import Fact
+    from studyk8s.persistence.models import Fact
 
     qset = sets.create_set(session, teacher, "From notes", now=now)
     keys = list(session.scalars(select(Fact.key).where(Fact.group == "插件").limit(3)))

@@ -16,13 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
-from studyk8s.models import Card, CardState, ReviewLog, StatsDay, StatsRollup, User
+from studyk8s.persistence.models import Card, CardState, ReviewLog, StatsDay, StatsRollup, User
 from studyk8s.services import stats
 from studyk8s.services.content import import_notes
-from studyk8s.services.review import scheduler_for
+from studyk8s.services.scheduling import scheduler_for
+from studyk8s.services.stats import sql as stats_sql
 from studyk8s.services.users import create_user, update_settings
 from studyk8s.srs import CardMemory, State, study_day
-from studyk8s.srs.stats import (
+from studyk8s.srs.days import (
+    Streaks,
     day_date,
     day_number,
     day_runs,
@@ -76,7 +78,7 @@ def set_state(session, user, card_id, state, *, last_review=None, due=None, stab
 
 
 def days_of(session, user, now):
-    clock = stats.Clock.of(session, user, now)
+    clock = stats.StudyCalendar.of(session, user, now)
     return {day_date(d): t for d, t in stats.day_totals(session, user, clock).items()}
 
 
@@ -84,12 +86,12 @@ def days_of(session, user, now):
 
 
 def test_streaks():
-    assert streaks([], 100) == stats.Streaks(0, 0)
-    assert streaks([98, 99, 100], 100) == stats.Streaks(3, 3)
+    assert streaks([], 100) == Streaks(0, 0)
+    assert streaks([98, 99, 100], 100) == Streaks(3, 3)
     # Today not studied yet: the streak that ended yesterday is still the current one.
-    assert streaks([98, 99], 100) == stats.Streaks(2, 2)
-    assert streaks([97, 98], 100) == stats.Streaks(0, 2)
-    assert streaks([10, 11, 12, 13, 50, 99, 100, 100], 100) == stats.Streaks(2, 4)
+    assert streaks([98, 99], 100) == Streaks(2, 2)
+    assert streaks([97, 98], 100) == Streaks(0, 2)
+    assert streaks([10, 11, 12, 13, 50, 99, 100, 100], 100) == Streaks(2, 4)
 
 
 def test_weeks_and_months():
@@ -143,7 +145,7 @@ def test_reviews_at_0330_and_0430_local_are_different_study_days(session, learne
     # Same UTC calendar date, 03:30 and 04:30 local: 19:30 and 20:30 UTC on 9 January.
     assert local(2026, 1, 10, 3, 30).date() == local(2026, 1, 10, 4, 30).date()
     page = stats.page(session, learner, NOW)
-    assert page.streaks == stats.Streaks(current=2, longest=2)  # 9 and 10 Jan; 8 Jan missing
+    assert page.streaks == Streaks(current=2, longest=2)  # 9 and 10 Jan; 8 Jan missing
     assert page.heatmap[-1] == stats.DayValue(date(2026, 1, 10), 1)
 
 
@@ -153,7 +155,7 @@ def test_the_same_instants_fall_on_other_days_in_another_zone(session, learner, 
         add_review(session, learner, t, cards[0].id)
     session.commit()
     assert sorted(days_of(session, learner, NOW)) == [date(2026, 1, 8), date(2026, 1, 9)]
-    assert stats.page(session, learner, NOW).streaks == stats.Streaks(2, 2)
+    assert stats.page(session, learner, NOW).streaks == Streaks(2, 2)
     # In Berlin (UTC+1) the three are 20:30, 21:30 and 20:30 the next evening: 2 study days.
     learner.timezone = "Europe/Berlin"
     session.commit()
@@ -274,7 +276,7 @@ def test_rollup_is_extended_and_rebuilt_when_stale(session, learner, cards):
 
 
 def test_a_review_just_before_the_rollover_is_not_lost(session, learner, cards):
-    """Days are summarised GRACE after they end, so a review written at 03:59:59 by a slow
+    """Days are summarised ROLLUP_GRACE after they end, so a review written at 03:59:59 by a slow
     request is still read from the log."""
     add_review(session, learner, local(2026, 1, 9, 12), cards[0].id)
     session.commit()
@@ -369,9 +371,9 @@ def test_mastery_is_the_mean_recall_with_unseen_cards_at_zero(session, learner, 
 def test_mastery_without_sqlite_math_functions(session, learner, cards, monkeypatch):
     _card_states(session, learner, cards)
     expected = stats.page(session, learner, NOW).decks[0].mastery
-    monkeypatch.setattr(stats, "_SQLITE_HAS_POWER", False)
+    monkeypatch.setattr(stats_sql, "_SQLITE_HAS_POWER", False)
     assert stats.page(session, learner, NOW).decks[0].mastery == pytest.approx(expected)
-    assert stats._power(None, 2.0) is None and stats._power(4.0, 0.5) == 2.0
+    assert stats_sql._power(None, 2.0) is None and stats_sql._power(4.0, 0.5) == 2.0
 
 
 def test_scope_follows_the_settings(session, learner, cards):
@@ -434,7 +436,8 @@ def test_section_mastery_across_learners(session, learner, cards):
               due=NOW + timedelta(days=5), stability=9.0)
     session.commit()
     mine = {(m.note_id, m.section): m.mastery
-            for m in stats.section_rows(session, learner, stats.Clock.of(session, learner, NOW))}
+            for m in stats.section_rows(session, learner,
+                                        stats.StudyCalendar.of(session, learner, NOW))}
     rows = stats.section_mastery(session, [learner.id, other.id, learner.id, 12345], NOW)
     by_key = {(r.note_id, r.section): r for r in rows}
     row = by_key[(c.note_id, c.section)]
@@ -447,7 +450,7 @@ def test_section_mastery_across_learners(session, learner, cards):
 
 def test_a_new_learner_gets_an_empty_page(session, learner):
     page = stats.page(session, learner, NOW)
-    assert page.streaks == stats.Streaks(0, 0) and page.total_reviews == 0
+    assert page.streaks == Streaks(0, 0) and page.total_reviews == 0
     assert page.retention_all.retention is None and page.decks[0].mastery == 0.0
     assert len(page.heatmap) == (stats.HEATMAP_WEEKS - 1) * 7 + NOW.astimezone(
         ZoneInfo(TZ)).weekday() + 1

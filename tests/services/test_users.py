@@ -6,11 +6,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from studyk8s.models import Note, User
+from studyk8s.persistence.models import Note, User
 from studyk8s.services import users
+from studyk8s.services.errors import ServiceError
 from studyk8s.services.users import (
     DEFAULT_SETTINGS,
-    UserError,
     authenticate,
     create_user,
     set_timezone,
@@ -57,7 +57,7 @@ def test_email_is_normalised_and_stored_with_an_argon2id_hash(app, session, now)
 
 def test_duplicate_email_is_refused_case_insensitively(session, now):
     create_user(session, "ada@example.com", PASSWORD, now=now)
-    with pytest.raises(UserError, match="already exists") as err:
+    with pytest.raises(ServiceError, match="already exists") as err:
         create_user(session, "ADA@example.com ", "another password", now=now)
     assert err.value.field == "email"
     assert len(session.scalars(select(User)).all()) == 1
@@ -80,7 +80,7 @@ def test_duplicate_email_is_refused_case_insensitively(session, now):
 def test_invalid_accounts_are_refused_and_nothing_is_written(
     session, now, email, password, kwargs, field, message
 ):
-    with pytest.raises(UserError, match=message) as err:
+    with pytest.raises(ServiceError, match=message) as err:
         create_user(session, email, password, now=now, **kwargs)
     assert err.value.field == field
     assert session.scalars(select(User)).all() == []
@@ -195,7 +195,7 @@ def test_invalid_settings_are_refused_and_nothing_is_saved(
     app, session, now, changes, field, message
 ):
     user = create_user(session, "ada@example.com", PASSWORD, now=now)
-    with pytest.raises(UserError, match=message) as err:
+    with pytest.raises(ServiceError, match=message) as err:
         update_settings(session, user, changes, timezone="Asia/Tokyo")
     assert err.value.field == field
     stored = fresh(app, user.id)
@@ -205,7 +205,7 @@ def test_invalid_settings_are_refused_and_nothing_is_saved(
 
 def test_bad_timezone_in_update_settings_saves_nothing(app, session, now):
     user = create_user(session, "ada@example.com", PASSWORD, now=now)
-    with pytest.raises(UserError, match="time zone"):
+    with pytest.raises(ServiceError, match="time zone"):
         update_settings(session, user, {"new_per_day": 5}, timezone="Mars/Olympus")
     assert fresh(app, user.id).settings == {}
 
@@ -224,7 +224,7 @@ def test_set_timezone(app, session, now):
     user = create_user(session, "ada@example.com", PASSWORD, now=now)
     set_timezone(session, user, "America/New_York")
     assert fresh(app, user.id).timezone == "America/New_York"
-    with pytest.raises(UserError, match="time zone"):
+    with pytest.raises(ServiceError, match="time zone"):
         set_timezone(session, user, "America/Atlantis")
     assert fresh(app, user.id).timezone == "America/New_York"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from studyk8s.config import ROOT
-from studyk8s.models import User
+from studyk8s.persistence.models import User
 
 EXAMPLE_SET = ROOT / "content" / "quizzes" / "docker-k8s-1.yaml"
 

@@ -9,8 +9,10 @@ import pytest
 from flask_login import login_required
 from sqlalchemy import select
 
-from studyk8s.models import User
-from studyk8s.web.auth import LOGIN_FAILED, role_required, safe_next
+from studyk8s.persistence.models import User
+from studyk8s.web.auth import LOGIN_FAILED, role_required
+from studyk8s.web.responses import safe_next
+from tests.conftest import AuthActions
 
 from . import csrf_from, page_problems
 
@@ -18,13 +20,12 @@ PASSWORD = "correct horse"
 
 
 def signup(client, email, password=PASSWORD, confirm=None, timezone="Europe/Berlin", **kw):
-    data = {"email": email, "password": password, "confirm": confirm or password,
-            "timezone": timezone}
-    return client.post("/signup", data=data, **kw)
+    return AuthActions(client).signup(email, password, confirm=confirm, timezone=timezone,
+                                      **kw)
 
 
 def login(client, email, password=PASSWORD, **kw):
-    return client.post("/login", data={"email": email, "password": password}, **kw)
+    return AuthActions(client).login(email, password, **kw)
 
 
 def users_in(app) -> dict[str, User]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from studyk8s.services import classes, review
 from studyk8s.services.content import import_notes
 from studyk8s.services.users import create_user
+from tests.conftest import AuthActions
 
 NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 
@@ -25,7 +26,7 @@ def test_class_page_shows_mastery_by_section(app, session, notes_dir):
     class_id = klass.id
     session.close()
     client = app.test_client()
-    client.post("/login", data={"email": "t@example.com", "password": "password1"})
+    AuthActions(client).login("t@example.com")
     html = client.get(f"/classes/{class_id}").get_data(as_text=True)
     assert "Mastery by section" in html
     assert "Docker+K8s学习1" in html and "K8s优点" in html

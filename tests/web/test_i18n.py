@@ -18,7 +18,8 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from studyk8s.config import ROOT
-from studyk8s.models import User
+from studyk8s.persistence.models import User
+from tests.conftest import AuthActions
 
 TRANSLATIONS = ROOT / "studyk8s" / "translations"
 ZH_PO = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
@@ -48,8 +49,7 @@ def html_lang(page: str) -> str:
 
 
 def signup(client, email: str, **headers) -> None:
-    r = client.post("/signup", data={"email": email, "password": PASSWORD, "confirm": PASSWORD,
-                                     "timezone": "Asia/Shanghai"}, headers=headers)
+    r = AuthActions(client).signup(email, PASSWORD, timezone="Asia/Shanghai", headers=headers)
     assert r.status_code == 302, r.get_data(as_text=True)
 
 
@@ -100,8 +100,8 @@ def test_the_switch_is_remembered_on_the_account(app, client):
     # Another device, a browser asking for English: the account's choice wins.
     client.post("/logout")
     other = app.test_client()
-    r = other.post("/login", data={"email": "ada@example.com", "password": PASSWORD},
-                   headers={"Accept-Language": "en-US"})
+    r = AuthActions(other).login("ada@example.com", PASSWORD,
+                                 headers={"Accept-Language": "en-US"})
     assert r.status_code == 302
     home = other.get("/", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
     assert html_lang(home) == "zh-CN" and "退出登录" in home

@@ -8,17 +8,15 @@ import re
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import QuizQuestion
+from studyk8s.persistence.models import QuizQuestion
 from studyk8s.quiz.model import Question
 
 
 @pytest.fixture
-def learner_client(client, runner):
+def learner_client(client, runner, auth):
     result = runner.invoke(args=["notes", "import"])
     assert result.exit_code == 0, result.output
-    r = client.post("/signup", data={"email": "me@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": "Europe/Berlin"})
-    assert r.status_code == 302
+    assert auth.signup(timezone="Europe/Berlin").status_code == 302
     return client
 
 
@@ -154,11 +152,10 @@ def test_json_errors(learner_client):
     assert learner_client.get("/quiz/9999").status_code == 404
 
 
-def test_another_learner_gets_404(app, learner_client):
+def test_another_learner_gets_404(app, learner_client, auth):
     attempt_id = learner_client.post("/api/quiz/attempts", json={"count": 2}).get_json()["id"]
     other = app.test_client()
-    other.post("/signup", data={"email": "you@example.com", "password": "password1",
-                                "confirm": "password1", "timezone": "UTC"})
+    assert auth.signup("you@example.com", client=other).status_code == 302
     assert other.get(f"/api/quiz/attempts/{attempt_id}").status_code == 404
     assert other.put(f"/api/quiz/attempts/{attempt_id}/answers/0",
                      json={"response": 0}).status_code == 404

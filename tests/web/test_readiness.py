@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import User
+from studyk8s.persistence.models import User
 from studyk8s.srs import study_day
 from tests.services.test_readiness import first_day_session, take_quiz
 from tests.web.test_i18n import compiled_catalogs  # noqa: F401 (autouse: fresh .mo files)
@@ -20,12 +20,10 @@ TZ = "Europe/Berlin"
 
 
 @pytest.fixture
-def learner_client(client, runner):
+def learner_client(client, runner, auth):
     result = runner.invoke(args=["notes", "import"])
     assert result.exit_code == 0, result.output
-    r = client.post("/signup", data={"email": "me@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": TZ})
-    assert r.status_code == 302
+    assert auth.signup(timezone=TZ).status_code == 302
     return client
 
 

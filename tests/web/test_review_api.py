@@ -8,12 +8,10 @@ import pytest
 
 
 @pytest.fixture
-def learner_client(client, runner):
+def learner_client(client, runner, auth):
     result = runner.invoke(args=["notes", "import"])
     assert result.exit_code == 0, result.output
-    r = client.post("/signup", data={"email": "me@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": "Europe/Berlin"})
-    assert r.status_code == 302
+    assert auth.signup(timezone="Europe/Berlin").status_code == 302
     return client
 
 
@@ -82,10 +80,39 @@ def test_suspend_and_source_link(learner_client):
 
 
 def test_json_calls_need_the_csrf_header(app, learner_client):
+    """Without the header the CSRF check refuses (its own reason); with it the call reaches the
+    service, whose refusal ("nothing to undo") is a different answer."""
     app.config["WTF_CSRF_ENABLED"] = True
-    assert learner_client.post("/api/review/undo", json={}).status_code == 400
+    r = learner_client.post("/api/review/undo", json={})
+    assert r.status_code == 400 and r.get_json()["error"] == "The CSRF token is missing."
     html = learner_client.get("/review").get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', html)[1]
     r = learner_client.post("/api/review/undo", json={}, headers={"X-CSRFToken": token})
     assert r.status_code == 400 and r.get_json()["error"] == "nothing to undo"
 
+
+def test_undo_with_something_to_undo_is_not_nothing_to_undo(learner_client):
+    """Undo answers 200 with the undone review when there is one, and the service's own 400
+    ("nothing to undo", not any 400) once there is not."""
+    card = learner_client.get("/api/review/next").get_json()["card"]
+    assert answer(learner_client, card, 3, "a1b2c3d4-0200").status_code == 200
+    r = learner_client.post("/api/review/undo", json={})
+    assert r.status_code == 200 and r.get_json()["result"]["card_id"] == card["id"]
+    r = learner_client.post("/api/review/undo", json={})
+    assert r.status_code == 400 and r.get_json() == {"error": "nothing to undo", "status": 400}
+
+
+
+def test_an_answer_reads_the_study_settings_once(learner_client, monkeypatch):
+    """``User.settings`` becomes one typed ``StudySettings`` per request, passed down the
+    floors: answering and showing the next card do not read the JSON again."""
+    from studyk8s.services.users import StudySettings
+
+    card = learner_client.get("/api/review/next").get_json()["card"]
+    reads = []
+    real = StudySettings.of.__func__
+    monkeypatch.setattr(StudySettings, "of",
+                        classmethod(lambda cls, user: reads.append(user.id) or real(cls, user)))
+    r = answer(learner_client, card, 3, "a1b2c3d4-0100")
+    assert r.status_code == 200 and r.get_json()["next"]["card"]
+    assert len(reads) == 1

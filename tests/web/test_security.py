@@ -19,36 +19,30 @@ def test_strict_headers_everywhere(client, path):
     assert r.headers["Referrer-Policy"] == "same-origin"
 
 
-def test_session_cookie_flags(client):
-    r = client.post("/signup", data={"email": "c@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": "UTC"})
+def test_session_cookie_flags(auth):
+    r = auth.signup("c@example.com")
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain HTTP in tests; SESSION_COOKIE_SECURE=1 behind HTTPS
 
 
-def test_secure_cookies_when_configured(app):
+def test_secure_cookies_when_configured(app, auth):
     app.config["SESSION_COOKIE_SECURE"] = True
-    client = app.test_client()
-    r = client.post("/signup", data={"email": "s@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": "UTC"})
+    r = auth.signup("s@example.com")
     assert "Secure" in r.headers["Set-Cookie"]
 
 
-def test_login_rate_limit_counts_failures_only(app, client):
+def test_login_rate_limit_counts_failures_only(app, client, auth):
     app.config["WTF_CSRF_ENABLED"] = False
-    client.post("/signup", data={"email": "r@example.com", "password": "password1",
-                                 "confirm": "password1", "timezone": "UTC"})
-    client.post("/logout")
+    auth.signup("r@example.com")
+    auth.logout()
     for _ in range(3):  # successes don't count
-        assert client.post("/login", data={"email": "r@example.com",
-                                           "password": "password1"}).status_code == 302
-        client.post("/logout")
-    codes = [client.post("/login", data={"email": "r@example.com", "password": "wrong-one"}
-                         ).status_code for _ in range(11)]
+        assert auth.login("r@example.com").status_code == 302
+        auth.logout()
+    codes = [auth.login("r@example.com", "wrong-one").status_code for _ in range(11)]
     assert codes[:10] == [200] * 10 and codes[10] == 429
     # Even the right password is refused until the window passes.
-    r = client.post("/login", data={"email": "r@example.com", "password": "password1"})
+    r = auth.login("r@example.com")
     assert r.status_code == 429 and "Too many failed attempts" in r.get_data(as_text=True)
     assert client.get("/login").status_code == 200  # the form itself stays reachable
 
@@ -95,9 +89,9 @@ def test_two_workers_share_login_failures_through_redis(db_url, notes_dir, app_f
 
 
 def _signup(client, email="t@example.com", password="password1"):
-    r = client.post("/signup", data={"email": email, "password": password,
-                                     "confirm": password, "timezone": "UTC"})
-    assert r.status_code == 302
+    from tests.conftest import AuthActions
+
+    assert AuthActions(client).signup(email, password).status_code == 302
 
 
 def _cookie(client):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import (
+from studyk8s.persistence.models import (
     Assignment,
     Card,
     ClassMember,
@@ -248,7 +248,7 @@ def test_class_assignment_taking_and_results(site, app, db, now):
 
 def test_deck_exports(site, db):
     le = site["learner"]
-    from studyk8s.models import Note
+    from studyk8s.persistence.models import Note
 
     note_id = db.scalar(select(Note.id))
     r = le.get(f"/decks/{note_id}/export.apkg")

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from studyk8s.models import Note, User
+from studyk8s.persistence.models import Note, User
 from studyk8s.services.users import CARD_KINDS, DEFAULT_SETTINGS, settings_of
+from tests.conftest import AuthActions
 
 from . import page_problems
 
@@ -25,8 +26,7 @@ GOOD = {
 
 
 def signup(client, email="ada@example.com", timezone="Europe/Berlin"):
-    response = client.post("/signup", data={"email": email, "password": PASSWORD,
-                                            "confirm": PASSWORD, "timezone": timezone})
+    response = AuthActions(client).signup(email, PASSWORD, timezone=timezone)
     assert response.status_code == 302
 
 
@@ -92,7 +92,7 @@ def test_save_then_see_it_in_a_new_session_and_a_new_login(app, client, decks):
     }
 
     other = app.test_client()  # a new browser
-    other.post("/login", data={"email": "ada@example.com", "password": PASSWORD})
+    AuthActions(other).login("ada@example.com", PASSWORD)
     html = other.get("/settings").get_data(as_text=True)
     assert '<option selected value="Asia/Shanghai">' in html
     assert re.search(r'id="desired_retention"[^>]*value="0.85"', html)
@@ -176,13 +176,12 @@ def test_stored_times_are_aware(app, client):
     assert stored(app).created_at <= datetime.now(UTC)
 
 
-def test_optimiser_before_after_keep_and_reset(client, runner):
+def test_optimiser_before_after_keep_and_reset(client, runner, auth):
     """The learner optimises from an imported Anki history, sees the metrics, keeps, resets."""
     from pathlib import Path
 
     revlog = next((Path(__file__).parent.parent / "srs" / "data").glob("*.csv"))
-    client.post("/signup", data={"email": "opt@example.com", "password": "password1",
-                                 "confirm": "password1", "timezone": "America/Chicago"})
+    auth.signup("opt@example.com", timezone="America/Chicago")
     r = client.post("/settings/optimize", follow_redirects=True)
     assert "Cannot optimise yet" in r.get_data(as_text=True)
     assert runner.invoke(args=["srs", "import-revlog", str(revlog), "--user",

@@ -1,0 +1,92 @@
+"""Engines and sessions, without Flask.
+
+SQLite gets WAL (readers never block the writer), a busy timeout, and enforced foreign keys.
+Engines are created lazily by the app, on first use, so no connection exists before gunicorn
+forks. ``write_transaction`` is the one way a service writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"timeout": 30})
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_begin(conn) -> None:
+    """SQLAlchemy, not the driver, starts transactions; writers start them IMMEDIATE.
+
+    A deferred transaction that reads and then writes must upgrade its lock, and in WAL mode
+    that fails at once with "database is locked" if another writer committed meanwhile
+    (busy_timeout does not help). Taking the write lock up front makes writers queue instead.
+    """
+    if conn.get_execution_options().get("sqlite_immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # may wait or fail: SQLAlchemy wraps the error
+    else:
+        # Every request's first query starts here. A deferred BEGIN takes no lock (it neither
+        # waits nor meets "database is locked"), so it goes straight to the driver, skipping
+        # SQLAlchemy's statement machinery (~10 µs; cursor events do not see it).
+        conn.connection.dbapi_connection.execute("BEGIN").close()
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's write transaction: on SQLite, ``BEGIN IMMEDIATE``. Elsewhere a no-op.
+
+    A request usually has a read transaction open already (loading the user). With nothing
+    pending in the session it is swapped in place on the driver's connection, ``COMMIT`` then
+    ``BEGIN IMMEDIATE``, inside SQLAlchemy's transaction, whose own COMMIT or ROLLBACK then
+    ends the write (the driver issues no statements of its own: ``isolation_level=None``).
+    That saves a full ORM commit and a new transaction, ~60 µs per answer.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if not (session.new or session.dirty or session.deleted):
+            driver = session.connection().connection.dbapi_connection
+            driver.execute("COMMIT")
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        session.commit()  # objects stay loaded
+    session.connection(execution_options={"sqlite_immediate": True})
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # let _sqlite_begin issue BEGIN
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: the stats page reads a lot
+    cur.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """One write: takes the write lock first (``begin_write``: on SQLite, writers queue
+    instead of failing), commits when the block ends, rolls back if it raises.
+
+    Services own their transactions: every service that writes does it in one of these, and
+    nothing else in the code calls ``commit``."""
+    begin_write(session)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,223 @@
+"""Answering a card, undoing the last answer, suspending: each one write transaction.
+
+Each answer checks the card's ``version`` (the state the rating was given for) and the
+rating's client-generated id, so a retry returns the first result and a stale tab gets a
+conflict, never a second review.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ...persistence.engine import write_transaction
+from ...persistence.models import Card, CardState, ReviewLog, User
+from ...srs import CardMemory, Rating, format_interval, fuzz_seed
+from ...srs.days import StudyDay
+from ...srs.queue import Change
+from ..errors import Conflict, NotFound, ServiceError
+from ..scheduling import scheduler_fingerprint, scheduler_for
+from ..users import StudySettings
+from .cards import _STATE_COLUMNS, _memory_of_row
+from .queries import _UID, _state_join
+from .queue_cache import _STAMP, QueueCache, _in_selection
+
+
+def _get_state(session: Session, user: User, card_id: int, *,
+               lock: bool = False) -> CardState | None:
+    """``lock``: the row stays locked until commit (FOR UPDATE on PostgreSQL; on SQLite the
+    transaction already holds the write lock), so the version check and the write are one."""
+    q = select(CardState).where(CardState.user_id == user.id, CardState.card_id == card_id)
+    return session.scalar(q.with_for_update() if lock else q)
+
+
+def _check_client_id(client_id: str) -> str:
+    client_id = (client_id or "").strip()
+    if not (8 <= len(client_id) <= 64) or not client_id.replace("-", "").isalnum():
+        raise ServiceError("review.bad_client_id",
+                           "client_id must be 8–64 letters, digits or dashes")
+    return client_id
+
+
+def _result(log: ReviewLog, duplicate: bool) -> dict[str, Any]:
+    """The answer to a rating; a repeated submit gets the same one, flagged ``duplicate``."""
+    return _result_of(log.id, log.card_id, log.rating, log.reviewed_at, log.state_after,
+                      undone=log.undone_at is not None, duplicate=duplicate)
+
+
+def _result_of(review_id: int, card_id: int, rating: int, reviewed_at: datetime,
+               after: dict[str, Any], *, undone: bool, duplicate: bool) -> dict[str, Any]:
+    due = datetime.fromisoformat(after["due"])
+    return {"review_id": review_id, "card_id": card_id, "rating": rating,
+            "version": after["version"], "due": after["due"],
+            "interval": format_interval(due - reviewed_at), "leech": after.get("leech", False),
+            "undone": undone, "duplicate": duplicate}
+
+
+def _replayed(session: Session, user: User, client_id: str) -> dict[str, Any] | None:
+    log = session.scalar(select(ReviewLog).where(ReviewLog.client_id == client_id))
+    if log is None:
+        return None
+    if log.user_id != user.id:
+        raise Conflict("review.client_id_already_used", "client_id already used")
+    return _result(log, duplicate=True)
+
+
+_ANSWER_ROW = (select(Card.fact_id, Card.note_id, Card.kind, Card.retired_at, *_STATE_COLUMNS)
+               .outerjoin(CardState, _state_join())
+               .where(Card.id == bindparam("card_id")))
+_LOCK_STATE = (select(CardState.id).where(CardState.user_id == _UID,
+                                          CardState.card_id == bindparam("card_id"))
+               .with_for_update())
+# Core statements on the tables (no ORM bookkeeping on the hot path).
+_STATES, _LOG = CardState.__table__, ReviewLog.__table__
+_INSERT_STATE = insert(_STATES)
+_UPDATE_STATE = (update(_STATES)
+                 .where(_STATES.c.id == bindparam("sid"), _STATES.c.version == bindparam("seen")))
+_INSERT_LOG = insert(_LOG)
+
+
+def answer(session: Session, user: User, *, card_id: int, rating: int, client_id: str,
+           version: int, now: datetime, duration_ms: int = 0,
+           queues: QueueCache | None = None,
+           settings: StudySettings | None = None) -> dict[str, Any]:
+    """Record one rating. Same ``client_id`` again → the first result; stale ``version`` →
+    Conflict and nothing written.
+
+    A retry is found by its ``client_id`` only when something is off (the version moved, or
+    the id is taken, which the log's unique index reports): an accepted answer always moves
+    the card's version, so a retry of it can never pass the version check.
+    """
+    settings = settings or StudySettings.of(user)
+    client_id = _check_client_id(client_id)
+    try:
+        rating = Rating(int(rating))
+    except (TypeError, ValueError):
+        raise ServiceError("review.bad_rating", "rating must be 1, 2, 3 or 4") from None
+    params = {"uid": user.id, "card_id": card_id}
+    try:
+        with write_transaction(session):
+            conn = session.connection()  # Core on the connection: no ORM bookkeeping per statement
+            if conn.dialect.name != "sqlite":  # SQLite: the write lock is held
+                conn.execute(_LOCK_STATE, params)
+            row = conn.execute(_ANSWER_ROW, params).one_or_none()
+            current = (row.version or 0) if row is not None else 0
+            problem: ServiceError | None = None
+            if row is None or row.retired_at is not None:
+                problem = NotFound("review.card_not_available",
+                    "card {card_id} is not available",
+                    card_id=card_id)
+            elif int(version) != current:
+                problem = Conflict("review.stale_version",
+                    "card {card_id} changed since it was shown (version {version}, now "
+                    "{current}); reload it",
+                    card_id=card_id, version=version, current=current)
+            elif row.suspended:
+                problem = Conflict("review.card_suspended",
+                    "card {card_id} is suspended",
+                    card_id=card_id)
+            if problem is not None:
+                if (done := _replayed(session, user, client_id)) is not None:
+                    return done  # a retry of an answer already saved: nothing written
+                raise problem
+            before = _memory_of_row(row)
+            outcome = scheduler_for(user, settings).review(before, rating, now,
+                                                 seed=fuzz_seed(card_id, before.reps))
+            after = outcome.memory
+            fields = {**_memory_fields(after), "version": current + 1}
+            if outcome.leech:
+                fields.update(leech=True, suspended=True)
+            if row.state_id is None:
+                conn.execute(_INSERT_STATE, {"user_id": user.id, "card_id": card_id,
+                                             "suspended": False, "leech": False, **fields})
+            else:
+                done = conn.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current, **fields})
+                if done.rowcount != 1:
+                    raise Conflict("review.card_changed_concurrently",
+                        "card {card_id} changed concurrently",
+                        card_id=card_id)
+                if (stale := session.identity_map.get(
+                        session.identity_key(CardState, row.state_id))) is not None:
+                    session.expire(stale)  # an ORM copy loaded earlier in this session
+            state_after = {**after.to_dict(), "version": current + 1, "leech": outcome.leech,
+                           "cfg": scheduler_fingerprint(user, settings)}
+            inserted = conn.execute(_INSERT_LOG, {
+                "user_id": user.id, "card_id": card_id, "client_id": client_id,
+                "rating": int(rating), "reviewed_at": now,
+                "duration_ms": max(0, min(int(duration_ms), 600_000)),
+                "state_before": {**before.to_dict(), "version": current, "suspended": False,
+                                 "leech": bool(row.leech)},
+                "state_after": state_after, "undone_at": None, "imported": False,
+                "external_card": None})
+            review_id = inserted.inserted_primary_key[0]
+            result = _result_of(review_id, card_id, int(rating), now, state_after, undone=False,
+                                duplicate=False)
+            stamp = conn.execute(_STAMP, {"uid": user.id}).one()  # ours: our row is locked
+        if queues is not None:
+            queues.own_answer(user, settings, now, stamp, review_id, Change(
+                card_id=card_id, fact_id=row.fact_id, state=int(after.state), due=after.due,
+                suspended=outcome.leech, selected=_in_selection(settings, row.note_id, row.kind),
+                reviewed_today=True, counted_as=int(before.state)))
+        return result
+    except IntegrityError:  # the same client id twice (a retry), or a concurrent first answer
+        if (done := _replayed(session, user, client_id)) is not None:
+            return done
+        raise Conflict("review.card_changed_concurrently",
+            "card {card_id} changed concurrently",
+            card_id=card_id) from None
+
+
+def _memory_fields(m: CardMemory) -> dict[str, Any]:
+    return {"state": int(m.state), "step": m.step, "stability": m.stability,
+            "difficulty": m.difficulty, "due": m.due, "last_review": m.last_review,
+            "reps": m.reps, "lapses": m.lapses}
+
+
+def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
+    """Undo the learner's latest rating of today: restore the card's previous state, mark the
+    review undone (kept in the log, out of the schedule). The card comes back to the queue."""
+    day = StudyDay.of(now, user.timezone)
+    with write_transaction(session):
+        log = session.scalar(
+            select(ReviewLog)
+            .where(ReviewLog.user_id == user.id, ReviewLog.undone_at.is_(None),
+                   ReviewLog.imported.is_(False), ReviewLog.reviewed_at >= day.start)
+            .order_by(ReviewLog.id.desc())
+            .limit(1)
+        )
+        if log is None:
+            raise ServiceError("review.nothing_to_undo", "nothing to undo")
+        state = _get_state(session, user, log.card_id)
+        before = log.state_before
+        fields = _memory_fields(CardMemory.from_dict(before))
+        fields.update(suspended=before.get("suspended", False), leech=before.get("leech", False))
+        result = session.execute(
+            update(CardState)
+            .where(CardState.id == state.id, CardState.version == log.state_after["version"])
+            .values(**fields, version=state.version + 1)
+        )
+        if result.rowcount != 1:
+            raise Conflict("review.undo_stale",
+                "the card changed after that review; cannot undo it")
+        log.undone_at = now
+    return {"undone_review_id": log.id, "card_id": log.card_id, "rating": log.rating,
+            "version": state.version + 1}
+
+
+def suspend(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
+    with write_transaction(session):
+        if session.get(Card, card_id) is None:
+            raise NotFound("review.card_does_not_exist",
+                "card {card_id} does not exist",
+                card_id=card_id)
+        state = _get_state(session, user, card_id, lock=True)
+        if state is None:
+            state = CardState(user_id=user.id, card_id=card_id, version=0, state=0)
+            session.add(state)
+        state.suspended = True
+        state.version = (state.version or 0) + 1
+    return {"card_id": card_id, "suspended": True, "version": state.version}

@@ -1,0 +1,82 @@
+"""One card as the review page shows it: its text as HTML, where it comes from, and the
+interval each rating button would give."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from ...persistence.models import Card, CardState, Note, User
+from ...srs import CardMemory, State, format_interval, fuzz_seed
+from ..errors import NotFound
+from ..scheduling import memory_of, scheduler_for
+from ..users import StudySettings
+from .queries import _state_join
+
+STATE_NAMES = {State.NEW: "new", State.LEARNING: "learning", State.REVIEW: "review",
+               State.RELEARNING: "relearning"}
+
+
+_CARD_COLUMNS = (Card.id, Card.kind, Card.front, Card.back, Card.section, Card.line,
+                 Card.diagram, Note.id.label("note_id"), Note.title, Note.lang, Note.path)
+_STATE_COLUMNS = (CardState.id.label("state_id"), CardState.version, CardState.state,
+                  CardState.step, CardState.stability, CardState.difficulty, CardState.due,
+                  CardState.last_review, CardState.reps, CardState.lapses, CardState.suspended,
+                  CardState.leech)
+# One statement for a card, its note and the learner's state of it (none yet: NULLs).
+_CARD_VIEW = (select(*_CARD_COLUMNS, *_STATE_COLUMNS)
+              .join(Note, Note.id == Card.note_id)
+              .outerjoin(CardState, _state_join())
+              .where(Card.id == bindparam("card_id")))
+
+
+def _memory_of_row(row) -> CardMemory:
+    """``memory_of`` for a row of ``_STATE_COLUMNS`` (NULLs when the learner has no state)."""
+    return memory_of(row if row.state_id is not None else None)
+
+
+def card_view(session: Session, user: User, card_id: int, now: datetime,
+              settings: StudySettings | None = None) -> dict[str, Any]:
+    """What the review page needs to show one card, with each button's interval."""
+    settings = settings or StudySettings.of(user)
+    return _with_intervals(user, settings, *_card_parts(session.connection(), user, card_id),
+                           now)
+
+
+def _card_parts(conn, user: User, card_id: int) -> tuple[dict[str, Any], CardMemory]:
+    """The card as shown, but for the intervals (which depend on the time), and its memory."""
+    from ...render import to_html
+
+    row = conn.execute(_CARD_VIEW, {"uid": user.id, "card_id": card_id}).one_or_none()
+    if row is None:
+        raise NotFound("review.card_does_not_exist",
+            "card {card_id} does not exist",
+            card_id=card_id)
+    memory = _memory_of_row(row)
+    return {
+        "id": card_id,
+        "version": row.version or 0,
+        "kind": row.kind,
+        "state": STATE_NAMES[memory.state],
+        "front_html": to_html(row.front),
+        "back_html": to_html(row.back),
+        "deck": row.title,
+        "lang": row.lang,
+        "section": row.section,
+        "source": f"{row.path}:{row.line}",
+        "note_id": row.note_id,
+        "line": row.line,
+        "diagram": row.diagram,
+    }, memory
+
+
+def _with_intervals(user: User, settings: StudySettings, parts: dict[str, Any],
+                    memory: CardMemory,
+                    now: datetime) -> dict[str, Any]:
+    intervals = scheduler_for(user, settings).preview(memory, now,
+                                            seed=fuzz_seed(parts["id"], memory.reps))
+    return {**parts,
+            "intervals": {str(int(r)): format_interval(iv) for r, iv in intervals.items()}}
