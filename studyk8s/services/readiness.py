@@ -145,7 +145,7 @@ def readiness(session: Session, user: User, now: datetime, *, decks: Any = None,
     """The forecast of the learner's score on their exam date (``exam_date``, else their
     setting; today when none is set or it has passed), with its interval, evidence, verdict,
     weakest sections and the study days left."""
-    from .quiz import _deck_ids, _pass_mark, _strings
+    from .quiz.scope import _deck_ids, _pass_mark, _strings
     from .scheduling import scheduler_for
 
     deck_ids = _deck_ids(session, decks)

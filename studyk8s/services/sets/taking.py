@@ -95,7 +95,8 @@ def start_attempt(session: Session, user: User, qset: QuizSet, snapshot: dict[st
     clock). The deadline is the time limit, cut short by the assignment's close time. The
     attempt count is checked inside the write transaction, so a double click cannot get
     past the limit."""
-    from .. import quiz
+    from ...quiz.attempt import EXAM
+    from ..quiz.attempts import _store
 
     seed = secrets.randbelow(2**31) if seed is None else seed
     questions = build_questions(session, snapshot, seed)
@@ -126,9 +127,9 @@ def start_attempt(session: Session, user: User, qset: QuizSet, snapshot: dict[st
                          user_id=user.id, set_version=snapshot.get("version", 0),
                          preview=preview))
 
-    return quiz._store(session, user, mode=quiz.EXAM, scope=scope, settings=settings,
-                       seed=seed, questions=questions, now=now, limit=limit,
-                       deadline=deadline, before_commit=link)
+    return _store(session, user, mode=EXAM, scope=scope, settings=settings,
+                  seed=seed, questions=questions, now=now, limit=limit,
+                  deadline=deadline, before_commit=link)
 
 
 def try_set(session: Session, user: User, set_id: int, *, now: datetime) -> QuizAttempt:
