@@ -85,3 +85,4 @@ def test_deeply_nested_yaml_is_refused_quickly():
     text = "title: x\nquestions: " + "[" * 5000 + "]" * 5000 + "\n"
     report = _timed(schema.validate, text, "deep.yaml")
     assert report.errors and report.errors[0].path == "deep.yaml"
+    assert "nested deeper than 64 levels" in report.errors[0].message  # refused, not crashed

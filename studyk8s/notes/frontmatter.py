@@ -22,13 +22,21 @@ _CORE_TAGS = frozenset(
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+MAX_DEPTH = 64  # no note or quiz set nests deeper; PyYAML would recurse until RecursionError
+
+
 class StrictLoader(yaml.SafeLoader):
-    """safe_load minus anchors, aliases and custom tags (``!!python/object``, ``!foo``)."""
+    """safe_load minus anchors, aliases and custom tags (``!!python/object``, ``!foo``), and
+    minus nesting deeper than ``MAX_DEPTH`` (refused at once, not after thousands of frames)."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
         problem = None
-        if isinstance(event, yaml.AliasEvent):
+        if self._depth >= MAX_DEPTH:
+            problem = f"nested deeper than {MAX_DEPTH} levels"
+        elif isinstance(event, yaml.AliasEvent):
             problem = f"alias *{event.anchor} is not allowed"
         elif getattr(event, "anchor", None) is not None:
             problem = f"anchor &{event.anchor} is not allowed"
@@ -36,7 +44,11 @@ class StrictLoader(yaml.SafeLoader):
             problem = f"tag {event.tag} is not allowed"
         if problem:
             raise yaml.MarkedYAMLError(problem=problem, problem_mark=event.start_mark)
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def decode(data: bytes, path: str) -> str:
