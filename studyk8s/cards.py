@@ -303,14 +303,23 @@ class _Gen:
             return sorted(items, key=lambda s: hashlib.sha1(f"{key}|{s}".encode()).hexdigest())
 
         shown = order(terms)[:MEMBERS_SHOWN]
-        others = [
-            (f.term, g)
-            for g, ms in self.groups.items()
-            if g != group
-            for f, _ in ms
-            if f.term not in terms and not any(gate.names_in(f.term, gate.name_forms(t))
-                                               for t in terms)
-        ]
+        # A term names a member when it names any member's forms: one test against all
+        # the group's forms (names_in of a union is the any() of its parts), once per term.
+        forms = tuple(dict.fromkeys(x for t in terms for x in gate.name_forms(t)))
+        member_set = set(terms)
+        named: dict[str, bool] = {}
+        others = []
+        for g, ms in self.groups.items():
+            if g == group:
+                continue
+            for f, _ in ms:
+                if f.term in member_set:
+                    continue
+                hit = named.get(f.term)
+                if hit is None:
+                    hit = named[f.term] = gate.names_in(f.term, forms)
+                if not hit:
+                    others.append((f.term, g))
         other_group = dict(others)
         distractors = order(list(other_group))[:DISTRACTORS]
         if not distractors:
