@@ -22,6 +22,7 @@ import re
 import threading
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -243,7 +244,38 @@ def new_parser() -> MarkdownIt:
     # text_join only merges adjacent text tokens, which inline_lines does anyway.
     # lheading (setext "Title\n=====") scans ahead at every paragraph: blocks.py reads the
     # two setext forms from the paragraph and the rule below it instead.
-    return md.disable(["reference", "text_join", "lheading"])
+    md.disable(["reference", "text_join", "lheading"])
+    if md.inline.ruler.get_active_rules() == _PLAIN_RULES and \
+            md.inline.ruler2.get_active_rules() == _PLAIN_RULES2:
+        md.core.ruler.at("inline", _inline)
+    return md
+
+
+# The inline rules active in the reader's parser, and the characters any of them starts at
+# (``text`` and ``newline`` aside). Inline content without these characters comes out of
+# markdown-it as one text token, so it is made directly; most list items are such text, and
+# running the inline rules over every character was a sixth of parsing a note. Any other
+# set of rules (a plugin added, a rule enabled) keeps markdown-it's own inline parse.
+_PLAIN_RULES = ["text", "newline", "escape", "backticks", "emphasis", "link", "image",
+                "autolink", "html_inline", "entity"]
+_PLAIN_RULES2 = ["balance_pairs", "emphasis", "fragments_join"]
+_INLINE_START_RE = re.compile(r"[\n\\`*_\[!<&]")
+
+
+def _inline(state) -> None:
+    """markdown-it's core ``inline`` rule, with plain text taken without the inline rules."""
+    md, env = state.md, state.env
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            content = token.content
+            if content and not _INLINE_START_RE.search(content):
+                text = Token("text", "", 0)
+                text.content = content
+                token.children.append(text)
+            else:
+                md.inline.parse(content, md, env, token.children)
 
 
 _local = threading.local()
