@@ -306,6 +306,9 @@ class _Gen:
         # A term names a member when it names any member's forms: one test against all
         # the group's forms (names_in of a union is the any() of its parts), once per term.
         forms = tuple(dict.fromkeys(x for t in terms for x in gate.name_forms(t)))
+        # A form can only be found where its first word is: looking for the first words
+        # settles most terms before the gate's word-by-word match (exactly, never wrongly).
+        firsts = {c[0] for c in map(gate._chunks, forms) if c}
         member_set = set(terms)
         named: dict[str, bool] = {}
         others = []
@@ -317,7 +320,9 @@ class _Gen:
                     continue
                 hit = named.get(f.term)
                 if hit is None:
-                    hit = named[f.term] = gate.names_in(f.term, forms)
+                    folded = gate.fold(f.term)
+                    hit = named[f.term] = any(w in folded for w in firsts) and \
+                        gate.names_in(f.term, forms)
                 if not hit:
                     others.append((f.term, g))
         other_group = dict(others)
