@@ -303,14 +303,28 @@ class _Gen:
             return sorted(items, key=lambda s: hashlib.sha1(f"{key}|{s}".encode()).hexdigest())
 
         shown = order(terms)[:MEMBERS_SHOWN]
-        others = [
-            (f.term, g)
-            for g, ms in self.groups.items()
-            if g != group
-            for f, _ in ms
-            if f.term not in terms and not any(gate.names_in(f.term, gate.name_forms(t))
-                                               for t in terms)
-        ]
+        # A term names a member when it names any member's forms: one test against all
+        # the group's forms (names_in of a union is the any() of its parts), once per term.
+        forms = tuple(dict.fromkeys(x for t in terms for x in gate.name_forms(t)))
+        # A form can only be found where its first word is: looking for the first words
+        # settles most terms before the gate's word-by-word match (exactly, never wrongly).
+        firsts = {c[0] for c in map(gate._chunks, forms) if c}
+        member_set = set(terms)
+        named: dict[str, bool] = {}
+        others = []
+        for g, ms in self.groups.items():
+            if g == group:
+                continue
+            for f, _ in ms:
+                if f.term in member_set:
+                    continue
+                hit = named.get(f.term)
+                if hit is None:
+                    folded = gate.fold(f.term)
+                    hit = named[f.term] = any(w in folded for w in firsts) and \
+                        gate.names_in(f.term, forms)
+                if not hit:
+                    others.append((f.term, g))
         other_group = dict(others)
         distractors = order(list(other_group))[:DISTRACTORS]
         if not distractors:

@@ -22,6 +22,7 @@ import re
 import threading
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -243,7 +244,104 @@ def new_parser() -> MarkdownIt:
     # text_join only merges adjacent text tokens, which inline_lines does anyway.
     # lheading (setext "Title\n=====") scans ahead at every paragraph: blocks.py reads the
     # two setext forms from the paragraph and the rule below it instead.
-    return md.disable(["reference", "text_join", "lheading"])
+    md.disable(["reference", "text_join", "lheading"])
+    if md.inline.ruler.get_active_rules() == _PLAIN_RULES and \
+            md.inline.ruler2.get_active_rules() == _PLAIN_RULES2:
+        md.core.ruler.at("inline", _inline)
+    _dispatch_block_rules(md)
+    return md
+
+
+# Block rules that can only start at a line whose first character is one of these (each
+# rule returns False at once for any other); the rest (table, code, deflist, paragraph…)
+# are tried at every line, and colon_label only ever answers a terminator question.
+_FIRST_CHARS = {"front_matter": "-", "hugo_block": "{", "fence": "`~", "blockquote": ">",
+                "hr": "*-_", "list": "*-+0123456789", "html_block": "<", "heading": "#",
+                "colon_label": ""}
+
+
+def _dispatch_block_rules(md: MarkdownIt) -> None:
+    """markdown-it's block loop tries every rule at every line, and a note is mostly list
+    items and text, at which ten of the thirteen rules fail on the first character. This
+    loop tries only the rules that can start at the line's first character, in the same
+    order, so the tokens are the same; nested calls (list items, quotes) use it too."""
+    block = md.block
+    names = block.ruler.get_active_rules()
+    rules = block.ruler.getRules("")
+    if len(names) != len(rules):
+        return
+    everywhere = [r for n, r in zip(names, rules, strict=True) if n not in _FIRST_CHARS]
+    by_char: dict[str, list] = {}
+    for ch in {c for chars in _FIRST_CHARS.values() for c in chars}:
+        by_char[ch] = [r for n, r in zip(names, rules, strict=True)
+                       if n not in _FIRST_CHARS or ch in _FIRST_CHARS[n]]
+    first_line = rules  # line 0: every rule (front matter is only there)
+    max_nesting = md.options.maxNesting
+
+    def tokenize(state, startLine: int, endLine: int) -> None:
+        # markdown-it-py 4.3's ParserBlock.tokenize with the rules picked per line
+        line = startLine
+        has_empty_lines = False
+        src, b_marks, t_shift = state.src, state.bMarks, state.tShift
+        while line < endLine:
+            state.line = line = state.skipEmptyLines(line)
+            if line >= endLine:
+                break
+            if state.sCount[line] < state.blkIndent:
+                break  # termination condition for nested calls (lists, quotes)
+            if state.level >= max_nesting:
+                state.line = endLine
+                break
+            if line == 0:
+                line_rules = first_line
+            else:
+                line_rules = by_char.get(src[b_marks[line] + t_shift[line]], everywhere)
+            ok = False
+            for rule in line_rules:
+                ok = rule(state, line, endLine, False)
+                if ok:
+                    if state.line <= line:
+                        raise RuntimeError("block rule didn't increment state.line")
+                    break
+            if not ok:
+                raise RuntimeError("none of the block rules matched")
+            state.tight = not has_empty_lines
+            line = state.line
+            if (line - 1) < endLine and state.isEmpty(line - 1):
+                has_empty_lines = True
+            if line < endLine and state.isEmpty(line):
+                has_empty_lines = True
+                line += 1
+                state.line = line
+
+    block.tokenize = tokenize
+
+
+# The inline rules active in the reader's parser, and the characters any of them starts at
+# (``text`` and ``newline`` aside). Inline content without these characters comes out of
+# markdown-it as one text token, so it is made directly; most list items are such text, and
+# running the inline rules over every character was a sixth of parsing a note. Any other
+# set of rules (a plugin added, a rule enabled) keeps markdown-it's own inline parse.
+_PLAIN_RULES = ["text", "newline", "escape", "backticks", "emphasis", "link", "image",
+                "autolink", "html_inline", "entity"]
+_PLAIN_RULES2 = ["balance_pairs", "emphasis", "fragments_join"]
+_INLINE_START_RE = re.compile(r"[\n\\`*_\[!<&]")
+
+
+def _inline(state) -> None:
+    """markdown-it's core ``inline`` rule, with plain text taken without the inline rules."""
+    md, env = state.md, state.env
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            content = token.content
+            if content and not _INLINE_START_RE.search(content):
+                text = Token("text", "", 0)
+                text.content = content
+                token.children.append(text)
+            else:
+                md.inline.parse(content, md, env, token.children)
 
 
 _local = threading.local()

@@ -103,11 +103,13 @@ def import_notes(
         session.rollback()
         return report  # nothing to write: no write lock taken
     with write_transaction(session):
+        new: list[_NewNote] = []
         for i, parsed in enumerate(changed, 1):
             report.warnings.extend(parsed.warnings)
-            _import_one(session, parsed, existing.get(parsed.path), now, report)
+            _import_one(session, parsed, existing.get(parsed.path), now, report, new)
             if progress:
                 progress(i, len(changed))
+        _insert_new(session, new, report)
         seen = {name for name, _ in files}
         for note in existing.values():
             if (note.path not in seen and note.retired_at is None
@@ -136,22 +138,48 @@ def _under(note_path: str, paths: Sequence[str | Path], base: str | Path | None)
     return False
 
 
+@dataclass
+class _NewNote:
+    """A note new to the database: its rows, written with every other new note's at the end
+    of the run (three multi-row inserts in all, instead of three statements per note)."""
+
+    note: dict
+    facts: list[dict]
+    specs: list[CardSpec]
+
+
+def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> None:
+    if not new:
+        return
+    notes, facts, cards = Note.__table__, Fact.__table__, Card.__table__
+    note_ids = dict(session.execute(insert(notes).returning(notes.c.path, notes.c.id),
+                                    [n.note for n in new]).all())
+    fact_rows = [{**row, "note_id": note_ids[n.note["path"]]} for n in new for row in n.facts]
+    fact_ids = dict(session.execute(insert(facts).returning(facts.c.key, facts.c.id),
+                                    fact_rows).all()) if fact_rows else {}
+    card_rows = [{**row, "note_id": note_ids[n.note["path"]]}
+                 for n in new for row in _card_rows(n.specs, fact_ids).values()]
+    if card_rows:
+        session.execute(insert(cards), card_rows)
+    report.added["notes"] += len(new)
+    report.added["facts"] += len(fact_rows)
+    report.added["cards"] += len(card_rows)
+
+
 def _import_one(
-    session: Session, parsed: ParsedNote, note: Note | None, now: datetime, report: ImportReport
+    session: Session, parsed: ParsedNote, note: Note | None, now: datetime, report: ImportReport,
+    new: list[_NewNote],
 ) -> None:
     stamp = _stamp(parsed.content_hash)
-    fresh = note is None  # a new note has no rows to compare with
-    if note is None:
-        note = Note(path=parsed.path, title=parsed.title, lang=parsed.lang, content_hash=stamp,
-                    imported_at=now)
-        session.add(note)
-        session.flush()
-        report.added["notes"] += 1
+    if note is None:  # a new note has no rows to compare with: its rows are inserted later
+        row = {"path": parsed.path, "title": parsed.title, "lang": parsed.lang,
+               "content_hash": stamp, "imported_at": now}
+        new.append(_NewNote(row, list(_fact_rows(parsed).values()), []))
     else:
         note.title, note.lang, note.content_hash = parsed.title, parsed.lang, stamp
         note.imported_at, note.retired_at = now, None
         report.updated["notes"] += 1
-    fact_ids = _sync_facts(session, note, parsed, now, report, fresh)
+        fact_ids = _sync_facts(session, note, parsed, now, report)
     screening = gate.askable(facts_of(parsed))
     report.askable += screening.count
     for reason, n in screening.by_reason().items():
@@ -159,7 +187,10 @@ def _import_one(
     specs, log = generate_cards_logged(parsed)
     for key, n in gate.count(log).items():
         report.gate[key] = report.gate.get(key, 0) + n
-    _sync_cards(session, note, specs, fact_ids, now, report, fresh)
+    if note is None:
+        new[-1].specs = specs
+    else:
+        _sync_cards(session, note, specs, fact_ids, now, report)
 
 
 def _fact_row(parsed: ParsedNote, position: int, fact) -> dict:
@@ -191,13 +222,12 @@ _FACT_FIELDS = ("kind", "term", "definition", "group", "section", "line", "posit
 _CARD_FIELDS = ("kind", "front", "back", "diagram", "section", "line", "position", "fact_id")
 
 
-def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, report, label,
-               fresh: bool):
+def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, report, label):
     """Insert, update or retire ``model`` rows of one note so they match ``wanted`` (by key).
 
     Returns key → id for every wanted row.
     """
-    current = {} if fresh else {r.key: r for r in session.execute(
+    current = {r.key: r for r in session.execute(
         select(model.id, model.key, model.retired_at, *(getattr(model, f) for f in fields))
         .where(model.note_id == note_id)
     )}
@@ -228,18 +258,21 @@ def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, re
     return ids
 
 
-def _sync_facts(session, note: Note, parsed: ParsedNote, now, report,
-                fresh: bool) -> dict[str, int]:
+def _fact_rows(parsed: ParsedNote) -> dict[str, dict]:
     wanted = {}
     for pos, fact in enumerate(parsed.facts):
         row = _fact_row(parsed, pos, fact)
         wanted[row["key"]] = row
-    return _sync_rows(session, Fact, _FACT_FIELDS, note.id, wanted, now, report, "facts", fresh)
+    return wanted
 
 
-def _sync_cards(session, note: Note, specs: list[CardSpec], fact_ids, now, report,
-                fresh: bool) -> None:
-    wanted = {
+def _sync_facts(session, note: Note, parsed: ParsedNote, now, report) -> dict[str, int]:
+    return _sync_rows(session, Fact, _FACT_FIELDS, note.id, _fact_rows(parsed), now, report,
+                      "facts")
+
+
+def _card_rows(specs: list[CardSpec], fact_ids: dict[str, int]) -> dict[str, dict]:
+    return {
         s.key: {
             "key": s.key,
             "kind": s.kind,
@@ -253,7 +286,11 @@ def _sync_cards(session, note: Note, specs: list[CardSpec], fact_ids, now, repor
         }
         for s in specs
     }
-    _sync_rows(session, Card, _CARD_FIELDS, note.id, wanted, now, report, "cards", fresh)
+
+
+def _sync_cards(session, note: Note, specs: list[CardSpec], fact_ids, now, report) -> None:
+    _sync_rows(session, Card, _CARD_FIELDS, note.id, _card_rows(specs, fact_ids), now, report,
+               "cards")
 
 
 def _retire_note(session, note: Note, now, report) -> None:
