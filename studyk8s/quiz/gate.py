@@ -501,10 +501,22 @@ def _reason(kind: str, term: str, definition: str, cloze: str, n_items: int) -> 
         return "" if left >= 4 else TOO_SHORT
     if kind == ENUMERATION:
         return "" if n_items >= 2 else NO_DEFINITION
+    # the term's verdict and the description's apart: a description copied into many decks
+    # under other terms is judged once
+    return _term_reason(term) or _definition_reason(kind, definition, n_items)
+
+
+@lru_cache(maxsize=65536)
+def _term_reason(term: str) -> str:
     if not term.strip():
         return NO_DEFINITION
     if not _TWO_ALNUM.search(term) or is_remark(term):
         return NOT_A_NAME  # "Q: …", "Note: …", "Exam tip: …" are remarks, not terms
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def _definition_reason(kind: str, definition: str, n_items: int) -> str:
     definition = definition.strip()
     if not definition:
         # a term with a list of points is asked about through its items
