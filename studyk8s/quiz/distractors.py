@@ -86,24 +86,38 @@ class DeckIndex:
         """``askable`` picks the facts that may be asked about or offered as choices; every
         term fact still counts when checking that a wrong choice is not also right (a
         learning-plan item may share a name with a component)."""
-        everything = [f for f in facts if is_term_fact(f)]
-        self.facts = [f for f in facts if askable is None or askable(f)]
-        self.terms = [f for f in self.facts if is_term_fact(f)]
+        everything: list[QFact] = []
+        self.facts: list[QFact] = []
+        self.terms: list[QFact] = []
+        self.lists: list[QFact] = []
+        for f in facts:  # one walk; askable is asked about every fact, in order
+            term = is_term_fact(f)
+            if term:
+                everything.append(f)
+            if askable is None or askable(f):
+                self.facts.append(f)
+                if term:
+                    self.terms.append(f)
+                if len(f.items) >= 2:
+                    self.lists.append(f)
         self.siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
         self.sections: dict[tuple[str, ...], list[QFact]] = defaultdict(list)
         for f in self.terms:
             if label := label_of(f):
                 self.siblings[(f.section, label)].append(f)
             self.sections[f.section].append(f)
-        self.lists = [f for f in self.facts if len(f.items) >= 2]
         # every term of each list, asked about or not: none of them is a wrong answer to
         # "which of these are in the list?"
         self.all_siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
+        self._names: dict[str, frozenset[str]] = {}
         for f in everything:
             if label := label_of(f):
                 self.all_siblings[(f.section, label)].append(f)
-        self._names = {f.key: names_of(f) for f in everything}
+            self._names[f.key] = names_of(f)
         self._desc_cache: dict[str, frozenset[str]] = {}
+        # conflicts() asks about the same facts again and again: worked out once per fact
+        self._right_names: dict[str, frozenset[str]] = {}
+        self._right_descs: dict[str, frozenset[str]] = {}
         self.memo: dict[tuple, object] = {}  # builders' per-deck work, done once
         by_desc: dict[str, set[str]] = defaultdict(set)
         self._facts_by_name: dict[str, list[QFact]] = defaultdict(list)
@@ -140,17 +154,23 @@ class DeckIndex:
     def right_names(self, fact: QFact) -> frozenset[str]:
         """Names that answer "which term is described so?" for ``fact``'s description: its
         own, and those of every fact in the deck with the same description."""
-        return self.names(fact) | self._names_by_desc.get(normalize(fact.definition),
-                                                           frozenset())
+        hit = self._right_names.get(fact.key)
+        if hit is None:
+            hit = self._right_names[fact.key] = self.names(fact) | self._names_by_desc.get(
+                normalize(fact.definition), frozenset())
+        return hit
 
     def right_descriptions(self, fact: QFact) -> frozenset[str]:
         """Descriptions that answer "what is <term>?": those of every fact in the deck sharing
         a name with ``fact`` (as written and as shown, with the term blanked)."""
-        out = set(self._descs(fact))
-        for name in self.names(fact):
-            for f in self._facts_by_name.get(name, ()):
-                out |= self._descs(f)
-        return frozenset(out)
+        hit = self._right_descs.get(fact.key)
+        if hit is None:
+            out = set(self._descs(fact))
+            for name in self.names(fact):
+                for f in self._facts_by_name.get(name, ()):
+                    out |= self._descs(f)
+            hit = self._right_descs[fact.key] = frozenset(out)
+        return hit
 
     def _descs(self, fact: QFact) -> frozenset[str]:
         hit = self._desc_cache.get(fact.key)
