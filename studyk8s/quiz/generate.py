@@ -93,6 +93,7 @@ class _Tried:
         self.pairs: set[tuple] = set()
         self.shapes: dict[int, tuple[tuple, list[str]]] = {}
         self.dead: set[int] = set()
+        self.dead_copies: set[tuple] = set()  # (kind, parent, content) of such facts
 
 
 def _fill(pool: Pool, indices: Sequence[int], need: int, rng: random.Random, mix: _Mix,
@@ -115,7 +116,16 @@ def _fill(pool: Pool, indices: Sequence[int], need: int, rng: random.Random, mix
             if i in tried.dead:  # every variant of it tried already: nothing left to do
                 continue
             f = pool.facts[i]
-            if not second_pass and f.key in used or not pool.askable(f):
+            if not second_pass and f.key in used:
+                continue
+            # a fact outside a labelled list is askable by its own content: a copy of one whose
+            # every variant was tried is skipped before it is judged
+            same = None if gate.grouped(f) else (f.kind, f.parent, f.term, f.definition,
+                                                  f.items, f.cloze, f.group)
+            if same is not None and same in tried.dead_copies:
+                tried.dead.add(i)
+                continue
+            if not pool.askable(f):
                 continue
             # (variant, content) pairs already tried are skipped before any work: a fact copied
             # into many decks is asked about once.
@@ -131,6 +141,8 @@ def _fill(pool: Pool, indices: Sequence[int], need: int, rng: random.Random, mix
             if not variants:
                 if all((v, content) in pairs for v in mine):
                     tried.dead.add(i)  # for good: tried pairs are never untried
+                    if same is not None:
+                        tried.dead_copies.add(same)
                 continue
             by_kind: dict[str, list[str]] = {}
             for v in variants:
