@@ -16,6 +16,8 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress, groupby
+from operator import attrgetter, not_
 
 from ..notes.model import ABBREVIATION, DEFINITION, PROPERTY
 from . import gate
@@ -25,6 +27,7 @@ from .normalize import cjk_ratio, display_width, normalize
 
 TERM_KINDS = frozenset({DEFINITION, ABBREVIATION, PROPERTY})
 JITTER = 0.6  # how far randomness may reorder candidates of similar look
+_DECK, _KEY = attrgetter("deck"), attrgetter("key")
 
 
 def names_of(fact: QFact) -> frozenset[str]:
@@ -83,24 +86,38 @@ class DeckIndex:
         """``askable`` picks the facts that may be asked about or offered as choices; every
         term fact still counts when checking that a wrong choice is not also right (a
         learning-plan item may share a name with a component)."""
-        everything = [f for f in facts if is_term_fact(f)]
-        self.facts = [f for f in facts if askable is None or askable(f)]
-        self.terms = [f for f in self.facts if is_term_fact(f)]
+        everything: list[QFact] = []
+        self.facts: list[QFact] = []
+        self.terms: list[QFact] = []
+        self.lists: list[QFact] = []
+        for f in facts:  # one walk; askable is asked about every fact, in order
+            term = is_term_fact(f)
+            if term:
+                everything.append(f)
+            if askable is None or askable(f):
+                self.facts.append(f)
+                if term:
+                    self.terms.append(f)
+                if len(f.items) >= 2:
+                    self.lists.append(f)
         self.siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
         self.sections: dict[tuple[str, ...], list[QFact]] = defaultdict(list)
         for f in self.terms:
             if label := label_of(f):
                 self.siblings[(f.section, label)].append(f)
             self.sections[f.section].append(f)
-        self.lists = [f for f in self.facts if len(f.items) >= 2]
         # every term of each list, asked about or not: none of them is a wrong answer to
         # "which of these are in the list?"
         self.all_siblings: dict[tuple[tuple[str, ...], str], list[QFact]] = defaultdict(list)
+        self._names: dict[str, frozenset[str]] = {}
         for f in everything:
             if label := label_of(f):
                 self.all_siblings[(f.section, label)].append(f)
-        self._names = {f.key: names_of(f) for f in everything}
+            self._names[f.key] = names_of(f)
         self._desc_cache: dict[str, frozenset[str]] = {}
+        # conflicts() asks about the same facts again and again: worked out once per fact
+        self._right_names: dict[str, frozenset[str]] = {}
+        self._right_descs: dict[str, frozenset[str]] = {}
         self.memo: dict[tuple, object] = {}  # builders' per-deck work, done once
         by_desc: dict[str, set[str]] = defaultdict(set)
         self._facts_by_name: dict[str, list[QFact]] = defaultdict(list)
@@ -137,17 +154,23 @@ class DeckIndex:
     def right_names(self, fact: QFact) -> frozenset[str]:
         """Names that answer "which term is described so?" for ``fact``'s description: its
         own, and those of every fact in the deck with the same description."""
-        return self.names(fact) | self._names_by_desc.get(normalize(fact.definition),
-                                                           frozenset())
+        hit = self._right_names.get(fact.key)
+        if hit is None:
+            hit = self._right_names[fact.key] = self.names(fact) | self._names_by_desc.get(
+                normalize(fact.definition), frozenset())
+        return hit
 
     def right_descriptions(self, fact: QFact) -> frozenset[str]:
         """Descriptions that answer "what is <term>?": those of every fact in the deck sharing
         a name with ``fact`` (as written and as shown, with the term blanked)."""
-        out = set(self._descs(fact))
-        for name in self.names(fact):
-            for f in self._facts_by_name.get(name, ()):
-                out |= self._descs(f)
-        return frozenset(out)
+        hit = self._right_descs.get(fact.key)
+        if hit is None:
+            out = set(self._descs(fact))
+            for name in self.names(fact):
+                for f in self._facts_by_name.get(name, ()):
+                    out |= self._descs(f)
+            hit = self._right_descs[fact.key] = frozenset(out)
+        return hit
 
     def _descs(self, fact: QFact) -> frozenset[str]:
         hit = self._desc_cache.get(fact.key)
@@ -186,8 +209,12 @@ class Pool:
         self.facts = list(facts)
         self.log: list[gate.Log] = []  # what the builders dropped or rewrote, and why
         self._by_deck: dict[str, list[QFact]] = defaultdict(list)
-        for f in self.facts:
-            self._by_deck[f.deck].append(f)
+        # a deck's facts come in runs: grouped run by run, in C, not fact by fact
+        pos = 0
+        for deck, run in groupby(map(_DECK, self.facts)):
+            end = pos + len(list(run))
+            self._by_deck[deck].extend(self.facts[pos:end])
+            pos = end
         self._index: dict[str, DeckIndex] = {}
         self._plan_groups: dict[tuple, bool] = {}
         self._reasons: dict[str, str] = {}
@@ -218,8 +245,12 @@ class Pool:
 
     def known_askable(self, indices: Sequence[int]) -> list[int]:
         """``indices`` less the facts already found unaskable (no new screening)."""
-        known = self._reasons
-        return [i for i in indices if not known.get(self.facts[i].key)]
+        bad = {key for key, why in self._reasons.items() if why}
+        if not bad:
+            return list(indices)
+        # in C, not index by index: a topic's bucket may hold 15,000 facts
+        keys = map(_KEY, map(self.facts.__getitem__, indices))
+        return list(compress(indices, map(not_, map(bad.__contains__, keys))))
 
     def skipped(self) -> list[gate.Log]:
         """Why the facts looked at so far make no question."""

@@ -121,6 +121,17 @@ def _fold_char(ch: str) -> str:
     return f
 
 
+class _FoldTable(dict):
+    """``str.translate``'s table for ``_fold_char``: a character's fold, worked out once."""
+
+    def __missing__(self, code: int) -> str:
+        f = self[code] = _fold_char(chr(code))
+        return f
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 @lru_cache(maxsize=32768)
 def _folded(text: str) -> tuple[str, tuple[int, ...] | None]:
     """``text`` folded character by character (NFKC, case), with each folded character's
@@ -128,10 +139,10 @@ def _folded(text: str) -> tuple[str, tuple[int, ...] | None]:
     so a match in the folded text maps back to the original."""
     if text.isascii():
         return text.lower(), None
-    parts = [_fold_char(ch) for ch in text]
-    folded = "".join(parts)
+    folded = text.translate(_FOLD_TABLE)  # character by character, in C
     if len(folded) == len(text):
         return folded, None
+    parts = [_fold_char(ch) for ch in text]
     index: list[int] = []
     for i, f in enumerate(parts):
         index.extend([i] * len(f))
@@ -501,10 +512,22 @@ def _reason(kind: str, term: str, definition: str, cloze: str, n_items: int) -> 
         return "" if left >= 4 else TOO_SHORT
     if kind == ENUMERATION:
         return "" if n_items >= 2 else NO_DEFINITION
+    # the term's verdict and the description's apart: a description copied into many decks
+    # under other terms is judged once
+    return _term_reason(term) or _definition_reason(kind, definition, n_items)
+
+
+@lru_cache(maxsize=65536)
+def _term_reason(term: str) -> str:
     if not term.strip():
         return NO_DEFINITION
     if not _TWO_ALNUM.search(term) or is_remark(term):
         return NOT_A_NAME  # "Q: …", "Note: …", "Exam tip: …" are remarks, not terms
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def _definition_reason(kind: str, definition: str, n_items: int) -> str:
     definition = definition.strip()
     if not definition:
         # a term with a list of points is asked about through its items
