@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import chain, islice
 
-from ..notes.model import ABBREVIATION, DEFINITION, PROPERTY
+from ..notes.model import DEFINITION, PROPERTY
 from . import gate
 from .distractors import DeckIndex, Pool, is_term_fact, pick
 from .i18n import join, t
@@ -398,52 +398,3 @@ def build_matching(pool: Pool, f: QFact, rng: random.Random) -> Question | None:
                     left=tuple(p.term for p in picked), choices=choices, answer=answer,
                     explanation="\n".join(_explain(p) for p in picked),
                     **_base(f, facts=tuple(p.key for p in picked)))
-
-
-# --- typed (in builders_typed, which uses the helpers above) ---------------------------------
-
-from .builders_typed import (  # noqa: E402
-    build_typed_abbreviation,
-    build_typed_cloze,
-    build_typed_term,
-)
-
-BUILDERS: dict[str, tuple[str, Builder]] = {
-    "definition_term": ("single", build_definition_term),
-    "term_definition": ("single", build_term_definition),
-    "true_false": ("true_false", build_true_false),
-    "membership": ("multiple", build_membership),
-    "items": ("multiple", build_items),
-    "matching": ("matching", build_matching),
-    "typed_term": ("typed", build_typed_term),
-    "typed_abbreviation": ("typed", build_typed_abbreviation),
-    "typed_cloze": ("typed", build_typed_cloze),
-}
-
-
-def variants_for(f: QFact) -> list[str]:
-    """Variants that might be built from ``f`` (cheap shape checks; builders decide)."""
-    out = []
-    if is_term_fact(f):
-        out += ["definition_term", "term_definition", "true_false"]
-        if f.group or f.parent:
-            out.append("matching")
-        if f.group and f.kind != PROPERTY:
-            out.append("membership")
-        if f.kind == ABBREVIATION:
-            out.append("typed_abbreviation")
-        else:
-            out.append("typed_term")
-    if len(f.items) >= 2:
-        out.append("items")
-    if f.cloze:
-        out.append("typed_cloze")
-    return out
-
-
-def answer_forms(q: Question, f: QFact) -> tuple[str, ...]:
-    """The folded names of what ``q`` asks for, for ``gate.inspect``."""
-    if "answer_names" in q.meta:
-        return tuple(q.meta["answer_names"])
-    return forms(f)
-

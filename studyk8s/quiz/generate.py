@@ -21,9 +21,9 @@ from itertools import groupby
 from operator import attrgetter
 
 from . import gate
-from .builders import BUILDERS, answer_forms, variants_for
 from .distractors import Pool, label_of, names_of
 from .model import QFact, Question
+from .variants import BUILDERS, answer_forms, variants_for
 
 KIND_NAMES = ("single", "multiple", "true_false", "matching", "typed")
 _SECTION, _GROUP, _PARENT = attrgetter("section"), attrgetter("group"), attrgetter("parent")

@@ -15,7 +15,8 @@ from studyk8s.cards import generate_cards, generate_cards_logged
 from studyk8s.notes import parse_note
 from studyk8s.quality import contains_answer, has_blank
 from studyk8s.quiz import gate, kinds
-from studyk8s.quiz.builders import build_term_definition, build_typed_term
+from studyk8s.quiz.builders import build_term_definition
+from studyk8s.quiz.builders_typed import build_typed_term
 from studyk8s.quiz.generate import generate, generate_logged, question_about
 from studyk8s.quiz.model import QFact, Question
 from studyk8s.sets.draw import question_from_fact

@@ -7,7 +7,11 @@ import random
 import pytest
 
 from studyk8s.quiz import kinds
-from studyk8s.quiz.builders import build_typed_abbreviation, build_typed_cloze, build_typed_term
+from studyk8s.quiz.builders_typed import (
+    build_typed_abbreviation,
+    build_typed_cloze,
+    build_typed_term,
+)
 from studyk8s.quiz.model import Question, ResponseError
 
 
