@@ -32,7 +32,8 @@ mapping fitted on the learner's own answers:
 * **Verdict.** "not enough evidence" until ``MIN_ANSWERS`` quiz answers on studied facts are
   in, and (unless the forecast is already below the pass mark) until ``MIN_COVERING`` of them
   were given with the facts remembered no better than they will be at the exam; then "ready"
-  only when the interval's lower bound clears the pass mark, "not ready" when the forecast is
+  only when the interval's lower bound clears the pass mark and the chance of passing a draw
+  of the exam's questions is at least ``READY_P_PASS``, "not ready" when the forecast is
   below it, and "borderline" in between.
 """
 
@@ -64,6 +65,9 @@ MIN_ANSWERS = 30
 MIN_COVERING = 10
 COVER_MARGIN = 0.05
 INTERVAL = 0.95  # the interval shown; its lower end gates "ready"
+# "ready" also needs this probability of passing a draw of the exam's questions: an interval
+# whose lower end just clears the mark still fails about one exam in forty by the draw alone
+READY_P_PASS = 0.99
 _Z = NormalDist().inv_cdf(0.5 + INTERVAL / 2)
 
 # The cautious prior mapping σ(a + b·r): r = 1 → 0.80, 0.9 → 0.74, 0.5 → 0.40, 0 → 0.10.
@@ -341,7 +345,7 @@ def forecast(facts: Sequence[FactNow], calibration: Calibration, scheduler: Sche
         verdict = NOT_READY  # p falls as r does: fading further only lowers it
     elif not covered:
         verdict = NOT_ENOUGH_EVIDENCE
-    elif low >= pass_mark:
+    elif low >= pass_mark and p_pass >= READY_P_PASS:
         verdict = READY
     else:
         verdict = BORDERLINE
