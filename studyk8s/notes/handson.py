@@ -178,6 +178,7 @@ class _Context:
 
 
 def _clean(text: str) -> str:
+    text = re.sub(r"<[^<>\n]*>", " ", text)  # HTML tags (<details><summary>…)
     text = _MARKUP.sub("", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links as their text
     text = re.sub(r"\{#[^}]*\}\s*$", "", text)  # heading anchors
