@@ -183,7 +183,8 @@ def blank_field(manifest: str, rng: random.Random) -> tuple[str, int, tuple, str
         found = []
         for n, d in enumerate(docs):
             for path, _value in _leaves(d.data):
-                if path[-1] == key and path[:2] != ("metadata", "labels") and (n, path) not in found:
+                labels = path[:2] == ("metadata", "labels")
+                if path[-1] == key and not labels and (n, path) not in found:
                     found.append((n, path))
         rng.shuffle(found)
         for n, path in found:

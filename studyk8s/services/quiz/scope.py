@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...notes.handson import HANDSON_KINDS
 from ...persistence.models import Fact, Note
 from ...quiz import gate
 from ...quiz.attempt import DEFAULT_PASS_MARK, parse_weights
-from ...notes.handson import HANDSON_KINDS
 from ...quiz.handson.questions import screen
 from ...quiz.model import HANDS_ON_TOPIC, QFact
 from ..errors import ServiceError
