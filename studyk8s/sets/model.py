@@ -20,13 +20,22 @@ from typing import Any
 from ..quiz.i18n import t
 from ..quiz.model import Question
 
-KINDS = ("single", "multiple", "true_false", "matching", "typed")
+KINDS = ("single", "multiple", "true_false", "matching", "typed", "command", "manifest")
+# Answered by typing: the accepted answers are ``choices`` (each its credit). A hands-on
+# answer (a command, a manifest) is checked by meaning (quiz/handson), not as text.
+TYPED_KINDS = ("typed", "command", "manifest")
+HANDS_ON_KINDS = ("command", "manifest")
+# Kinds a from_notes draw may ask for: these, and the generator's blanked manifest field.
+DRAW_KINDS = (*KINDS, "manifest_field")
 KIND_LABELS = {
     "single": "Single choice",
     "multiple": "Multiple choice (several right)",
     "true_false": "True / false",
     "matching": "Matching",
     "typed": "Short answer (typed)",
+    "command": "Hands-on: command",
+    "manifest": "Hands-on: manifest",
+    "manifest_field": "Hands-on: manifest field",
 }
 DRAW = "draw"
 GRADING = ("highest", "last", "average", "first")
@@ -265,8 +274,10 @@ def check_item(item: Item) -> list[str]:
     for name in ("feedback", "feedback_true", "feedback_false", "title", "topic"):
         if len(getattr(item, name)) > MAX_TEXT:
             errs.append(f"{name}: longer than {MAX_TEXT} characters")
-    if item.kind in ("single", "multiple", "typed"):
+    if item.kind in ("single", "multiple", *TYPED_KINDS):
         errs += _check_choices(item)
+        if item.kind in HANDS_ON_KINDS:
+            errs += _check_handson(item)
     elif item.kind == "true_false":
         if not isinstance(item.answer, bool):
             errs.append("answer: a true/false question needs answer: true or answer: false")
@@ -276,9 +287,10 @@ def check_item(item: Item) -> list[str]:
 
 
 def _check_choices(item: Item) -> list[str]:
-    what = "answers" if item.kind == "typed" else "choices"
+    typed = item.kind in TYPED_KINDS
+    what = "answers" if typed else "choices"
     cs = item.choices
-    need = 1 if item.kind == "typed" else 2
+    need = 1 if typed else 2
     if len(cs) < need:
         return [f"{what}: a {KIND_LABELS[item.kind].lower()} question needs at least {need}"]
     if len(cs) > MAX_CHOICES:
@@ -287,18 +299,19 @@ def _check_choices(item: Item) -> list[str]:
     texts = [c.text for c in cs]
     if any(not x for x in texts):
         errs.append(f"{what}: an entry is empty")
-    if any(len(x) > MAX_CHOICE for x in texts):
-        errs.append(f"{what}: an entry is longer than {MAX_CHOICE} characters")
+    longest = MAX_TEXT if item.kind == "manifest" else MAX_CHOICE
+    if any(len(x) > longest for x in texts):
+        errs.append(f"{what}: an entry is longer than {longest} characters")
     dupes = sorted({x for x in texts if x and texts.count(x) > 1})
     if dupes:
         errs.append(f"{what}: {dupes[0]!r} is listed twice")
-    lo = 0 if item.kind == "typed" else -100
+    lo = 0 if typed else -100
     if bad := [c for c in cs if not lo <= c.weight <= 100]:
         errs.append(f"{what}: grade {_w(bad[0].weight)}% of {bad[0].text!r} is outside "
                     f"{lo}..100")
         return errs
     top = max(c.weight for c in cs)
-    if item.kind in ("single", "typed") and abs(top - 100) > EPS:
+    if (item.kind == "single" or typed) and abs(top - 100) > EPS:
         errs.append(f"{what}: one answer must be worth 100% (mark it correct: true)")
     if item.kind == "multiple":
         positive = sum(c.weight for c in cs if c.weight > 0)
@@ -308,6 +321,23 @@ def _check_choices(item: Item) -> list[str]:
             errs.append(f"choices: the positive grades add up to {_w(round(positive, 5))}%, "
                         "not 100%")
     return errs
+
+
+def _check_handson(item: Item) -> list[str]:
+    """An accepted command must be readable by the checker, a manifest must load: a learner
+    could never match an answer the checker cannot read."""
+    from ..quiz.handson.commands import CommandError, parse
+    from ..quiz.handson.manifests import ManifestError, load
+
+    for c in item.choices:
+        try:
+            parse(c.text) if item.kind == "command" else load(c.text)
+        except CommandError as exc:
+            return [f"answers: {c.text!r} cannot be read: {exc.message('en')}"]
+        except ManifestError as exc:
+            where = f"line {exc.line}: " if exc.line else ""
+            return [f"answers: the manifest cannot be read: {where}{exc.message('en')}"]
+    return []
 
 
 def _check_pairs(item: Item) -> list[str]:
@@ -334,8 +364,9 @@ def check_draw(draw: Draw) -> list[str]:
                     "content/notes/docker-k8s-1.md)")
     if draw.group and draw.section:
         errs.append("from_notes: give group or section, not both")
-    if draw.kind and draw.kind not in KINDS:
-        errs.append(f"from_notes: unknown kind {draw.kind!r} (use one of {', '.join(KINDS)})")
+    if draw.kind and draw.kind not in DRAW_KINDS:
+        errs.append(f"from_notes: unknown kind {draw.kind!r} (use one of "
+                    f"{', '.join(DRAW_KINDS)})")
     if not 1 <= draw.count <= MAX_DRAW:
         errs.append(f"from_notes: count must be between 1 and {MAX_DRAW}")
     if not 0 < draw.points <= MAX_POINTS:
@@ -347,7 +378,7 @@ def default_weights(kind: str, correct: list[bool]) -> list[float]:
     """Grades for choices marked only right/wrong: single → 100/0; multiple → each right one
     100/n and each wrong one −100/n (so ticking everything earns nothing, as the engine's own
     multiple-select scoring); typed → 100 each."""
-    if kind == "typed":
+    if kind in TYPED_KINDS:
         return [100.0] * len(correct)
     if kind == "single":
         return [100.0 if c else 0.0 for c in correct]
@@ -397,6 +428,12 @@ def to_question(item: Item, *, lang: str = "", source: str = "", topic: str = ""
                         **base)
     # typed: the best answer first; every form with credit is accepted
     forms = sorted(item.choices, key=lambda c: -c.weight)
+    if item.kind in HANDS_ON_KINDS:  # checked by meaning: every accepted form is worth 100 %
+        from ..quiz.handson.manifests import DEFAULT_K8S_VERSION
+
+        return Question(kind=item.kind, answer=forms[0].text,
+                        accepted=tuple(c.text for c in forms if c.weight > 0),
+                        **{**base, "meta": {**meta, "k8s_version": DEFAULT_K8S_VERSION}})
     plain = all(abs(c.weight - 100) <= EPS and not c.feedback for c in forms)
     return Question(kind="typed", answer=forms[0].text,
                     accepted=tuple(c.text for c in forms),
@@ -432,6 +469,8 @@ def from_question(q: Question, *, uid: str = "", points: float = 1.0) -> Item:
         pairs += [Pair("", c) for i, c in enumerate(q.choices) if i not in used]
         return Item(kind="matching", pairs=tuple(pairs), **common)
     forms = list(dict.fromkeys([q.answer, *q.accepted]))
+    if q.kind in HANDS_ON_KINDS:
+        return Item(kind=q.kind, choices=tuple(Choice(f, 100.0) for f in forms), **common)
     if q.weights and len(q.weights) == len(q.accepted):
         by_form = {a: round(w * 100, 5) for a, w in zip(q.accepted, q.weights, strict=True)}
         fb = dict(zip(q.accepted, q.feedback, strict=False))

@@ -26,10 +26,12 @@ from ...services import quiz as quiz_service
 from ...services.errors import NotFound, ServiceError
 from ...sets.model import (
     DRAW,
+    DRAW_KINDS,
     GRADING,
     KINDS,
     MAX_DRAW,
     REVIEW,
+    TYPED_KINDS,
     Choice,
     Draw,
     Item,
@@ -227,7 +229,7 @@ def item_from_form(kind: str, form) -> Item | Draw:
             raise ServiceError("form.invalid",
                                _("Choose a deck (and optionally a section) to draw from"))
         qkind = form.get("question_kind", "")
-        if qkind and qkind not in KINDS:
+        if qkind and qkind not in DRAW_KINDS:
             raise ServiceError("form.invalid", _("Unknown question kind"))
         try:
             count = int(form.get("count") or 1)
@@ -242,7 +244,7 @@ def item_from_form(kind: str, form) -> Item | Draw:
               "feedback": clean_text(form.get("feedback")),
               "topic": clean_text(form.get("topic")),
               "points": _float(form.get("points"), _("Points"), 1.0)}
-    if kind in ("single", "multiple", "typed"):
+    if kind in ("single", "multiple", *TYPED_KINDS):
         choices = []
         for text, grade, fb in _rows(form, "choice_text", "choice_grade", "choice_feedback"):
             if not clean_text(text):
@@ -294,7 +296,8 @@ def _question_page(qset, kind: str, entry: Item | Draw | None, row=None, status:
     blank = Item(kind=kind, prompt="") if kind != DRAW else None
     return render("sets/question.html", status, qset=qset, kind=kind, entry=entry or blank,
                   row=row, error=error, grades=GRADE_OPTIONS, blank_rows=BLANK_ROWS,
-                  sources=sources, selected=selected, max_draw=MAX_DRAW, kinds=KINDS)
+                  sources=sources, selected=selected, max_draw=MAX_DRAW,
+                  kinds=DRAW_KINDS if kind == DRAW else KINDS)
 
 
 @bp.get("/sets/<int:set_id>/questions/new")
