@@ -74,9 +74,9 @@ def extract(note: ParsedNote, text: str) -> tuple[list[Fact], list[Problem]]:
         section = context.section(start)
         found = []
         if lang in YAML_LANGS or lang == "yaml":
-            manifest, problem = _manifest(block.text)
+            manifest, problem, at = _manifest(block.text)
             if problem:
-                problems.append(Problem(note.path, start, problem))
+                problems.append(Problem(note.path, _first_line(lines, start, end) + at, problem))
             if manifest:
                 first = next((i for i, ln in enumerate(block.text.split("\n"))
                               if ln.strip() and not ln.lstrip().startswith("#")), 0)
@@ -191,7 +191,7 @@ def _last_sentence(text: str) -> str:
     task = parts[-1] if parts else ""
     if len(parts) > 1 and len(task) < 8:  # "如下。" or "e.g.": the sentence before it
         task = parts[-2] + " " + task
-    task = task.rstrip(":：,，").strip()
+    task = task.rstrip(":：,，。.").strip()
     return task if len(task) <= MAX_TASK else task[: MAX_TASK - 1].rstrip() + "…"
 
 
@@ -262,24 +262,24 @@ def _outside_quotes(text: str, pos: int) -> bool:
     return head.count("'") % 2 == 0 and head.count('"') % 2 == 0
 
 
-def _manifest(text: str) -> tuple[str, str]:
-    """(the manifest text, "") when every document has apiVersion and kind; ("", why) when
-    it looks like one but cannot be read; ("", "") when it is other YAML or no YAML."""
+def _manifest(text: str) -> tuple[str, str, int]:
+    """(the manifest text, "", 0) when every document has apiVersion and kind; ("", why, line
+    offset) when it looks like one but cannot be read; ("", "", 0) when it is other YAML."""
     if "apiVersion" not in text or "kind" not in text or len(text) > MAX_MANIFEST:
-        return "", ""
+        return "", "", 0
     try:
         docs = [d for d in yaml.load_all(text, Loader=StrictLoader) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1} of the block)" if mark is not None else ""
         why = getattr(exc, "problem", None) or "not valid YAML"
-        return "", f"YAML block with apiVersion and kind is not a manifest: {why}{where}"
+        at = min(mark.line, text.count("\n")) if mark is not None else 0
+        return "", f"YAML block with apiVersion and kind is not a manifest: {why}", at
     if docs and all(isinstance(d, dict) and d.get("apiVersion") and d.get("kind")
                     for d in docs):
         if _PLACEHOLDER.search(text.replace("---", "")):
-            return "", ""  # `name: <your-name>`, `...`: a template, not a manifest to type
-        return text.strip("\n"), ""
-    return "", ""
+            return "", "", 0  # `name: <your-name>`, `...`: a template, not one to type
+        return text.strip("\n"), "", 0
+    return "", "", 0
 
 
 def _number(facts: list[Fact]) -> list[Fact]:
