@@ -52,7 +52,8 @@ def test_round_trip_through_yaml_and_back_from_a_question():
     again = validate(to_yaml(spec), "again.yaml")
     assert again.ok and again.spec.entries == spec.entries
     item = from_question(to_question(spec.entries[0]), uid="pods-ks")
-    assert item.kind == "command" and item.choices[0].text == "kubectl get pods -n kube-system -o wide"
+    assert item.kind == "command"
+    assert item.choices[0].text == "kubectl get pods -n kube-system -o wide"
 
 
 def test_an_answer_the_checker_cannot_read_is_an_error_with_its_line():
