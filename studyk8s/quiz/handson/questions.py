@@ -121,6 +121,7 @@ def _where(f: QFact) -> str:
 
 
 def _base(f: QFact, **kw) -> dict:
+    # no ``explanation``: the task, the fact behind the question, is in its context already
     return {"lang": f.lang, "source": f.source, "topic": f.topic, "facts": (f.key,),
             "meta": {"answer_names": [], **kw.pop("meta", {})}, **kw}
 
@@ -138,7 +139,7 @@ def build_command(pool, f: QFact, rng: random.Random) -> Question | None:
     return Question(kind="command", variant="handson_command",
                     prompt=text(f.lang, "command_run" if run else "command"),
                     context="\n".join(lines), answer=f.definition, accepted=(f.definition,),
-                    explanation=f.term, **_base(f))
+                    **_base(f))
 
 
 def _objects(manifest: str) -> str:
@@ -159,7 +160,7 @@ def build_manifest(pool, f: QFact, rng: random.Random) -> Question | None:
     lines.append(text(f.lang, "objects", objects=_objects(f.definition)))
     return Question(kind="manifest", variant="handson_manifest",
                     prompt=text(f.lang, "manifest"), context="\n".join(lines),
-                    answer=f.definition, accepted=(f.definition,), explanation=f.term,
+                    answer=f.definition, accepted=(f.definition,),
                     **_base(f, meta={"k8s_version": DEFAULT_K8S_VERSION}))
 
 
@@ -211,7 +212,7 @@ def build_field(pool, f: QFact, rng: random.Random) -> Question | None:
     head = text(f.lang, "task", task=f.term) + _where(f) + "\n" if f.term.strip() else ""
     return Question(kind="manifest_field", variant="handson_field", prompt=text(f.lang, "field"),
                     context=head + blanked, answer=written.strip("'\""),
-                    accepted=(written.strip("'\""),), explanation=f.term,
+                    accepted=(written.strip("'\""),),
                     **_base(f, meta={"manifest": f.definition, "doc": doc,
                                      "path": list(path), "k8s_version": DEFAULT_K8S_VERSION}))
 

@@ -21,7 +21,7 @@
   const revisions = {}; // position → latest revision given here
   const feedback = {}; // practice: position → the server's verdict
   let pending = loadPending(); // position → {response, revision} not yet acknowledged
-  let flushing = false;
+  let flushing = null; // the save in flight: a second flush (submit after a blur) waits for it
   let flushTimer = null;
   let retryDelay = 1000;
   let endAt = null; // performance.now() at which the visible clock reaches 0
@@ -142,10 +142,13 @@
     return Promise.resolve();
   }
 
-  async function flush() {
-    if (flushing) return;
-    flushing = true;
-    try {
+  function flush() {
+    if (!flushing) flushing = saveAll().finally(() => { flushing = null; });
+    return flushing;
+  }
+
+  async function saveAll() {
+    {
       for (;;) {
         const entries = Object.entries(pending);
         if (!entries.length) break;
@@ -183,8 +186,6 @@
         if (data.remaining_ms !== undefined && endAt !== null) endAt = performance.now() + data.remaining_ms;
         saveStatus(t("saved"));
       }
-    } finally {
-      flushing = false;
     }
   }
 
