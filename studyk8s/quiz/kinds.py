@@ -393,7 +393,3 @@ def judge_typed(given: str, answer: str, accepted: tuple[str, ...] | list[str],
                 return False, t(lang, "confusable", given=given_shown, other=other, answer=answer)
         return True, t(lang, "typo", n=d, answer=form, given=given_shown)
     return False, t(lang, "you_wrote", given=given_shown, answer=answer)
-
-
-# The hands-on kinds (command, manifest_field, manifest) register themselves on import.
-from .handson import kinds as _handson_kinds  # noqa: E402,F401
