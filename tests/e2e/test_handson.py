@@ -112,5 +112,27 @@ def test_hands_on_exam_question(page):
     assert len(right) == 2 and len(wrong) == 1
     assert any("List the pods of kube-system" in r for r in right)
     assert any("Run a single nginx Pod" in r for r in right)
-    assert "same command, except: namespace is default, expected dev" in wrong[0]
+    assert "Same command, except: namespace is default, expected dev" in wrong[0]
     shot(page, "handson-results")
+
+
+def test_a_typed_review_card_is_checked_then_rated(page):
+    signup(page, f"handson-review-{uuid.uuid4().hex[:8]}@example.com")
+    page.goto("/review")
+    box = page.locator("#card-typed input.typed.code")
+    box.wait_for()
+    assert box.evaluate("e => document.activeElement === e")  # typed straight away
+    assert "List the pods of kube-system" in page.locator("#card-front").inner_text()
+    box.fill("kubectl get pods -o wide")  # the namespace forgotten
+    box.press("Enter")
+    verdict = page.locator("#card-verdict")
+    verdict.wait_for()
+    assert "namespace is default, expected kube-system" in verdict.inner_text()
+    assert page.locator("#card-answer").is_visible()
+    assert "kubectl get pods -n kube-system -o wide" in page.locator("#card-back").inner_text()
+    axe_check(page, "hands-on review card")
+    shot(page, "handson-review")
+    page.keyboard.press("4")  # rated as usual (Easy: the card leaves today's queue)
+    page.get_by_text("Create a deployment web").wait_for()
+    assert page.locator("#card-typed input.typed.code").input_value() == ""
+    assert not page.locator("#card-verdict").is_visible()

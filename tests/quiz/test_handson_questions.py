@@ -51,7 +51,7 @@ def test_command_question_is_checked_by_meaning(facts):
     assert right.correct and right.score == 1.0
     wrong = kinds.check(q, "kubectl get pods -o wide")
     assert not wrong.correct
-    assert "same command, except: namespace is default, expected kube-system" in \
+    assert "Same command, except: namespace is default, expected kube-system" in \
         wrong.explanation
     other = kinds.check(q, "kubectl describe pods -n kube-system")
     assert not other.correct and "a different command" in other.explanation

@@ -56,7 +56,7 @@ def judge_command(q: Question, response: str) -> tuple[bool, str]:
         why = verdict.message(lang)
     except CommandError as exc:
         why = exc.message(lang)
-    return False, f"{t(lang, 'wrong')} {why}"
+    return False, f"{t(lang, 'wrong')} {why[:1].upper()}{why[1:]}"
 
 
 @register
