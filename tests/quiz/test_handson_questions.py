@@ -54,7 +54,7 @@ def test_command_question_is_checked_by_meaning(facts):
     assert "Same command, except: namespace is default, expected kube-system" in \
         wrong.explanation
     other = kinds.check(q, "kubectl describe pods -n kube-system")
-    assert not other.correct and "a different command" in other.explanation
+    assert not other.correct and "A different command" in other.explanation
     assert not kinds.check(q, "kubectl get 'pods").correct  # unreadable: a verdict, not a crash
     with pytest.raises(ResponseError):
         kinds.check(q, "x" * 5000)
