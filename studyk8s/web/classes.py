@@ -13,7 +13,7 @@ from ..db import get_session
 from ..services import classes, sets
 from ..services.errors import ServiceError
 from ..services.stats import section_mastery
-from ..sets.analysis import FLAG_BELOW
+from ..sets.analysis import FLAG_BELOW, MIN_ATTEMPTS
 from .responses import download
 from .sets import instructors, parse_local, render
 
@@ -113,7 +113,8 @@ def results(assignment_id: int):
     session = get_session()
     report = classes.report(session, current_user, assignment_id, clock.now())
     stats = classes.analysis(session, current_user, assignment_id, clock.now())
-    return render("classes/results.html", r=report, stats=stats, flag_below=FLAG_BELOW)
+    return render("classes/results.html", r=report, stats=stats, flag_below=FLAG_BELOW,
+                  min_attempts=MIN_ATTEMPTS)
 
 
 @bp.post("/assignments/<int:assignment_id>")

@@ -58,6 +58,7 @@ from .publishing import (  # noqa: F401
     resolve_deck,
 )
 from .taking import (  # noqa: F401
+    attempt_size,
     attempt_settings,
     build_questions,
     list_sets,
