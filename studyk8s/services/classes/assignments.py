@@ -35,7 +35,7 @@ def _times(opens_at: datetime | None, closes_at: datetime | None,
     opens_at = opens_at or now
     if closes_at is not None and closes_at <= opens_at:
         raise ServiceError("classes.close_time_must_after",
-            "The close time must be after the open time")
+            "The close time must be after the open time", field="closes_at")
     return opens_at, closes_at
 
 

@@ -58,8 +58,8 @@ from .publishing import (  # noqa: F401
     resolve_deck,
 )
 from .taking import (  # noqa: F401
-    attempt_size,
     attempt_settings,
+    attempt_size,
     build_questions,
     list_sets,
     preview_questions,
