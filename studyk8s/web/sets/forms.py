@@ -30,7 +30,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ...services.errors import ImportFailed, NotFound, ServiceError
 from ...services.sets.drafts import MAX_DESCRIPTION, MAX_TITLE
@@ -101,6 +108,10 @@ class RowsField(Field):
         return self.data or []
 
 
+def _strip(text: str | None) -> str | None:
+    return text.strip() if isinstance(text, str) else text
+
+
 def _range(lo: float, hi: float) -> NumberRange:
     return NumberRange(lo, hi, message=_l("Give a number from %(min)s to %(max)s."))
 
@@ -113,8 +124,8 @@ def _length(n: int) -> Length:
 
 
 class SettingsForm(Form):
-    title = StringField(validators=[InputRequired(message=_l("Give the set a title.")),
-                                    _length(MAX_TITLE)])
+    title = StringField(filters=[_strip], validators=[
+        DataRequired(message=_l("Give the set a title.")), _length(MAX_TITLE)])
     description = TextAreaField(validators=[_length(MAX_DESCRIPTION)])
     time_limit_min = Whole(validators=[Optional(), _range(1, MAX_TIME_LIMIT_MIN)])
     pass_mark = Number(validators=[
@@ -161,8 +172,8 @@ class QuestionForm(Form):
 
     kind = HiddenField()
     title = StringField(validators=[_length(MAX_TITLE)])
-    prompt = TextAreaField(validators=[InputRequired(message=_l("Write the question.")),
-                                       _length(MAX_TEXT)])
+    prompt = TextAreaField(filters=[_strip], validators=[
+        DataRequired(message=_l("Write the question.")), _length(MAX_TEXT)])
     feedback = TextAreaField(validators=[_length(MAX_TEXT)])
     topic = StringField(validators=[_length(800)])
     points = Number(default=1.0, validators=[Optional(), _range(0.01, MAX_POINTS)])
@@ -407,18 +418,19 @@ def saved(form: Form, action: Callable[[], Any]) -> tuple[bool, Any]:
 
 
 class TitleForm(Form):
-    title = StringField(validators=[InputRequired(message=_l("Give the set a title.")),
-                                    _length(MAX_TITLE)])
+    title = StringField(filters=[_strip], validators=[
+        DataRequired(message=_l("Give the set a title.")), _length(MAX_TITLE)])
 
 
 class ClassNameForm(Form):
-    name = StringField(validators=[InputRequired(message=_l("Give the class a name.")),
+    name = StringField(filters=[_strip], validators=[DataRequired(
+        message=_l("Give the class a name.")),
                                    _length(MAX_CLASS_NAME)])
 
 
 class JoinForm(Form):
-    code = StringField(validators=[
-        InputRequired(message=_l("Type the code your instructor gave you.")), _length(40)])
+    code = StringField(filters=[_strip], validators=[
+        DataRequired(message=_l("Type the code your instructor gave you.")), _length(40)])
 
 
 class UploadForm(Form):
