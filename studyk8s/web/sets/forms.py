@@ -362,6 +362,8 @@ def problem_text(p: ItemProblem, kind: str) -> str:
 
     typed = kind == "typed"
     n = p.params.get("n", 0)
+    total, most = ("{:g}".format(p.params.get(k, d)) for k, d in (("sum", 0),
+                                                                  ("max", MAX_POINTS)))
     words = {
         ("choices", "too_few"): (ngettext("Give at least %(num)d accepted answer.",
                                           "Give at least %(num)d accepted answers.", n)
@@ -379,7 +381,7 @@ def problem_text(p: ItemProblem, kind: str) -> str:
                                      "choices grades above 0 %."),
         ("choices", "sum"): _("The grades of the right choices add up to %(sum)s%%, not "
                               "100%%: split 100 %% between them (e.g. 50 %% + 50 %%).",
-                              sum=f"{p.params.get('sum', 0):g}"),
+                              sum=total),
         ("pairs", "too_few"): ngettext("Give at least %(num)d pair.",
                                        "Give at least %(num)d pairs.", n),
         ("pairs", "too_many"): ngettext("At most %(num)d row.", "At most %(num)d rows.", n),
@@ -387,8 +389,7 @@ def problem_text(p: ItemProblem, kind: str) -> str:
         ("pairs", "duplicate"): _("“%(text)s” is listed twice.", text=p.params.get("text")),
         ("answer", "missing"): _("Choose whether the statement is true or false."),
         ("prompt", "empty"): _("Write the question."),
-        ("points", "range"): _("Give more than 0 and at most %(max)s points.",
-                               max=f"{p.params.get('max', MAX_POINTS):g}"),
+        ("points", "range"): _("Give more than 0 and at most %(max)s points.", max=most),
     }
     if p.code in ("too_long", "entry_too_long"):
         return _("At most %(max)d characters.", max=p.params.get("max", MAX_TEXT))
