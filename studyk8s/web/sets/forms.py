@@ -30,6 +30,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -256,8 +257,8 @@ class ChoicesForm(QuestionForm):
 
 
 class TrueFalseForm(QuestionForm):
-    answer = RadioField(choices=["true", "false"], validators=[InputRequired(
-        message=_l("Choose whether the statement is true or false."))])
+    answer = RadioField(choices=["true", "false"], validate_choice=False, validators=[
+        AnyOf(["true", "false"], message=_l("Choose whether the statement is true or false."))])
     feedback_true = StringField(validators=[_length(MAX_TEXT)])
     feedback_false = StringField(validators=[_length(MAX_TEXT)])
 
@@ -400,8 +401,7 @@ class UploadForm(Form):
 
 
 class ImportForm(UploadForm):
-    mode = RadioField(choices=["append", "replace"], default="append",
-                      validators=[Optional()])
+    mode = RadioField(choices=["append", "replace"], default="append", validate_choice=False)
 
 
 class DeckImportForm(UploadForm):
@@ -423,8 +423,8 @@ class FactsForm(Form):
 
 
 class MoveForm(Form):
-    direction = RadioField(choices=["up", "down"], validators=[
-        InputRequired(message=_l("Choose up or down."))])
+    direction = RadioField(choices=["up", "down"], validate_choice=False,
+                           validators=[AnyOf(["up", "down"])])
 
 
 class OrderForm(Form):
@@ -434,7 +434,7 @@ class OrderForm(Form):
 
 
 class JoiningForm(Form):
-    on = RadioField(choices=["1", "0"], validators=[InputRequired(message=_l("Choose."))])
+    on = RadioField(choices=["1", "0"], validate_choice=False, validators=[AnyOf(["1", "0"])])
 
 
 class TimesForm(Form):
