@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -92,6 +93,8 @@ class Number(FloatField):
 
 
 class Whole(IntegerField):
+    """A whole number, refused in the instructor's words."""
+
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
@@ -104,9 +107,6 @@ class RowsField(Field):
 
     def process_formdata(self, valuelist):
         self.data = [str(v) for v in valuelist]
-
-    def _value(self):
-        return self.data or []
 
 
 def _strip(text: str | None) -> str | None:
@@ -179,7 +179,7 @@ class QuestionForm(Form):
     topic = StringField(validators=[_length(800)])
     points = Number(default=1.0, validators=[Optional(), _range(0.01, MAX_POINTS)])
 
-    rows_part = ""  # "choices" or "pairs": which table the item's rows come from
+    rows_part = ""  # the field whose errors stand for the whole table of choices or pairs
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -236,12 +236,8 @@ class ChoicesForm(QuestionForm):
             text, fb = clean_text(row["text"]), clean_text(row["feedback"])
             if not text:
                 continue
-            try:
-                grade = float(row["grade"]) if row["grade"] not in (None, "") else 0.0
-            except ValueError:
-                grade = 0.0
             self.kept.append(i)
-            choices.append(Choice(text, grade, fb))
+            choices.append(Choice(text, float(row["grade"] or 0), fb))  # checked: a number
         return Item(choices=tuple(choices), **self.common())
 
     def validate_choice_text(self, _field) -> None:
@@ -297,8 +293,8 @@ class MatchingForm(QuestionForm):
 
 
 class DrawForm(Form):
-    """Questions drawn from the notes when an attempt starts. ``sources`` are the decks and
-    sections offered (value ``note_id|section``); ``deck_of`` gives a note's path."""
+    """Questions drawn from the notes when an attempt starts. The view offers the decks and
+    sections as ``source`` choices (value ``note_id|section``)."""
 
     kind = HiddenField()
     source = SelectField(validate_choice=False, validators=[
@@ -316,7 +312,8 @@ class DrawForm(Form):
         if field.data and field.data not in KINDS:
             raise ValidationError(_l("Choose a kind of question from the list."))
 
-    def entry(self, deck_of) -> Draw:
+    def entry(self, deck_of: Callable[[int], str]) -> Draw:
+        """The draw; ``deck_of`` gives a note's path from its id."""
         note_id, _sep, section = (self.source.data or "").partition("|")
         return Draw(deck=deck_of(int(note_id)), section=section, kind=self.question_kind.data,
                     count=self.count.data,
@@ -331,8 +328,6 @@ FORMS: dict[str, type[Form]] = {"single": ChoicesForm, "multiple": ChoicesForm,
 def question_form(kind: str, entry: Item | Draw | None = None) -> Form:
     """The form for a ``kind`` of question, as posted, or filled from ``entry`` (or blank)
     when ``entry`` is given or nothing was posted."""
-    from flask import request
-
     cls = FORMS[kind]
     if entry is not None or request.method != "POST":
         data = entry_data(kind, entry) if entry is not None else {"kind": kind}
