@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from studyk8s.notes import inline
+from studyk8s.notes import inline, terms
 from studyk8s.notes.model import (
     ABBREVIATION,
     DEFINITION,
@@ -259,7 +259,7 @@ class _Gen:
             self.card(fact, fk, TERM_DEFINITION, front, fact.definition + self.aliases_line(fact))
             self.definition_term(fact, fk, ctx)
         for alias in fact.aliases:
-            if inline.ABBR_RE.fullmatch(alias):
+            if terms.ABBR_RE.fullmatch(alias):
                 front = self.t["alias"].format(alias=alias)
                 self.card(fact, fk, ABBREVIATION_CARD, front, f"**{fact.term}**", variant=alias)
         if len(fact.items) >= 2:

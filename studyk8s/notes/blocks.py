@@ -2,22 +2,35 @@
 list trees, tables, diagrams, code), every block with its file line from the token maps.
 
 markdown-it decides the structure (what is a list, how deep an item is nested, where a
-paragraph ends, what is code). This module only turns inline tokens into the light text the
-grammar reads (links as their text, emphasis and code spans kept as ``**x**`` and `` `x` ``
-so a cloze can prefer them, HTML and comments gone) and adds what no Markdown parser knows:
-lines that are plainly commands, host entries or file contents though nobody fenced them
-(they become code, with a warning, never facts), and soft-wrapped lines joined back into
-the sentence they belong to.
+paragraph ends, what is code). This module walks its tokens; the light text of inline
+tokens and the joining of wrapped lines are in textlines.py, the unfenced code lines no
+Markdown parser knows in codelines.py, the block types in blocktypes.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 
 from . import inline
+from .blocktypes import (
+    Blank,
+    Block,
+    Code,
+    Comment,
+    Diagram,
+    Heading,
+    Item,
+    ListBlock,
+    Other,
+    Table,
+    Text,
+)
+from .codelines import code_kind, split_code
 from .md import parser
+from .textlines import END_MARKS, continues, inline_lines, joiner
+
+__all__ = ["Blank", "Block", "Code", "Comment", "Diagram", "Heading", "Item", "ListBlock",
+           "Other", "Table", "Text", "build_blocks", "code_kind"]
 
 MAX_LINE = 4000  # longer lines are data, not notes: skipped with a warning
 MAX_DEPTH = 16  # deeper list nesting is flattened (keeps the fact walk shallow)
@@ -25,281 +38,7 @@ _ZH_SECTION_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]\s*
 _SETEXT_RE = re.compile(r"^=+$")
 _ANCHOR_RE = re.compile(r"\s*\{#[\w.-]+\}\s*$")  # "## 检查机制 {#probe-check-methods}"
 _CHECKBOX_RE = re.compile(r"^\[[ xX]\][ \t]+")
-_BR_RE = re.compile(r"^<br\s*/?>$", re.I)
-_TITLE_IN_COMMENT_RE = re.compile(r"^\s*title:\s*(.+?)\s*$", re.M)
 
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-@dataclass
-class Heading:
-    line: int
-    level: int
-    text: str
-
-
-@dataclass
-class Text:
-    line: int
-    text: str
-    indent: int = 0
-    end: int = 0  # last line when soft-wrapped lines were joined
-    joins: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, line)
-
-    def line_at(self, offset: int) -> int:
-        """File line of the character at ``offset`` of the (joined) text."""
-        line = self.line
-        for start, ln in self.joins:
-            if start > offset:
-                break
-            line = ln
-        return line
-
-
-@dataclass
-class Blank:
-    line: int
-
-
-@dataclass
-class Other:
-    """HTML, other shortcodes, rules: separators that yield no facts."""
-
-    line: int
-
-
-@dataclass
-class Comment:
-    """An HTML comment block; a translated page keeps its original there."""
-
-    line: int
-    text: str
-
-
-@dataclass
-class Code:
-    line: int
-    lang: str
-    text: str
-
-
-@dataclass
-class Diagram:
-    line: int
-    source: str
-    end_line: int
-
-
-@dataclass
-class Table:
-    line: int
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
-
-
-@dataclass
-class Item:
-    line: int
-    text: str
-    indent: int
-    ordered: bool
-    cont: list[tuple[int, str]] = field(default_factory=list)
-    children: list[Item] = field(default_factory=list)
-
-
-@dataclass
-class ListBlock:
-    line: int
-    items: list[Item] = field(default_factory=list)
-
-
-Block = Heading | Text | Blank | Other | Comment | Code | Diagram | Table | ListBlock
-
-
-# -- inline tokens → light text ---------------------------------------------------------------
-
-def inline_lines(token, first_line: int) -> list[tuple[int, str]]:
-    """An ``inline`` token as (file line, light text) per source line."""
-    out: list[tuple[int, str]] = []
-    buf: list[str] = []
-    line = first_line
-    skip = 0  # inside an image: its alt text is not prose
-    for child in token.children or ():
-        t = child.type
-        if t == "text" or t == "text_special":  # escapes and entities (no text_join rule)
-            if not skip:
-                buf.append(child.content)
-        elif t in ("softbreak", "hardbreak"):
-            out.append((line, "".join(buf).strip()))
-            buf, line = [], line + 1
-        elif t == "code_inline":
-            c = child.content
-            buf.append(f"`{c}`" if "`" not in c else c)
-        elif t in ("strong_open", "strong_close"):
-            buf.append("**")
-        elif t == "image":
-            pass
-        elif t == "html_inline":
-            if _BR_RE.match(child.content.strip()):
-                out.append((line, "".join(buf).strip()))
-                buf = []
-            line += child.content.count("\n")
-        # em, links (their text children carry the words) and the rest: markers dropped
-    out.append((line, "".join(buf).strip()))
-    return [(ln, _tidy(tx)) for ln, tx in out if tx.strip()]
-
-
-_ZW_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-
-
-def _tidy(text: str) -> str:
-    text = " ".join(text.replace("****", "").split())  # **a****b** after dropping markup
-    if _ZW_RE.search(text):
-        clean = _ZW_RE.sub("", text).strip()
-        # zero-width characters go, unless they are all there is after a colon
-        if not (clean[-1:] in inline.COLONS and text[-1:] not in inline.COLONS):
-            text = clean
-    return text
-
-
-def joiner(left: str, right: str) -> str:
-    """Space between wrapped lines, none between two CJK characters."""
-    if left and right and inline.is_cjk_text(left[-1]) and inline.is_cjk_text(right[0]):
-        return ""
-    if left[-1:] in "，。；、：！？（）《》“”" or right[:1] in "，。；、：！？（）《》“”":
-        return ""
-    return " "
-
-
-# -- code-looking lines -------------------------------------------------------------------------
-
-_COMMANDS = frozenset(_words(
-    "kubectl kubeadm kubelet minikube kind helm docker podman crictl ctr nerdctl etcdctl "
-    "istioctl yum dnf apt apt-get apk rpm dpkg pip pip3 npm brew snap systemctl service "
-    "journalctl curl wget git ssh scp rsync tar unzip gzip cat echo printf vi vim nano sed "
-    "awk grep mkdir rmdir cd ls ll cp mv rm ln chmod chown chgrp touch sudo su export source "
-    "modprobe sysctl swapoff swapon setenforce hostnamectl iptables ipvsadm ip ifconfig ping "
-    "nslookup dig openssl cfssl mount umount useradd passwd reboot shutdown firewall-cmd "
-    "ntpdate timedatectl tee watch make go python python3 bash sh nohup kill ps top free df "
-    "du lsmod firewalld "))
-_PROMPT_RE = re.compile(r"^(?:\$|#|\[[^\]\n]{1,60}\][#$])\s+\S")
-_HOST_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?:/\d+)?\s+[A-Za-z][\w.-]*(?:\s+[\w.-]+)*$")
-_HEREDOC_RE = re.compile(r"<<-?\s*['\"]?([A-Z][A-Z_]*)['\"]?")
-_CODE_COMMENT_RE = re.compile(r"\s+(?:#|//).*$")
-_ART_RE = re.compile(r"^[+|].*[-=]{3,}.*[+|]$|^[\s+\-|/\\<>^v=_*.]{3,}$")
-_TOOL_FLAG_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,30} -{1,2}[A-Za-z][\w-]*(?:[ =]\S+)*$")
-_JSON_RE = re.compile(r'^(?:"[\w.-]+"\s*:\s*\S.*|[{}\[\]],?)$')
-_ASSIGN_RE = re.compile(r"^[A-Za-z_][\w.\-/]*\s*=\s*\S*$")
-_MANIFEST_KEYS = frozenset(_words(
-    "apiVersion kind metadata spec status data stringData template selector matchLabels "
-    "labels annotations containers initContainers image imagePullPolicy ports containerPort "
-    "hostPort targetPort nodePort protocol replicas volumes volumeMounts mountPath command "
-    "args env resources limits requests restartPolicy nodeSelector nodeName hostNetwork "
-    "serviceAccountName namespace livenessProbe readinessProbe httpGet tcpSocket exec "
-    "initialDelaySeconds periodSeconds clusterIP schedule jobTemplate backoffLimit "
-    "storageClassName accessModes persistentVolumeClaim claimName hostPath emptyDir configMap "
-    "secretName rules http paths backend serviceName servicePort pathType ingressClassName "
-    "strategy rollingUpdate maxSurge maxUnavailable minReadySeconds revisionHistoryLimit "
-    "tolerations affinity "))
-_YAML_KEY_RE = re.compile(r"^-?\s*([A-Za-z][\w.-]*):(?:\s+(.*))?$")
-
-
-@lru_cache(maxsize=16384)
-def code_kind(text: str) -> str:
-    """"shell", "hosts", "yaml", "config" when a line is plainly code, else ""."""
-    s = inline.plain(text).strip() if "`" in text or "**" in text else text.strip()
-    s = _CODE_COMMENT_RE.sub("", s) or s  # "kind: Pod   //类型", "yum install x  # 安装"
-    if not s or inline.is_cjk_text(s.split(" #", 1)[0]):
-        return ""
-    if s == "EOF" or _HEREDOC_RE.search(s) or _PROMPT_RE.match(s):
-        return "shell"
-    first = s.split(None, 1)[0]
-    if first in _COMMANDS and s[-1:] not in ".:：" and _looks_like_args(first, s[len(first):]):
-        return "shell"
-    if _ART_RE.match(s) or (s[0] == "|" and s[-1] == "|" and s.count("|") >= 3):
-        return "text"  # ASCII art, or table rows without their "---" line
-    if _TOOL_FLAG_RE.match(s):
-        return "shell"  # "htpasswd -c auth foo": a lower-case tool and a flag
-    if _JSON_RE.match(s):
-        return "config"
-    if _HOST_RE.match(s):
-        return "hosts"
-    m = _YAML_KEY_RE.match(s)
-    if m and m.group(1) in _MANIFEST_KEYS and (not m.group(2) or " " not in m.group(2).strip()
-                                               or m.group(2)[0] in "\"'[{"):
-        return "yaml"  # a manifest line: "kind: Pod", "image: nginx:1.21", "spec:"
-    if _ASSIGN_RE.match(s) and "." in s.split("=", 1)[0] or s.startswith("[") and s.endswith("]") \
-            and s[1:-1].replace(".", "").replace("-", "").isalnum():
-        return "config"
-    return ""
-
-
-_PROSE_WORDS = frozenset(
-    _words(
-        "is are was were be can will should must does do has have and or the a an to of in on for "
-        "with that this it which as by from not also only "))
-# Tools whose name is also an everyday word: they need argument-looking text after them.
-_WORDY = frozenset(_words(
-    "service make watch free top kill source export ip su go kind cat echo tee mount ping dig "
-    "ls cd cp mv rm ln touch python bash sh ps df du git tar shutdown reboot "))
-_SUBCOMMANDS = {("go", w) for w in ("version", "build", "run", "install", "env", "get", "mod",
-                                    "test")} | {("git", w) for w in ("clone", "pull", "status")}
-_ARGISH_RE = re.compile(r"(?:^|\s)(?:-{1,2}[A-Za-z]|[./~$]|\S*[=/|<>]|\d)")
-
-
-def _looks_like_args(tool: str, rest: str) -> bool:
-    rest = rest.strip()
-    if not rest:
-        return tool in ("reboot", "ll", "ls")
-    words = rest.split()
-    if words[0].casefold() in _PROSE_WORDS:
-        return False
-    if tool in _WORDY:
-        return bool(_ARGISH_RE.search(rest)) or (tool, words[0]) in _SUBCOMMANDS
-    return True
-
-
-def _yaml_line(text: str) -> bool:
-    s = _CODE_COMMENT_RE.sub("", text.strip())
-    if inline.is_cjk_text(s):
-        return False
-    m = _YAML_KEY_RE.match(s)
-    if m:
-        return not m.group(2) or " " not in m.group(2).strip() or m.group(2)[0] in "\"'[{"
-    return s.startswith("- ") and " " not in s[2:].strip()
-
-
-def split_code(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[Code]]:
-    """Lines → (prose lines, runs of code-looking lines). After a heredoc opener
-    (``cat > f <<EOF``) every line up to ``EOF`` is file content, whatever it looks like."""
-    kept: list[tuple[int, str]] = []
-    codes: list[Code] = []
-    heredoc = ""
-    prev = ""
-    for ln, tx in lines:
-        kind = "text" if heredoc else code_kind(tx)
-        if not kind and prev in ("yaml", "config") and _yaml_line(tx):
-            kind = "yaml"  # "  name: frontend" inside an unfenced manifest
-        prev = kind
-        if heredoc and inline.plain(tx).strip() == heredoc:
-            heredoc, kind = "", "shell"
-        elif kind == "shell":
-            m = _HEREDOC_RE.search(tx)
-            heredoc = m.group(1) if m else ""
-        if kind:
-            raw = inline.plain(tx) if "`" in tx else tx
-            if codes and codes[-1].line + codes[-1].text.count("\n") == ln - 1:
-                codes[-1].text += "\n" + raw
-            else:
-                codes.append(Code(ln, "shell" if kind == "text" else kind, raw))
-        else:
-            kept.append((ln, tx))
-    return kept, codes
-
-
-# -- tokens → blocks ------------------------------------------------------------------------------
 
 class _Builder:
     def __init__(self, tokens, body_start: int):
@@ -472,7 +211,7 @@ class _Builder:
         blocks: list[Block] = []
         # An author who ends the paragraph with 。/./! writes sentences: a line without an
         # end mark is wrapped. Notes without end marks use each line as a thought.
-        sentences = bool(lines) and lines[-1][1][-1:] in _END_MARKS
+        sentences = bool(lines) and lines[-1][1][-1:] in END_MARKS
         for ln, tx in lines:
             if tx.startswith(">"):
                 tx = tx.lstrip("> ").strip()
@@ -618,31 +357,6 @@ def _fence_closed(tok, lines: list[str]) -> bool:
         return False
     last = lines[end0 - 1].strip()
     return last.startswith(tok.markup) and set(last) == {tok.markup[0]}
-
-
-_END_MARKS = ".。!！?？;；"
-
-
-def continues(prev: str, line: str, sentences: bool = False) -> bool:
-    """Is ``line`` (next line of the same paragraph) the rest of ``prev``, wrapped by the
-    author's editor? CommonMark joins every line of a paragraph; notes also use lines as
-    separate thoughts, so a line joins only when ``prev`` stops mid-sentence: after a comma,
-    before a lower-case word, or at the end of a long (hard-wrapped) line. A line that is a
-    ``Term: definition`` or a label, or that follows a label, starts anew."""
-    last = prev[-1:]
-    if not last or last in inline.COLONS or last in ".。!！?？;；":
-        return False
-    parsed = inline.split_definition(line)
-    hard_wrap = len(prev) >= 40 and (last.isascii() and last.isalnum() or last in ",`*") \
-        and inline.split_definition(prev) is None  # "…an app may read\n`X` from the env: …"
-    if parsed is not None and inline.is_term(parsed[0]) and not hard_wrap and not (
-            line[:1].islower() and " " in parsed[0]):
-        return False
-    if last in ",，、" or (line[:1].islower() and line[:1].isascii()):
-        return True
-    if inline.is_cjk_text(last) or inline.is_cjk_text(line[:1]):
-        return sentences  # Chinese notes use lines as thoughts, unless written in sentences
-    return len(prev) >= 60 and (last.isalnum() or last in "`*")
 
 
 def _skip(toks, i: int) -> int:

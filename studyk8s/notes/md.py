@@ -72,7 +72,7 @@ _LIST_LINE_RE = re.compile(r"^([ \t]+)(?:[-*+]|\d{1,9}[.)])[ \t]")
 
 def _tab_definition(m: re.Match) -> str:
     """``- Always<TAB>每次都拉取`` → ``- Always: 每次都拉取`` (a tab is the author's column)."""
-    from .inline import is_term  # late: inline imports nothing of this module
+    from .terms import is_term  # late: terms imports nothing of this module
 
     name = m.group(2).strip()
     return f"{m.group(1)}{name}: " if is_term(name) else m.group(0)
@@ -142,7 +142,7 @@ def clean_source(text: str) -> tuple[str, list[tuple[int, str]]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", " ")  # a lone CR is no line break
     if _ZERO_WIDTH_RE.search(text):  # at a line's start they would hide a list marker;
-        text = _LEADING_ZW_RE.sub(r"\1", text)  # elsewhere blocks.py drops them from text
+        text = _LEADING_ZW_RE.sub(r"\1", text)  # elsewhere textlines.py drops them from text
     text = _MARKER_FIX_RE.sub(_zh_number, text)
     text = _HEADING_NOSPACE_RE.sub(r"\1 ", text)
     if "\u3000" in text:
@@ -223,7 +223,7 @@ def _colon_label(state, start: int, end: int, silent: bool) -> bool:
     text = _line(state, start).rstrip()
     if not text.endswith(_LABEL_END):
         return False
-    from .inline import label_of  # late: inline imports nothing of this module
+    from .definitions import label_of  # late: definitions imports nothing of this module
 
     return label_of(text) is not None
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from . import inline
+from . import cloze, terms
 from .model import DEFINITION, FACT_KINDS, PROPERTY, STATEMENT, ParsedNote
 
 LONG_DEFINITION = 200  # characters: more than a card shows at a glance
@@ -30,14 +30,14 @@ def suspicious_facts(note: ParsedNote) -> list[dict]:
         why = []
         if f.kind in (DEFINITION, PROPERTY):
             long_phrase = len(f.term) > 30 and f.term.count(" ") >= 4
-            if long_phrase or _SENTENCE_MARK_RE.search(f.term) or not inline.is_term(f.term):
+            if long_phrase or _SENTENCE_MARK_RE.search(f.term) or not terms.is_term(f.term):
                 why.append("term reads like a sentence")
             if len(f.definition) > LONG_DEFINITION:
                 why.append(f"definition is {len(f.definition)} characters long")
         acronym = f.cloze.isupper() and len(f.cloze) >= 2  # IP, VM: whole names
         if f.kind == STATEMENT and f.cloze and len(f.cloze) <= SHORT_CLOZE and not acronym:
             why.append(f"cloze blanks the short token {f.cloze!r}")
-        if f.kind == STATEMENT and f.cloze and not inline.is_whole_token(f.cloze, f.definition):
+        if f.kind == STATEMENT and f.cloze and not cloze.is_whole_token(f.cloze, f.definition):
             why.append(f"cloze {f.cloze!r} is part of a word")
         if why:
             out.append({"source": f.source, "kind": f.kind, "term": f.term, "why": why})

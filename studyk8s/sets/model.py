@@ -5,8 +5,7 @@ the model): choices with percentage credit and feedback, true/false with feedbac
 answer, matching pairs (plus extra wrong answers), typed answers with credit. A ``Draw`` asks
 for questions generated from the notes when an attempt starts (Moodle's random question).
 
-``to_question`` turns an item into the quiz engine's ``Question`` (what an attempt
-snapshots); ``from_question`` turns a generated question back into an editable item.
+``sets.engine`` turns an item into the quiz engine's ``Question`` and back.
 Pure: no Flask, no SQLAlchemy.
 """
 
@@ -16,9 +15,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
-
-from ..quiz.i18n import t
-from ..quiz.model import Question
 
 KINDS = ("single", "multiple", "true_false", "matching", "typed", "command", "manifest")
 # Answered by typing: the accepted answers are ``choices`` (each its credit). A hands-on
@@ -260,100 +256,154 @@ def _w(x: float) -> str:
     return f"{x:g}"
 
 
+@dataclass(frozen=True)
+class ItemProblem:
+    """One thing wrong with an item. ``text`` says it in the set file's words (YAML keys);
+    ``part`` (the field at fault), ``code``, ``params`` and ``row`` (which choice or pair,
+    0-based) let a form say it in its own words, next to the field."""
+
+    part: str
+    code: str
+    text: str
+    row: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 def check_item(item: Item) -> list[str]:
     """What is wrong with ``item`` (empty: nothing). Messages name the field at fault."""
-    errs: list[str] = []
+    return [p.text for p in item_problems(item)]
+
+
+def item_problems(item: Item) -> list[ItemProblem]:
+    P = ItemProblem
     if item.kind not in KINDS:
-        return [f"unknown question kind {item.kind!r} (use one of {', '.join(KINDS)})"]
+        return [P("kind", "unknown",
+                  f"unknown question kind {item.kind!r} (use one of {', '.join(KINDS)})")]
+    errs: list[ItemProblem] = []
     if not item.prompt:
-        errs.append("prompt: the question text is empty")
+        errs.append(P("prompt", "empty", "prompt: the question text is empty"))
     elif len(item.prompt) > MAX_TEXT:
-        errs.append(f"prompt: longer than {MAX_TEXT} characters")
+        errs.append(P("prompt", "too_long", f"prompt: longer than {MAX_TEXT} characters",
+                      params={"max": MAX_TEXT}))
     if not 0 < item.points <= MAX_POINTS:
-        errs.append(f"points: must be more than 0 and at most {_w(MAX_POINTS)}")
+        errs.append(P("points", "range",
+                      f"points: must be more than 0 and at most {_w(MAX_POINTS)}",
+                      params={"max": MAX_POINTS}))
     for name in ("feedback", "feedback_true", "feedback_false", "title", "topic"):
         if len(getattr(item, name)) > MAX_TEXT:
-            errs.append(f"{name}: longer than {MAX_TEXT} characters")
+            errs.append(P(name, "too_long", f"{name}: longer than {MAX_TEXT} characters",
+                          params={"max": MAX_TEXT}))
     if item.kind in ("single", "multiple", *TYPED_KINDS):
         errs += _check_choices(item)
-        if item.kind in HANDS_ON_KINDS:
+        if item.kind in HANDS_ON_KINDS and not errs:
             errs += _check_handson(item)
     elif item.kind == "true_false":
         if not isinstance(item.answer, bool):
-            errs.append("answer: a true/false question needs answer: true or answer: false")
+            errs.append(P("answer", "missing",
+                          "answer: a true/false question needs answer: true or answer: false"))
     elif item.kind == "matching":
         errs += _check_pairs(item)
     return errs
 
 
-def _check_choices(item: Item) -> list[str]:
+def _first(xs: list[Any], test) -> int | None:
+    return next((i for i, x in enumerate(xs) if test(x)), None)
+
+
+def _repeat(xs: list[str]) -> int | None:
+    """Where the first text listed twice comes again (the alphabetically first such text)."""
+    dupes = sorted({x for x in xs if x and xs.count(x) > 1})
+    return None if not dupes else [i for i, x in enumerate(xs) if x == dupes[0]][1]
+
+
+def _check_choices(item: Item) -> list[ItemProblem]:
+    P = ItemProblem
     typed = item.kind in TYPED_KINDS
     what = "answers" if typed else "choices"
     cs = item.choices
     need = 1 if typed else 2
     if len(cs) < need:
-        return [f"{what}: a {KIND_LABELS[item.kind].lower()} question needs at least {need}"]
+        return [P("choices", "too_few", f"{what}: a {KIND_LABELS[item.kind].lower()} question "
+                  f"needs at least {need}", params={"n": need})]
     if len(cs) > MAX_CHOICES:
-        return [f"{what}: at most {MAX_CHOICES}"]
+        return [P("choices", "too_many", f"{what}: at most {MAX_CHOICES}",
+                  params={"n": MAX_CHOICES})]
     errs = []
     texts = [c.text for c in cs]
-    if any(not x for x in texts):
-        errs.append(f"{what}: an entry is empty")
+    if (i := _first(texts, lambda x: not x)) is not None:
+        errs.append(P("choices", "entry_empty", f"{what}: an entry is empty", row=i))
     longest = MAX_TEXT if item.kind == "manifest" else MAX_CHOICE
-    if any(len(x) > longest for x in texts):
-        errs.append(f"{what}: an entry is longer than {longest} characters")
-    dupes = sorted({x for x in texts if x and texts.count(x) > 1})
-    if dupes:
-        errs.append(f"{what}: {dupes[0]!r} is listed twice")
+    if (i := _first(texts, lambda x: len(x) > longest)) is not None:
+        errs.append(P("choices", "entry_too_long",
+                      f"{what}: an entry is longer than {longest} characters", row=i,
+                      params={"max": longest}))
+    if (i := _repeat(texts)) is not None:
+        errs.append(P("choices", "duplicate", f"{what}: {texts[i]!r} is listed twice", row=i,
+                      params={"text": texts[i]}))
     lo = 0 if typed else -100
-    if bad := [c for c in cs if not lo <= c.weight <= 100]:
-        errs.append(f"{what}: grade {_w(bad[0].weight)}% of {bad[0].text!r} is outside "
-                    f"{lo}..100")
+    if (i := _first(list(cs), lambda c: not lo <= c.weight <= 100)) is not None:
+        errs.append(P("choices", "grade_range", f"{what}: grade {_w(cs[i].weight)}% of "
+                      f"{cs[i].text!r} is outside {lo}..100", row=i, params={"lo": lo}))
         return errs
     top = max(c.weight for c in cs)
     if (item.kind == "single" or typed) and abs(top - 100) > EPS:
-        errs.append(f"{what}: one answer must be worth 100% (mark it correct: true)")
+        errs.append(P("choices", "no_full_answer",
+                      f"{what}: one answer must be worth 100% (mark it correct: true)"))
     if item.kind == "multiple":
         positive = sum(c.weight for c in cs if c.weight > 0)
         if positive <= 0:
-            errs.append("choices: mark at least one choice correct")
+            errs.append(P("choices", "no_correct", "choices: mark at least one choice correct"))
         elif abs(positive - 100) > EPS:
-            errs.append(f"choices: the positive grades add up to {_w(round(positive, 5))}%, "
-                        "not 100%")
+            errs.append(P("choices", "sum", f"choices: the positive grades add up to "
+                          f"{_w(round(positive, 5))}%, not 100%",
+                          params={"sum": round(positive, 5)}))
     return errs
 
 
-def _check_handson(item: Item) -> list[str]:
+def _check_handson(item: Item) -> list[ItemProblem]:
     """An accepted command must be readable by the checker, a manifest must load: a learner
     could never match an answer the checker cannot read."""
     from ..quiz.handson.commands import CommandError, parse
     from ..quiz.handson.manifests import ManifestError, load
 
-    for c in item.choices:
+    for i, c in enumerate(item.choices):
         try:
             parse(c.text) if item.kind == "command" else load(c.text)
         except CommandError as exc:
-            return [f"answers: {c.text!r} cannot be read: {exc.message('en')}"]
+            why = exc.message("en")
+            return [ItemProblem("choices", "unreadable",
+                                f"answers: {c.text!r} cannot be read: {why}", row=i,
+                                params={"why": why})]
         except ManifestError as exc:
-            where = f"line {exc.line}: " if exc.line else ""
-            return [f"answers: the manifest cannot be read: {where}{exc.message('en')}"]
+            why = (f"line {exc.line}: " if exc.line else "") + exc.message("en")
+            return [ItemProblem("choices", "unreadable",
+                                f"answers: the manifest cannot be read: {why}", row=i,
+                                params={"why": why})]
     return []
 
 
-def _check_pairs(item: Item) -> list[str]:
+def _check_pairs(item: Item) -> list[ItemProblem]:
+    P = ItemProblem
     real = [p for p in item.pairs if p.left]
     if len(real) < 2:
-        return ["pairs: a matching question needs at least 2 pairs"]
+        return [P("pairs", "too_few", "pairs: a matching question needs at least 2 pairs",
+                  params={"n": 2})]
     if len(item.pairs) > MAX_CHOICES:
-        return [f"pairs: at most {MAX_CHOICES}"]
+        return [P("pairs", "too_many", f"pairs: at most {MAX_CHOICES}",
+                  params={"n": MAX_CHOICES})]
     errs = []
-    if any(not p.right for p in item.pairs):
-        errs.append("pairs: an answer (right side) is empty")
-    lefts = [p.left for p in real]
-    if dupes := sorted({x for x in lefts if lefts.count(x) > 1}):
-        errs.append(f"pairs: {dupes[0]!r} is listed twice")
-    if any(len(p.left) > MAX_CHOICE or len(p.right) > MAX_CHOICE for p in item.pairs):
-        errs.append(f"pairs: an entry is longer than {MAX_CHOICE} characters")
+    pairs = list(item.pairs)
+    if (i := _first(pairs, lambda p: not p.right)) is not None:
+        errs.append(P("pairs", "right_empty", "pairs: an answer (right side) is empty", row=i))
+    lefts = [p.left for p in pairs]
+    if (i := _repeat(lefts)) is not None:
+        errs.append(P("pairs", "duplicate", f"pairs: {lefts[i]!r} is listed twice", row=i,
+                      params={"text": lefts[i]}))
+    if (i := _first(pairs, lambda p: len(p.left) > MAX_CHOICE or len(p.right) > MAX_CHOICE)
+            ) is not None:
+        errs.append(P("pairs", "entry_too_long",
+                      f"pairs: an entry is longer than {MAX_CHOICE} characters", row=i,
+                      params={"max": MAX_CHOICE}))
     return errs
 
 
@@ -385,96 +435,3 @@ def default_weights(kind: str, correct: list[bool]) -> list[float]:
     n = sum(correct) or 1
     share = round(100.0 / n, 5)
     return [share if c else -share for c in correct]
-
-
-# --- to and from the quiz engine ---------------------------------------------------------------
-
-
-def item_lang(item: Item, default: str = "") -> str:
-    if item.lang:
-        return item.lang
-    if default:
-        return default
-    texts = [item.prompt, *(c.text for c in item.choices), *(p.left for p in item.pairs)]
-    return detect_lang(*texts)
-
-
-def to_question(item: Item, *, lang: str = "", source: str = "", topic: str = "",
-                meta: dict[str, Any] | None = None) -> Question:
-    """The engine's question for ``item``, in the author's order (shuffle later)."""
-    lang = item_lang(item, lang)
-    meta = {"markdown": True, "uid": item.uid, "title": item.title, **(meta or {})}
-    base = {"lang": lang, "prompt": item.prompt, "explanation": item.feedback,
-            "source": source, "topic": item.topic or topic, "points": item.points,
-            "meta": meta, "variant": "written"}
-    if item.kind in ("single", "multiple"):
-        weights = tuple(round(c.weight / 100, 7) for c in item.choices)
-        if item.kind == "single":
-            answer: Any = max(range(len(weights)), key=lambda i: weights[i])
-        else:
-            answer = [i for i, w in enumerate(weights) if w > 0]
-        return Question(kind=item.kind, choices=tuple(c.text for c in item.choices),
-                        answer=answer, weights=weights,
-                        feedback=tuple(c.feedback for c in item.choices), **base)
-    if item.kind == "true_false":
-        return Question(kind="true_false", choices=(t(lang, "true"), t(lang, "false")),
-                        answer=bool(item.answer),
-                        feedback=(item.feedback_true, item.feedback_false), **base)
-    if item.kind == "matching":
-        real = [p for p in item.pairs if p.left]
-        rights = list(dict.fromkeys(p.right for p in item.pairs))
-        return Question(kind="matching", left=tuple(p.left for p in real),
-                        choices=tuple(rights), answer=[rights.index(p.right) for p in real],
-                        **base)
-    # typed: the best answer first; every form with credit is accepted
-    forms = sorted(item.choices, key=lambda c: -c.weight)
-    if item.kind in HANDS_ON_KINDS:  # checked by meaning: every accepted form is worth 100 %
-        from ..quiz.handson.manifests import DEFAULT_K8S_VERSION
-
-        return Question(kind=item.kind, answer=forms[0].text,
-                        accepted=tuple(c.text for c in forms if c.weight > 0),
-                        **{**base, "meta": {**meta, "k8s_version": DEFAULT_K8S_VERSION}})
-    plain = all(abs(c.weight - 100) <= EPS and not c.feedback for c in forms)
-    return Question(kind="typed", answer=forms[0].text,
-                    accepted=tuple(c.text for c in forms),
-                    weights=() if plain else tuple(round(c.weight / 100, 7) for c in forms),
-                    feedback=() if plain else tuple(c.feedback for c in forms), **base)
-
-
-def from_question(q: Question, *, uid: str = "", points: float = 1.0) -> Item:
-    """An editable item from a question (generated from the notes, or a snapshot): the
-    quoted context becomes part of the prompt, the explanation its general feedback."""
-    prompt = q.prompt if not q.context else f"{q.prompt}\n\n{q.context}"
-    common = {"prompt": clean_text(prompt), "feedback": clean_text(q.explanation),
-              "topic": q.topic, "lang": q.lang, "uid": uid, "points": points,
-              "title": clean_text(q.meta.get("title", "")) if q.meta else ""}
-    if q.kind in ("single", "multiple"):
-        if q.weights:
-            weights = [round(w * 100, 5) for w in q.weights]
-        elif q.kind == "single":
-            weights = default_weights("single", [i == q.answer for i in range(len(q.choices))])
-        else:
-            weights = default_weights("multiple", [i in q.answer for i in range(len(q.choices))])
-        fb = list(q.feedback) + [""] * (len(q.choices) - len(q.feedback))
-        return Item(kind=q.kind, choices=tuple(Choice(c, w, f) for c, w, f in
-                                                zip(q.choices, weights, fb, strict=False)),
-                    **common)
-    if q.kind == "true_false":
-        fb = list(q.feedback) + ["", ""]
-        return Item(kind="true_false", answer=bool(q.answer), feedback_true=fb[0],
-                    feedback_false=fb[1], **common)
-    if q.kind == "matching":
-        pairs = [Pair(left, q.choices[a]) for left, a in zip(q.left, q.answer, strict=True)]
-        used = set(q.answer)
-        pairs += [Pair("", c) for i, c in enumerate(q.choices) if i not in used]
-        return Item(kind="matching", pairs=tuple(pairs), **common)
-    forms = list(dict.fromkeys([q.answer, *q.accepted]))
-    if q.kind in HANDS_ON_KINDS:
-        return Item(kind=q.kind, choices=tuple(Choice(f, 100.0) for f in forms), **common)
-    if q.weights and len(q.weights) == len(q.accepted):
-        by_form = {a: round(w * 100, 5) for a, w in zip(q.accepted, q.weights, strict=True)}
-        fb = dict(zip(q.accepted, q.feedback, strict=False))
-        choices = tuple(Choice(f, by_form.get(f, 100.0), fb.get(f, "")) for f in forms)
-    else:
-        choices = tuple(Choice(f, 100.0) for f in forms)
-    return Item(kind="typed", choices=choices, **common)

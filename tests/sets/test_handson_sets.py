@@ -4,7 +4,7 @@ by meaning once they reach the quiz engine; unreadable answers are refused with 
 from __future__ import annotations
 
 from studyk8s.quiz import kinds
-from studyk8s.sets.model import from_question, to_question
+from studyk8s.sets.engine import from_question, to_question
 from studyk8s.sets.schema import to_yaml, validate
 
 SET = """\

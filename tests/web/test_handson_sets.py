@@ -34,7 +34,7 @@ def test_command_and_manifest_questions_in_the_editor(site, db):  # noqa: F811
     before = db.counts(SetQuestion)
     bad = {**command, "choice_text": ["kubectl get pods --nope", "", ""]}
     html = ok_page(t.post(f"/sets/{set_id}/questions", data=bad), 400)
-    assert "cannot be read" in html and "--nope" in html
+    assert "cannot read this answer" in html and "--nope" in html  # next to the row
     assert db.counts(SetQuestion) == before
     html = ok_page(t.get(f"/sets/{set_id}"))
     assert 'class="right code"' in html and "kubectl get pods -n kube-system" in html

@@ -15,11 +15,11 @@ from ...persistence.models import QuizAttempt, QuizSet, SetAttempt, SetQuestion,
 from ...quiz import kinds as qkinds
 from ...quiz.model import Question
 from ...sets.draw import draw_questions, signature
+from ...sets.engine import to_question
 from ...sets.model import (
     Item,
     Settings,
     entry_from_dict,
-    to_question,
 )
 from ..errors import ServiceError
 from .drafts import _draft_doc, draft_rows, get_set, is_author, status
@@ -55,6 +55,12 @@ def build_questions(session: Session, snapshot: dict[str, Any], seed: int
     if settings.shuffle_questions:
         rng.shuffle(out)
     return out
+
+
+def attempt_size(session: Session, snapshot: dict[str, Any]) -> int:
+    """How many questions an attempt at ``snapshot`` has: a draw of 2 counts as 2 (fewer
+    when the notes cannot make that many), as ``build_questions`` makes them."""
+    return len(build_questions(session, snapshot, seed=0))
 
 
 def preview_questions(session: Session, user: User, set_id: int, *, seed: int = 0

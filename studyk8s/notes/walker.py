@@ -1,0 +1,273 @@
+"""Pass 2: blocks → facts, following DESIGN.md "Notes → facts (the content grammar)".
+
+The rules, in the order a reader applies them:
+
+- a heading sets the section path and labels the lists beneath it (``## K8s优点``);
+- a non-indented line ending in a colon (``主要组件:``) labels the next list, and
+  ``Term: definition`` lines directly under it; a label with nothing under it is a warning;
+- lists follow the rules of lists.py (definitions, properties, enumerations, plans);
+- a table whose first column names things gives one definition per row;
+- ``ABBR:expansion`` is an abbreviation; ``{{<mermaid>}}`` blocks are diagrams titled by
+  the line just above them; remaining prose lines are statements with a cloze target.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import cloze, definitions, inline, terms
+from .blocks import (
+    Blank,
+    Block,
+    Code,
+    Comment,
+    Diagram,
+    Heading,
+    ListBlock,
+    Other,
+    Table,
+    Text,
+    code_kind,
+)
+from .lists import ListRules
+from .mermaid import parse_mermaid
+from .model import (
+    ABBREVIATION,
+    DEFINITION,
+    DIAGRAM,
+    STATEMENT,
+    Fact,
+    PlanItem,
+    Problem,
+)
+
+_CAPTION_NOTE_RE = re.compile(r"^(?P<title>.+?)\s*[（(](?P<note>[^()（）]*)[)）]\s*$")
+# A video timestamp or a to-do at the start of a line: a note to self, not knowledge.
+_REMARK_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s|(?:TODO|FIXME|待办)\b)", re.I)
+_NOT_A_DEFINITION_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,30}://|www\.|\d{4}-\d{1,2}-\d{1,2}\b)")
+_REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
+
+
+@dataclass
+class _Label:
+    text: str
+    line: int
+    followed: bool = False  # anything (text, list, code) came under it
+    by_defs: bool = False  # own-line definitions used it as their group
+
+
+class Walker(ListRules):
+    """The state of one walk over a note's blocks: section path, the open label, facts."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.facts: list[Fact] = []
+        self.warnings: list[Problem] = []
+        self.section: list[tuple[int, str]] = []
+        self.heading_label = ""
+        self.label: _Label | None = None
+        self.label_run = False  # right after a label line, inside its run of definitions
+        self.prose: list[str] = []
+        self.first_heading = ""
+        self.stmt_of_block: dict[int, list[int]] = {}
+        self.plan: list[PlanItem] = []
+        self.comments: list[Comment] = []
+        self.seen_content = False  # a block other than a comment came (original-title rule)
+        self._sec: tuple[str, ...] | None = None  # cached section path
+
+    # -- helpers -------------------------------------------------------------
+    def src(self, line: int) -> str:
+        return f"{self.path}:{line}"
+
+    def sec(self) -> tuple[str, ...]:
+        if self._sec is None:
+            self._sec = tuple(t for _, t in self.section)
+        return self._sec
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Problem(self.path, line, message, "warning"))
+
+    def add(self, kind: str, term: str, line: int, **kw) -> int:
+        kw.setdefault("section", self.sec())
+        term = inline.clean(term)
+        for key in ("definition", "group", "parent"):
+            if kw.get(key):  # a text that is nothing but markers ("**") stays as written
+                kw[key] = inline.clean(kw[key]) or kw[key].strip()
+        if kind != STATEMENT and kw.get("definition"):
+            kw["definition"] = kw["definition"].rstrip("；;，, ") or kw["definition"]
+        for key in ("aliases", "items"):
+            if kw.get(key):
+                kw[key] = tuple(c for c in (inline.clean(a) for a in kw[key]) if c)
+        self.facts.append(Fact(kind=kind, term=term, source=self.src(line), **kw))
+        return len(self.facts) - 1
+
+    def close_label(self) -> None:
+        if self.label is not None and not self.label.followed:
+            self.warn(
+                self.label.line,
+                f"label '{self.label.text}:' has nothing under it (no list or text follows)",
+            )
+        self.label = None
+        self.label_run = False
+
+    # -- walk ------------------------------------------------------------------
+    def run(self, blocks: list[Block]) -> None:
+        prev: Block | None = None
+        for block in blocks:
+            if isinstance(block, Blank):
+                if self.label_run and self.label is not None and self.label.by_defs:
+                    self.label = None  # its run of definitions is over
+                self.label_run = False
+            elif isinstance(block, Heading):
+                self.heading(block)
+            elif isinstance(block, Text):
+                self.text(block)
+            elif isinstance(block, ListBlock):
+                self.list_block(block)
+            elif isinstance(block, Diagram):
+                self.diagram(block, prev)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Comment):
+                if not self.seen_content:
+                    self.comments.append(block)
+            elif isinstance(block, (Other, Code)):
+                if self.label is not None:
+                    self.label.followed = True
+                self.label_run = False
+            if not isinstance(block, (Comment, Blank)):
+                self.seen_content = True
+            prev = block
+        self.close_label()
+
+    def heading(self, block: Heading) -> None:
+        self.close_label()
+        title = inline.plain(block.text).rstrip(" :：").strip()
+        if not title:
+            return
+        self.prose.append(title)
+        self.first_heading = self.first_heading or title
+        while self.section and self.section[-1][0] >= block.level:
+            self.section.pop()
+        self.section.append((block.level, title))
+        self._sec = None
+        self.heading_label = title
+
+    def text(self, block: Text) -> None:
+        self.prose.append(block.text)
+        parsed = definitions.split_definition(block.text)
+        label = None
+        if parsed is not None and not parsed[2] and block.indent <= 3:
+            label = definitions.label_of(block.text, parsed)
+        if label is not None:
+            self.close_label()
+            self.label = _Label(label, block.line)
+            self.label_run = True
+            return
+        if self.label is not None:
+            self.label.followed = True
+            if parsed is None or not parsed[2]:
+                self.label = None  # the text it introduced consumed it
+        if parsed is not None and parsed[2]:
+            group = ""
+            if self.label_run and self.label is not None:
+                group, self.label.by_defs = self.label.text, True
+            self.definition(parsed, block.line, group, strict_abbr=False)
+            return
+        self.label_run = False
+        self.stmt_of_block[id(block)] = self.statements(block.text, block.line, block)
+
+    def definition(self, parsed, line: int, group: str, *, strict_abbr: bool, **kw) -> int:
+        """One definition fact (or one per sibling in ``nfs, glusterfs: …``); returns the
+        index of the last one added."""
+        term, aliases, definition = parsed
+        idx = -1
+        if definitions.only_url(definition) or _NOT_A_DEFINITION_RE.match(definition):
+            return idx  # "视频地址: https://…", "Docs: https://… is…", "更新: 2024-01-09"
+        for name in terms.sibling_terms(term):
+            abbr = terms.abbreviation_of(name, definition, strict=strict_abbr)
+            if not aliases and abbr is not None:
+                idx = self.add(ABBREVIATION, name, line, definition=abbr, group=group, **kw)
+            else:
+                idx = self.add(DEFINITION, name, line, definition=definition, aliases=aliases,
+                               group=group, **kw)
+        return idx
+
+    # -- tables ----------------------------------------------------------------------------
+    def table(self, block: Table) -> None:
+        """A table whose first column names things: one definition per row, the first
+        header cell as the group. Anything else is skipped with a warning."""
+        if self.label is not None:
+            self.label.followed = True
+        self.label_run = False
+        rows = [(ln, [inline.clean(c) for c in cells]) for ln, cells in block.rows]
+        rows = [(ln, cells) for ln, cells in rows if any(cells)]
+        named = [r for r in rows if r[1] and terms.is_term(r[1][0]) and any(r[1][1:])
+                 and not code_kind(r[1][0])]  # a table of commands names nothing
+        if not rows or len(block.header) < 2 or len(named) * 2 < len(rows):
+            self.warn(block.line, "table skipped: its first column does not name things")
+            return
+        group = inline.clean(block.header[0]) if block.header else ""
+        if not group or not terms.is_term(group):
+            group = self.heading_label
+        for ln, cells in rows:
+            if (ln, cells) not in named:
+                self.warn(ln, "table row skipped: its first cell is not a name")
+                continue
+            term, aliases = terms.split_aliases(cells[0])
+            definition = "; ".join(c for c in cells[1:] if c)
+            self.definition((term, aliases, definition), ln, group, strict_abbr=True)
+
+    def statements(self, text: str, line: int, block: Text | None = None) -> list[int]:
+        """Free prose → statement facts, one per sentence, each with a cloze target."""
+        stripped = text.strip()
+        if stripped.startswith(("![", "[^", "[TOC]")) or _REFDEF_RE.match(stripped):
+            return []
+        if _REMARK_RE.match(stripped) or definitions.only_url(stripped):
+            return []  # "21:40 …", "TODO: …", "参考: https://…": notes to self, links
+        out = []
+        avoid = self.sec()
+        pos = 0
+        for sent in inline.sentences(stripped):
+            at = stripped.find(sent, pos)
+            pos = max(pos, at)
+            clean = inline.plain(sent)
+            masked = inline.plain(inline.mask_opaque(sent)).replace("\x00", "")
+            meaningful = sum(ch.isalnum() for ch in masked)
+            if meaningful < 3 or clean.endswith((":", "：")):
+                continue
+            blank = inline.clean(cloze.pick_cloze(sent, avoid))
+            if blank and not cloze.is_whole_token(blank, clean):
+                blank = ""
+            term = clean if len(clean) <= 40 else clean[:39].rstrip() + "…"
+            where = block.line_at(at) if block is not None and at >= 0 else line
+            out.append(self.add(STATEMENT, term, where, definition=clean, cloze=blank))
+        return out
+
+    # -- diagrams -----------------------------------------------------------------
+    def diagram(self, block: Diagram, prev: Block | None) -> None:
+        title, note = "", ""
+        if isinstance(prev, Text) and id(prev) in self.stmt_of_block:
+            caption = inline.plain(prev.text).rstrip(" :：")
+            for idx in sorted(self.stmt_of_block.pop(id(prev)), reverse=True):
+                del self.facts[idx]
+            m = _CAPTION_NOTE_RE.match(caption)
+            title, note = (m.group("title"), m.group("note")) if m else (caption, "")
+            title = title.rstrip(" :：")
+        elif self.label is not None and not self.label.followed:
+            title = self.label.text
+            self.label.followed = True
+            self.label = None
+        elif isinstance(prev, (Heading, Blank)) and self.section:
+            title = self.section[-1][1]
+        if not title:
+            title = self.section[-1][1] if self.section else "diagram"
+        if len(title) > 60:
+            title = title[:59].rstrip() + "…"
+        kind, edges = parse_mermaid(block.source)
+        if not edges:
+            what = f"mermaid {kind} diagram" if kind else "mermaid block"
+            self.warn(block.line, f"{what}: no relations (arrows) found")
+        self.add(DIAGRAM, title, block.line, definition=note, edges=edges, diagram=block.source)
+        self.label_run = False
