@@ -1,0 +1,58 @@
+"""Rules found by reading notes the reader was not written for (issue 13, unseen notes):
+what the corpus JSON cannot say — clozes, warnings, what must not become a fact."""
+
+from __future__ import annotations
+
+from studyk8s.notes import DEFINITION, ENUMERATION, STATEMENT, parse_note
+from studyk8s.notes.blocks import code_kind
+
+
+def parse(text: str):
+    return parse_note(text.encode("utf-8"), "notes/n.md")
+
+
+def test_a_sentence_opening_word_is_no_cloze():
+    note = parse("Specifically, a volume outlives its containers.\n\n"
+                 "Otherwise, restarts would lose data.\n\nIt is the Pod that owns the volume.\n")
+    clozes = {f.definition: f.cloze for f in note.facts if f.kind == STATEMENT}
+    assert clozes["Specifically, a volume outlives its containers."] == ""
+    assert clozes["Otherwise, restarts would lose data."] == ""
+    assert clozes["It is the Pod that owns the volume."] == "Pod"
+
+
+def test_prose_about_a_cli_is_not_a_command():
+    assert code_kind("kubectl reach `kube-apiserver` (send request to it) for resources") == ""
+    assert code_kind("kubectl get pods -o wide") == "shell"
+    assert code_kind("kubectl rolling-update web -f web.yaml") == "shell"  # an old verb, flags
+
+
+def test_a_bare_name_among_definitions_gets_no_empty_definition():
+    note = parse("## 组件\n- etcd: 保存集群状态\n- apiserver: 集群的入口\n- scheduler\n")
+    assert all(f.definition for f in note.facts if f.kind == DEFINITION)
+    assert [f.term for f in note.facts if f.kind == DEFINITION] == ["etcd", "apiserver"]
+
+
+def test_a_list_of_commands_is_skipped_with_a_warning():
+    note = parse("## Image\n1. from net `docker pull nginx:1.25`\n"
+                 "2. save as a file `docker save -o web.tar web:1`\n")
+    assert not [f for f in note.facts if f.kind == ENUMERATION]
+    assert any(w.line == 2 and "commands" in w.message for w in note.warnings)
+
+
+def test_a_link_target_line_is_no_list_item():
+    note = parse("## ETCD\n- install it as a static Pod\n- [docs]: https://etcd.io/docs\n")
+    assert not [f for f in note.facts if f.kind == ENUMERATION]
+    assert not any("https://" in f.definition for f in note.facts)
+
+
+def test_a_heading_paragraph_that_introduces_a_list_defines_nothing():
+    note = parse("# 服务质量等级（QoS）\n\nQoS（Quality of Service），可以是以下等级之一：\n\n"
+                 "- Guaranteed：请求等于限制\n- BestEffort：什么都没设\n")
+    assert [f.term for f in note.facts if f.kind == DEFINITION] == ["Guaranteed", "BestEffort"]
+
+
+def test_remark_labels_leave_the_remark():
+    note = parse("注意：bind mount 依赖宿主机的目录结构。\n\n> **Tip:** 只读挂载更安全。\n\n"
+                 "翻译：某某\n")
+    said = [f.definition for f in note.facts]
+    assert said == ["bind mount 依赖宿主机的目录结构。", "只读挂载更安全。"]
