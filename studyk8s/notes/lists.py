@@ -248,11 +248,13 @@ def _bold_leads(items: list[Item]) -> tuple[str, ...]:
 
 _REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
 _CODE_SPAN_RE = re.compile(r"`([^`\n]{3,300})`")
+_OPTION_RE = re.compile(r"^-{1,2}[A-Za-z][\w-]*(?:[ =]\S+)*$")  # `--volumes-from name`
 
 
 def _holds_command(text: str) -> bool:
     """``from net `docker pull NAME[:TAG]` ``: an item that is there for its command."""
-    return any(code_kind(m.group(1)) == "shell" for m in _CODE_SPAN_RE.finditer(text))
+    return any(code_kind(m.group(1)) == "shell" or _OPTION_RE.match(m.group(1))
+               for m in _CODE_SPAN_RE.finditer(text))
 
 
 def _has_definition(item: Item) -> bool:

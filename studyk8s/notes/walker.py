@@ -63,6 +63,8 @@ _GLOSS_LEAD_RE = re.compile(
     r"^(?P<paren>\s*[（(][^()（）\n]{1,80}[)）])?(?P<sep>\s*[，,：:]\s*|\s+)?"
     r"(?:(?P<copula>是|即|指|就是|表示|is\s|are\s|refers to\s|means\s)\s*"
     r"|(?P<verb>为|负责|用于|用来|提供|[a-z]{3,}s\s))?")
+# A line that opens with a pictograph (🥇, 📌, ❓) is decoration around a remark.
+_DECORATED_RE = re.compile("^[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55]")
 # "1. ", "2.3 ", "三、", "（一）" before a heading: its place in the note, not its name
 _HEADING_NUMBER_RE = re.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}[.、]?\s+|\d{1,2}[.、](?=\D)|[一二三四五六七八九十]{1,3}[、.．]\s*"
@@ -202,6 +204,8 @@ class Walker(ListRules, TableRules):
             self.label.followed = True
             if parsed is None or not parsed[2]:
                 self.label = None  # the text it introduced consumed it
+        if parsed is not None and parsed[2] and _DECORATED_RE.match(block.text):
+            parsed = None  # "🥇 入门阶段：了解核心概念": a decorated aside, not a definition
         if parsed is not None and parsed[2]:
             group = ""
             if self.label_run and self.label is not None:
