@@ -63,6 +63,9 @@ _GLOSS_LEAD_RE = re.compile(
     r"^(?P<paren>\s*[（(][^()（）\n]{1,80}[)）])?(?P<sep>\s*[，,：:]\s*|\s+)?"
     r"(?:(?P<copula>是|即|指|就是|表示|is\s|are\s|refers to\s|means\s)\s*"
     r"|(?P<verb>为|负责|用于|用来|提供|[a-z]{3,}s\s))?")
+# "--restart=always 始终自启动", "3: docker exec -it …": a command with its explanation.
+_CLI_LEAD_RE = re.compile(r"^(?:\d{1,2}\s*[:：.]\s*)?(?:-{1,2}[A-Za-z]|(?:docker|kubectl|helm|"
+                          r"kubeadm|podman|crictl|ctr|nerdctl|systemctl|yum|apt|apt-get)\s+\S)")
 # A line that opens with a pictograph (🥇, 📌, ❓) is decoration around a remark.
 _DECORATED_RE = re.compile("^[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55]")
 # "1. ", "2.3 ", "三、", "（一）" before a heading: its place in the note, not its name
@@ -282,8 +285,8 @@ class Walker(ListRules, TableRules):
             if meaningful < 3 or clean.endswith((":", "：")):
                 continue
             blank = inline.clean(cloze.pick_cloze(sent, avoid))
-            if blank and not cloze.is_whole_token(blank, clean):
-                blank = ""
+            if blank and (not cloze.is_whole_token(blank, clean) or _CLI_LEAD_RE.match(clean)):
+                blank = ""  # "--name db 给容器取名字": no blank out of a command line
             term = clean if len(clean) <= 40 else clean[:39].rstrip() + "…"
             where = block.line_at(at + shift) if block is not None and at >= 0 else line
             out.append(self.add(STATEMENT, term, where, definition=clean, cloze=blank))

@@ -56,3 +56,10 @@ def test_remark_labels_leave_the_remark():
                  "翻译：某某\n")
     said = [f.definition for f in note.facts]
     assert said == ["bind mount 依赖宿主机的目录结构。", "只读挂载更安全。"]
+
+
+def test_no_cloze_out_of_a_command_with_its_explanation():
+    note = parse("1: docker run\n   --name db 给容器取名字\n   --restart=always 始终自启动\n"
+                 "3: docker exec -it web /bin/bash\n")
+    stmts = [f for f in note.facts if f.kind == STATEMENT]
+    assert stmts and all(not f.cloze for f in stmts)
