@@ -53,7 +53,8 @@ _REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
 _REMARK_PREFIX_RE = re.compile(
     r"^(?:\*\*|__)?(?:注意|注|提示|重要提示|温馨提示|小贴士|备注|补充|说明|PS|P\.S\.|Note|NB|"
     r"Tips?|Hint|Important|Warning|Caution|Remember)(?:\*\*|__)?"
-    r"\s*(?:[（(][^()（）\n]{0,30}[)）])?\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*", re.I)
+    r"\s*(?:[（(][^()（）\n]{0,30}[)）])?\s*(?:\*\*|__)?\s*(?:[:：]|(?<=注意)[，,])\s*(?:\*\*|__)?\s*",
+    re.I)
 # Who translated or wrote it, where it came from: not knowledge.
 _CREDIT_RE = re.compile(r"^(?:\*\*)?(?:翻译|译者|作者|原文|原文地址|原文链接|出处|来源|转载自?|"
                         r"版权声明|translated by|author)(?:\*\*)?\s*[:：]", re.I)

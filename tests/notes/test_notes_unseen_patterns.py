@@ -53,9 +53,10 @@ def test_a_heading_paragraph_that_introduces_a_list_defines_nothing():
 
 def test_remark_labels_leave_the_remark():
     note = parse("注意：bind mount 依赖宿主机的目录结构。\n\n> **Tip:** 只读挂载更安全。\n\n"
+                 "注意，时间要同步。\n\n"
                  "翻译：某某\n")
     said = [f.definition for f in note.facts]
-    assert said == ["bind mount 依赖宿主机的目录结构。", "只读挂载更安全。"]
+    assert said == ["bind mount 依赖宿主机的目录结构。", "只读挂载更安全。", "时间要同步。"]
 
 
 def test_no_cloze_out_of_a_command_with_its_explanation():
