@@ -129,6 +129,10 @@ class ListRules:
                 )
                 defined = [c for c in item.children if _has_definition(c)]
                 self.properties(defined, text)  # their definitions are worth a card
+                for child in item.children:  # "如果 restartPolicy 为：" over "Always：…"
+                    if child.children and not _has_definition(child):
+                        for sub in _walk_items(child.children):  # conditional: prose
+                            self.statements(self.item_text(sub), sub.line)
             else:  # a bare name among definitions defines nothing: no empty definition
                 self.statements(text, item.line)
 

@@ -64,3 +64,12 @@ def test_no_cloze_out_of_a_command_with_its_explanation():
                  "3: docker exec -it web /bin/bash\n")
     stmts = [f for f in note.facts if f.kind == STATEMENT]
     assert stmts and all(not f.cloze for f in stmts)
+
+
+def test_third_level_items_under_a_condition_are_kept_as_statements():
+    note = parse("## 状态示例\n- 容器正在运行。容器成功退出。\n  - 记录完成事件。\n"
+                 "  - 如果 restartPolicy 为：\n    - Always：重启容器，phase 仍为 Running。\n"
+                 "    - Never：phase 变成 Succeeded。\n- 磁盘故障：\n  - 杀掉所有容器。\n")
+    said = [f.definition for f in note.facts if f.kind == STATEMENT]
+    assert "Always：重启容器，phase 仍为 Running。" in said
+    assert "Never：phase 变成 Succeeded。" in said
