@@ -67,6 +67,12 @@ _GLOSS_LEAD_RE = re.compile(
 # "--restart=always 始终自启动", "3: docker exec -it …": a command with its explanation.
 _CLI_LEAD_RE = re.compile(r"^(?:\d{1,2}\s*[:：.]\s*)?(?:-{1,2}[A-Za-z]|(?:docker|kubectl|helm|"
                           r"kubeadm|podman|crictl|ctr|nerdctl|systemctl|yum|apt|apt-get)\s+\S)")
+def _lead_sentence(text: str) -> bool:
+    """``Eviction is a process performed by the kubelet upon one of the following triggers:``
+    says something of its own before the list it opens: a statement worth keeping."""
+    return len(text.split()) >= 8 or inline.cjk_count(text) >= 24
+
+
 # A line that opens with a pictograph (🥇, 📌, ❓) is decoration around a remark.
 _DECORATED_RE = re.compile("^[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55]")
 # "1. ", "2.3 ", "三、", "（一）" before a heading: its place in the note, not its name
@@ -283,8 +289,8 @@ class Walker(ListRules, TableRules):
             clean = inline.plain(sent)
             masked = inline.plain(inline.mask_opaque(sent)).replace("\x00", "")
             meaningful = sum(ch.isalnum() for ch in masked)
-            if meaningful < 3 or clean.endswith((":", "：")):
-                continue
+            if meaningful < 3 or clean.endswith((":", "：")) and not _lead_sentence(clean):
+                continue  # "下面是可能的值：" only introduces what follows
             blank = inline.clean(cloze.pick_cloze(sent, avoid))
             if blank and (not cloze.is_whole_token(blank, clean) or _CLI_LEAD_RE.match(clean)):
                 blank = ""  # "--name db 给容器取名字": no blank out of a command line

@@ -73,3 +73,11 @@ def test_third_level_items_under_a_condition_are_kept_as_statements():
     said = [f.definition for f in note.facts if f.kind == STATEMENT]
     assert "Always：重启容器，phase 仍为 Running。" in said
     assert "Never：phase 变成 Succeeded。" in said
+
+
+def test_a_full_sentence_before_a_list_stays_a_statement():
+    note = parse("Eviction is a process the kubelet runs on one of the following triggers:\n"
+                 "* a node runs out of memory\n* an API client asks for it\n\n"
+                 "下面是可能的值：\n- Always\n- Never\n")
+    said = [f.definition for f in note.facts if f.kind == STATEMENT]
+    assert said == ["Eviction is a process the kubelet runs on one of the following triggers:"]
