@@ -131,7 +131,10 @@ def _visible(name: str, raw: str) -> str | None:
         if how in named:
             return named[how]
         if "term_id" in named:  # {{< glossary_tooltip term_id="deployment" >}}
-            return named["term_id"].replace("-", " ")
+            tid = named["term_id"]  # the site shows the entry's title, which we do not have:
+            parts = tid.split("-")  # "kube-proxy" and "cri-o" are names, "control-plane" words
+            keep = parts[0] in ("kube", "cri") or any(len(p) == 1 for p in parts)
+            return tid if keep else tid.replace("-", " ")
         return pos[0] if pos else ""
     return pos[how] if len(pos) > how else ""
 

@@ -81,3 +81,12 @@ def test_a_full_sentence_before_a_list_stays_a_statement():
                  "下面是可能的值：\n- Always\n- Never\n")
     said = [f.definition for f in note.facts if f.kind == STATEMENT]
     assert said == ["Eviction is a process the kubelet runs on one of the following triggers:"]
+
+
+def test_a_tooltip_without_text_shows_a_component_name_as_written():
+    note = parse('Runtimes: {{< glossary_tooltip term_id="cri-o" >}} and '
+                 '{{< glossary_tooltip term_id="containerd" >}} talk to the '
+                 '{{< glossary_tooltip term_id="kube-scheduler" >}} via the '
+                 '{{< glossary_tooltip term_id="control-plane" >}}.\n')
+    text = " ".join(f.definition for f in note.facts)
+    assert "cri-o" in text and "kube-scheduler" in text and "control plane" in text
