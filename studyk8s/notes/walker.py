@@ -73,6 +73,8 @@ def _lead_sentence(text: str) -> bool:
     return len(text.split()) >= 8 or inline.cjk_count(text) >= 24
 
 
+# A whole bold line ending in a colon titles what follows, even when it is a clause.
+_BOLD_LABEL_RE = re.compile(r"^(?:\*\*|__)([^*_。！？!?\n]{2,40}?)\s*[:：]\s*(?:\*\*|__)\s*$")
 # A line that opens with a pictograph (🥇, 📌, ❓) is decoration around a remark.
 _DECORATED_RE = re.compile("^[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55]")
 # "1. ", "2.3 ", "三、", "（一）" before a heading: its place in the note, not its name
@@ -205,6 +207,8 @@ class Walker(ListRules, TableRules):
         label = None
         if parsed is not None and not parsed[2] and block.indent <= 3:
             label = definitions.label_of(block.text, parsed)
+        elif parsed is None and (m := _BOLD_LABEL_RE.match(block.text)):
+            label = m.group(1)  # "**当镜像删除时，会出现如下几种情况：**": the author's title
         if label is not None:
             self.close_label()
             self.label = _Label(label, block.line)
