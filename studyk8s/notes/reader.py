@@ -10,6 +10,7 @@ import os
 import stat
 from pathlib import PurePath
 
+from .handson import attach
 from .model import NoteError, NoteSet
 from .parser import parse_note
 
@@ -110,7 +111,8 @@ def read_notes(paths, *, max_bytes: int = 1_048_576, base: str | PurePath | None
     result = NoteSet(errors=errors)
     for name, disk in files:
         try:
-            result.notes.append(parse_note(read_bytes(name, disk, max_bytes), name))
+            data = read_bytes(name, disk, max_bytes)
+            result.notes.append(attach(parse_note(data, name), data))
         except NoteError as e:
             result.errors.append(e)
     return result
