@@ -200,9 +200,9 @@ JS_STRINGS: dict[str, dict[str, Any]] = {
         "answer_first": _l("Answer first, then check."),
         "saved_locally": _l("Saved on this device; the verdict shows once the server is "
                             "reachable."),
-        "unanswered_one": _l("{n} question is not answered. Submit the exam anyway?"),
-        "unanswered_other": _l("{n} questions are not answered. Submit the exam anyway?"),
-        "submit_confirm": _l("Submit the exam? You cannot change answers afterwards."),
+        "flag": _l("Flag question"),
+        "unflag": _l("Remove flag"),
+        "flagged": _l("flagged"),
         "not_all_saved": _l("Some answers are not saved yet (offline?). Try again when the "
                             "connection is back."),
         "submit_failed": _l("Could not submit: {error}. Your answers are saved; try again."),

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import UTCDateTime
@@ -218,6 +219,8 @@ class QuizQuestion(Base):
     kind: Mapped[str] = mapped_column(String(20))
     topic: Mapped[str] = mapped_column(String(800), default="")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The learner's "come back to this" mark while the attempt is open.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     __table_args__ = (
         UniqueConstraint("attempt_id", "position", name="uq_quiz_questions_attempt_position"),
     )

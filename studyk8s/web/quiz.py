@@ -30,6 +30,14 @@ from .auth import has_endpoint
 
 bp = Blueprint("quiz", __name__)
 
+
+@bp.after_request
+def _no_store(response):
+    """Attempt pages and their JSON are never cached: Back after a submit asks the server
+    again (and gets the results), never a stale open attempt from the browser's cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 KIND_LABELS = {
     "single": _l("Single choice"),
     "multiple": _l("Multiple select"),
@@ -141,6 +149,17 @@ def take(attempt_id: int):
     return render_template("quiz/take.html", attempt=state)
 
 
+@bp.get("/quiz/<int:attempt_id>/summary")
+@login_required
+def summary_page(attempt_id: int):
+    """Moodle's "summary of attempt": what is answered, unanswered and flagged, with links
+    back to each question, before the final submit."""
+    data = quiz.summary(get_session(), current_user, attempt_id, clock.now())
+    if data["status"] != "open":
+        return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
+    return render_template("quiz/summary.html", s=data, localtime=_local)
+
+
 @bp.post("/quiz/<int:attempt_id>/submit")
 @login_required
 def submit_form(attempt_id: int):
@@ -232,6 +251,14 @@ def api_answer(attempt_id: int, position: int):
     return jsonify(quiz.save_answer(get_session(), current_user, attempt_id, position,
                                     data["response"], now=clock.now(),
                                     revision=data.get("revision")))
+
+
+@bp.route("/api/quiz/attempts/<int:attempt_id>/flags/<int:position>", methods=["PUT", "POST"])
+@login_required
+def api_flag(attempt_id: int, position: int):
+    data = _json()
+    return jsonify(quiz.set_flag(get_session(), current_user, attempt_id, position,
+                                 data.get("flagged"), now=clock.now()))
 
 
 @bp.post("/api/quiz/attempts/<int:attempt_id>/submit")
