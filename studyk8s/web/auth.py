@@ -36,11 +36,11 @@ from wtforms.validators import EqualTo, InputRequired, Length
 
 from .. import clock, i18n
 from ..db import get_session
-from ..i18n import translate
 from ..persistence.models import User
 from ..services import users
 from ..services.errors import ServiceError
 from . import fastpaths
+from .messages import message as error_message
 from .responses import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -165,7 +165,7 @@ def _start_session(user: User, *, remember: bool = False) -> None:
 def show_error(form: FlaskForm, exc: ServiceError) -> None:
     """Put a service's refusal next to the field it names, else at the top of the form."""
     field = getattr(form, exc.field, None) if exc.field else None
-    message = translate(str(exc))
+    message = error_message(exc)
     if field is not None and hasattr(field, "errors"):
         field.errors = [*field.errors, message]
     else:

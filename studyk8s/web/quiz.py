@@ -20,13 +20,14 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..db import get_session
-from ..i18n import fmt_datetime, translate
+from ..i18n import fmt_datetime
 from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
 from ..quiz.generate import KIND_NAMES
 from ..services import quiz, users
 from ..services import readiness as readiness_service
 from ..services.errors import Conflict, ServiceError
 from .auth import has_endpoint
+from .messages import message
 
 bp = Blueprint("quiz", __name__)
 
@@ -116,7 +117,7 @@ def exam_date():
         users.update_settings(get_session(), current_user,
                               {"exam_date": request.form.get("exam_date", "")})
     except ServiceError as exc:
-        flash(translate(str(exc)), "error")
+        flash(message(exc), "error")
     else:
         flash(_("Exam date saved.") if request.form.get("exam_date") else
               _("Exam date cleared."), "success")
@@ -136,7 +137,7 @@ def start_form():
             weights=values["weights"], kinds=values["kinds"],
             review_forward=values["review_forward"], now=clock.now())
     except ServiceError as exc:
-        return _index(values, error=translate(str(exc)), status=400)
+        return _index(values, error=message(exc), status=400)
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 
 

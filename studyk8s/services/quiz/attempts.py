@@ -75,7 +75,7 @@ def start(session: Session, user: User, *, mode: str = PRACTICE, decks: Any = No
     if bad := [k for k in kinds if k not in KIND_NAMES]:
         raise ServiceError("quiz.unknown_question_kind_s",
             "unknown question kind(s): {value}",
-            value=', '.join(bad))
+            value=', '.join(bad), n=len(bad))
     deck_ids = _deck_ids(session, decks)
     sections = _strings(sections, "sections")
     seed = secrets.randbelow(2**31) if seed is None else _int_in(seed, "seed", 0, 2**31 - 1)
