@@ -37,6 +37,7 @@ messages: $(STAMP)
 run: $(STAMP) $(MO)
 	$(FLASK) db upgrade --backup-dir instance/backups
 	$(FLASK) notes import
+	$(FLASK) sets import --if-admin
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite, browser tests (tests/e2e, Debian's Chromium) included when a Chromium is

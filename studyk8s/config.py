@@ -26,6 +26,8 @@ def _secret_key() -> str:
 class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'studyk8s.db'}")
     NOTES_DIR = os.environ.get("NOTES_DIR", str(ROOT / "content" / "notes"))
+    # Quiz sets imported for the first admin when they sign up (empty: none).
+    QUIZZES_DIR = os.environ.get("QUIZZES_DIR", str(ROOT / "content" / "quizzes"))
     MAX_NOTE_BYTES = int(os.environ.get("MAX_NOTE_BYTES", 1_048_576))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1_048_576))
     SESSION_COOKIE_HTTPONLY = True
@@ -56,6 +58,7 @@ class TestConfig(Config):
     __test__ = False  # not a pytest test class, despite the name
     TESTING = True
     SECRET_KEY = "test"
+    QUIZZES_DIR = ""  # a test imports the example sets itself when it wants them
 
     def __init__(self) -> None:  # no instance/ secret file in tests
         pass

@@ -196,6 +196,8 @@ MESSAGES: dict[str, Any] = {
         "or import a history first)"),
     # accounts and settings
     "users.account_email_already_exists": _l("An account with this email already exists"),
+    "users.account_not_found": _DOES_NOT_EXIST,
+    "users.last_admin": _l("%(email)s is the only admin: make another account admin first"),
     "users.bad_exam_date": _l("The exam date must be a date like 2026-12-24"),
     "users.card_kinds_must_list": _l("Card kinds must be a list of names"),
     "users.choose_least_one_card": _l("Choose at least one card kind"),

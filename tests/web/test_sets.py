@@ -307,6 +307,7 @@ ID_ROUTES = [
     ("POST", "/assignments/{assignment}"), ("POST", "/assignments/{assignment}/delete"),
     ("GET", "/assignments/{assignment}/results.csv"),
     ("GET", "/assignments/{assignment}/questions.csv"),
+    ("POST", "/admin/users/{member}/role"),  # admins only: 403 for everyone else
 ]
 LEARNER_ROUTES = [
     ("GET", "/assigned/{assignment}"), ("POST", "/assigned/{assignment}/start"),
