@@ -35,10 +35,15 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Failed logins per client address. With several workers set RATELIMIT_STORAGE_URI to a
-    # shared store (redis://127.0.0.1:6379) so every worker counts the same failures.
+    # Failed logins, counted per account and per client address (web/security.py). memory://
+    # counts in one process (make run); with several workers or servers set a shared store,
+    # redis://127.0.0.1:6379, so every worker counts the same failures.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")  # per account
+    # Per address: high, since a classroom behind one NAT shares it.
+    LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "100 per 5 minutes")
+    # Reverse proxies in front (nginx…) whose X-Forwarded-For/-Proto are believed; 0: none.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # The UI's languages (studyk8s/i18n.py): English unless the browser or the user asks for
     # Chinese; catalogs in studyk8s/translations, compiled to .mo by the bootstrap (make).
     BABEL_DEFAULT_LOCALE = "en"
