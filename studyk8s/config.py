@@ -35,10 +35,10 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Failed logins, counted per account and per client address (web/security.py). memory://
-    # counts in one process (make run); with several workers or servers set a shared store,
-    # redis://127.0.0.1:6379, so every worker counts the same failures.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Failed logins, counted per account and per client address (web/security.py), in a store
+    # every worker and host shares: the app's database by default (no other service to run),
+    # or Redis (redis://127.0.0.1:6379). memory:// counts in one process only.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")  # per account
     # Per address: high, since a classroom behind one NAT shares it.
     LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "100 per 5 minutes")
@@ -64,6 +64,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test"
     QUIZZES_DIR = ""  # a test imports the example sets itself when it wants them
+    RATELIMIT_STORAGE_URI = "memory://"  # each test app its own counters (tests share files)
 
     def __init__(self) -> None:  # no instance/ secret file in tests
         pass

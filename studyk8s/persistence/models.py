@@ -209,6 +209,16 @@ class QuizAttempt(Base):
     __table_args__ = (Index("ix_quiz_attempts_user_started", "user_id", "started_at"),)
 
 
+class RateLimit(Base):
+    """One rate-limit counter (failed logins of an account or an address) for its window:
+    ``persistence/ratelimit.py``. Keys are hashed by the caller; rows expire in place."""
+
+    __tablename__ = "rate_limits"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    expires_at: Mapped[float] = mapped_column(Float)  # Unix time, as the limits library keeps it
+
+
 class QuizQuestion(Base):
     """A question as it was asked (prompt, choices, answer, source): a JSON snapshot."""
 

@@ -20,6 +20,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..persistence import ratelimit  # noqa: F401  (registers the database:// storage)
+
 from . import fastpaths
 
 CSP = "; ".join([
@@ -73,10 +75,12 @@ def limit_logins(app: Flask) -> None:
     shares an address, so it only stops one machine trying many accounts). The right password
     of another account still gets in from a busy address.
 
-    One Limiter per app, so tests never share counters by accident. ``memory://`` (the
-    default) counts in each process, which is right for ``make run`` (one process); several
-    gunicorn workers or servers must share one store: ``RATELIMIT_STORAGE_URI=redis://…``."""
-    limiter = Limiter(_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+    The counters must be shared by every worker and host: ``database://`` (the default) keeps
+    them in the app's own database (``persistence/ratelimit.py``), ``redis://…`` in Redis;
+    ``memory://`` counts in one process only (the tests, each app its own)."""
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    options = {"engine": app.extensions["db_engine"]} if uri.startswith("database:") else {}
+    limiter = Limiter(_address, app=app, storage_uri=uri, storage_options=options,
                       default_limits=[], headers_enabled=True)
     app.extensions["login_limiter"] = limiter
     view = app.view_functions[LOGIN_ENDPOINT]

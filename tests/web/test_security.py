@@ -196,3 +196,37 @@ def test_password_change_needs_the_current_password(client):
     r = client.post("/settings/password", data={"current": "wrong-one", "password":
                                                  "new-password-2", "confirm": "new-password-2"})
     assert r.status_code == 200 and "current password is not right" in r.get_data(as_text=True)
+
+
+def test_two_workers_share_login_failures_through_the_database(db_url, notes_dir, app_factory):
+    """The default store: two app instances on one database (two gunicorn workers, or two
+    hosts) count the same failures, with no other service running."""
+    import contextlib
+    import uuid
+
+    stack = contextlib.ExitStack()
+    apps = [stack.enter_context(app_factory(
+        db_url, notes_dir, RATELIMIT_STORAGE_URI="database://",
+        LOGIN_RATE_LIMIT="4 per 5 minutes")) for _ in range(2)]
+    email = f"{uuid.uuid4().hex[:12]}@example.com"
+    codes = [apps[i % 2].test_client().post(
+        "/login", data={"email": email, "password": "bad-password"}).status_code
+        for i in range(5)]
+    other = apps[1].test_client().post("/login", data={"email": "someone@example.com",
+                                                       "password": "bad-password"})
+    stack.close()
+    assert codes == [200, 200, 200, 200, 429]
+    assert other.status_code == 200  # another account, same address: still let through
+
+
+def test_database_storage_counts_and_expires(app):
+    from studyk8s.persistence.ratelimit import DatabaseStorage
+
+    store = DatabaseStorage("database://", engine=app.extensions["db_engine"])
+    assert store.check() and store.get("k") == 0
+    assert [store.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert store.get("k") == 3 and store.get_expiry("k") > 0
+    assert store.incr("gone", -1) == 1  # a window already over…
+    assert store.get("gone") == 0 and store.incr("gone", 60) == 1  # …starts again
+    store.clear("k")
+    assert store.get("k") == 0 and store.reset() >= 1
