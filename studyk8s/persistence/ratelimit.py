@@ -6,13 +6,15 @@ faster choice where it runs (``RATELIMIT_STORAGE_URI=redis://…``)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from limits.storage import Storage
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .models import RateLimit
@@ -49,9 +51,8 @@ class DatabaseStorage(Storage):
             "count": func.coalesce(_case(fresh, amount, t.c.count + amount), amount),
             "expires_at": _case(fresh, now + expiry, t.c.expires_at),
         }).returning(t.c.count)
-        with self.engine.connect().execution_options(sqlite_immediate=True) as conn:
-            with conn.begin():
-                return int(conn.execute(stmt).scalar_one())
+        with self._writing() as conn:
+            return int(conn.execute(stmt).scalar_one())
 
     def get(self, key: str) -> int:
         with self.engine.connect() as conn:
@@ -85,9 +86,15 @@ class DatabaseStorage(Storage):
         stmt = delete(RateLimit)
         if key is not None:
             stmt = stmt.where(RateLimit.key == key)
-        with self.engine.connect().execution_options(sqlite_immediate=True) as conn:
-            with conn.begin():
-                return conn.execute(stmt).rowcount or 0
+        with self._writing() as conn:
+            return conn.execute(stmt).rowcount or 0
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction of its own (on SQLite, BEGIN IMMEDIATE: writers queue)."""
+        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, \
+                conn.begin():
+            yield conn
 
 
 def _case(cond, then, otherwise):

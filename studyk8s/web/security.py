@@ -21,7 +21,6 @@ from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..persistence import ratelimit  # noqa: F401  (registers the database:// storage)
-
 from . import fastpaths
 
 CSP = "; ".join([
