@@ -232,8 +232,10 @@ def _shown(key: str, value: Any) -> Any:
     """One parameter as the message shows it."""
     if isinstance(value, bool) or value is None:
         return str(value)
-    if isinstance(value, int | float):
-        return value if key in _COUNTS else fmt_num(value)
+    if isinstance(value, int):  # ids and counts: as they are (no grouping in "card 1234")
+        return value if key in _COUNTS else str(value)
+    if isinstance(value, float):  # a measured value: the locale's way ("100,000")
+        return fmt_num(value)
     text = str(value)
     label = LABELS.get(text)
     return str(label) if label is not None else text

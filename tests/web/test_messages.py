@@ -159,3 +159,29 @@ def test_error_pages_in_the_layout(client, auth, lang):
     assert forbidden.status_code == 403
     assert ("无权访问" if lang == "zh" else "does not have access") in forbidden.get_data(
         as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_500_and_413_pages_in_the_layout(app_factory, db_url, lang):
+    from flask import Blueprint
+
+    with app_factory(db_url, TESTING=False, MAX_CONTENT_LENGTH=1000) as app:
+        bp = Blueprint("boom", __name__)
+
+        @bp.get("/boom")
+        def boom():
+            raise RuntimeError("a bug")
+
+        app.register_blueprint(bp)
+        client = app.test_client()
+        client.post("/language", data={"locale": lang})
+        r = client.get("/boom")
+        html = r.get_data(as_text=True)
+        assert r.status_code == 500 and 'class="brand"' in html
+        assert ("出错了" if lang == "zh" else "Something went wrong") in html
+        assert "a bug" not in html  # nothing of the exception leaks
+        r = client.post("/login", data={"email": "x" * 2000, "password": "y"})
+        assert r.status_code == 413
+        assert ("内容过大" if lang == "zh" else "Too large") in r.get_data(as_text=True)
+        api = client.get("/boom", headers={"Accept": "application/json"})
+        assert api.status_code == 500 and api.get_json()["status"] == 500
