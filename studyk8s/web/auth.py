@@ -297,9 +297,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    language = i18n.locale_code()  # the page after logging out stays in the same language
     if current_user.is_authenticated:
         users.end_sessions(get_session(), current_user)  # a copied cookie dies with this one
     session.clear()  # first: logout_user then marks the remember-me cookie for deletion
     logout_user()
+    session[i18n.SESSION_KEY] = language
     flash(_("You are logged out."), "info")
     return redirect(url_for("home.index"))
