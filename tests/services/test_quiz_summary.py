@@ -85,6 +85,8 @@ def test_an_assignment_closed_by_its_close_time_says_so(session, learner, now):
     attempt = classes.start(session, learner, a.id, now=now)
     after = closes + GRACE + timedelta(seconds=1)
     assert quiz.results(session, learner, attempt.id, after)["ended"] == "closed"
+    view = classes.learner_view(session, learner, a.id, after)  # the learner's own list
+    assert [h["ended"] for h in view["history"]] == ["closed"]
     # the same set with no close time: the limit ends it, which is "timeout"
     b = classes.assign(session, teacher, klass.id, quiz_set(session, teacher, now, "B").id,
                        opens_at=None, closes_at=None, now=now)
