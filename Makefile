@@ -28,7 +28,7 @@ bootstrap: $(STAMP) $(MO)
 # After changing UI text: extract the messages and merge them into each catalog, then
 # translate the new entries in studyk8s/translations/zh/LC_MESSAGES/messages.po.
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _n:2,3 --no-location --sort-output \
 	  --project studyk8s --copyright-holder "the studyk8s authors" \
 	  -o studyk8s/translations/messages.pot .
 	$(BIN)/pybabel -q update -i studyk8s/translations/messages.pot -d studyk8s/translations \
@@ -37,6 +37,7 @@ messages: $(STAMP)
 run: $(STAMP) $(MO)
 	$(FLASK) db upgrade --backup-dir instance/backups
 	$(FLASK) notes import
+	$(FLASK) sets import --if-admin
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite, browser tests (tests/e2e, Debian's Chromium) included when a Chromium is

@@ -9,11 +9,13 @@ from . import cli, clock, db, i18n
 from .config import Config
 from .services.review import QueueCache
 from .web import (
+    admin,
     auth,
     classes,
     errors,
     home,
     language,
+    notes,
     quiz,
     review,
     security,
@@ -54,6 +56,8 @@ def register_blueprints(app: Flask) -> None:
         stats.bp,  # learner statistics
         sets.bp,  # quiz sets (instructors) and assigned sets (learners)
         classes.bp,
+        admin.bp,  # accounts and roles (admins)
+        notes.bp,  # notes uploaded in the browser (instructors, admins)
     ):
         app.register_blueprint(blueprint)
 

@@ -26,6 +26,8 @@ def _secret_key() -> str:
 class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'studyk8s.db'}")
     NOTES_DIR = os.environ.get("NOTES_DIR", str(ROOT / "content" / "notes"))
+    # Quiz sets imported for the first admin when they sign up (empty: none).
+    QUIZZES_DIR = os.environ.get("QUIZZES_DIR", str(ROOT / "content" / "quizzes"))
     MAX_NOTE_BYTES = int(os.environ.get("MAX_NOTE_BYTES", 1_048_576))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1_048_576))
     SESSION_COOKIE_HTTPONLY = True
@@ -33,10 +35,15 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Failed logins per client address. With several workers set RATELIMIT_STORAGE_URI to a
-    # shared store (redis://127.0.0.1:6379) so every worker counts the same failures.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    # Failed logins, counted per account and per client address (web/security.py), in a store
+    # every worker and host shares: the app's database by default (no other service to run),
+    # or Redis (redis://127.0.0.1:6379). memory:// counts in one process only.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")  # per account
+    # Per address: high, since a classroom behind one NAT shares it.
+    LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "100 per 5 minutes")
+    # Reverse proxies in front (nginx…) whose X-Forwarded-For/-Proto are believed; 0: none.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # The UI's languages (studyk8s/i18n.py): English unless the browser or the user asks for
     # Chinese; catalogs in studyk8s/translations, compiled to .mo by the bootstrap (make).
     BABEL_DEFAULT_LOCALE = "en"
@@ -56,6 +63,8 @@ class TestConfig(Config):
     __test__ = False  # not a pytest test class, despite the name
     TESTING = True
     SECRET_KEY = "test"
+    QUIZZES_DIR = ""  # a test imports the example sets itself when it wants them
+    RATELIMIT_STORAGE_URI = "memory://"  # each test app its own counters (tests share files)
 
     def __init__(self) -> None:  # no instance/ secret file in tests
         pass

@@ -166,7 +166,8 @@ JS_STRINGS: dict[str, dict[str, Any]] = {
     "review": {
         "retrying": _l("Connection lost, retrying…"),
         "diagram": _l("Diagram"),
-        "tomorrow": _l("Tomorrow: {n} cards due."),
+        "tomorrow_one": _l("Tomorrow: {n} card due."),
+        "tomorrow_other": _l("Tomorrow: {n} cards due."),
         "changed": _l("This card changed elsewhere; showing the current one."),
         "not_saved": _l("Could not save: {error}"),
         "leech": _l("Leech: this card was suspended and tagged."),
@@ -201,9 +202,9 @@ JS_STRINGS: dict[str, dict[str, Any]] = {
         "answer_first": _l("Answer first, then check."),
         "saved_locally": _l("Saved on this device; the verdict shows once the server is "
                             "reachable."),
-        "unanswered_one": _l("{n} question is not answered. Submit the exam anyway?"),
-        "unanswered_other": _l("{n} questions are not answered. Submit the exam anyway?"),
-        "submit_confirm": _l("Submit the exam? You cannot change answers afterwards."),
+        "flag": _l("Flag question"),
+        "unflag": _l("Remove flag"),
+        "flagged": _l("flagged"),
         "not_all_saved": _l("Some answers are not saved yet (offline?). Try again when the "
                             "connection is back."),
         "submit_failed": _l("Could not submit: {error}. Your answers are saved; try again."),
@@ -242,38 +243,29 @@ def js_strings(*groups: str) -> Markup:
 
 # --- messages raised by the services -------------------------------------------------------
 
-# The services raise English messages; the fixed ones are listed here so they are in the
-# catalog, and ``translate`` looks a message up (one with variable parts stays English).
+# Fixed sentences services return as values (an assigned set's "why not"), in the catalog so
+# ``translate`` finds them. Refusals (``ServiceError``) are translated by code instead
+# (``web/messages.py``).
 SERVICE_MESSAGES = (
-    _l("An account with this email already exists"),
-    _l("The current password is not right."),
-    _l("Enter a valid email address, like name@example.com"),
-    _l("Choose at least one deck"),
-    _l("Choose at least one card kind"),
-    _l("nothing to undo"),
-    _l("no questions can be made from this selection: choose more decks or sections"),
-    _l("this attempt is still open: submit it to see the results"),
-    _l("submit this attempt before retrying its wrong answers"),
-    _l("nothing to retry: every answer was right"),
-    _l("The title is required"),
-    _l("Pick at least one fact"),
-    _l("Add at least one question before publishing"),
-    _l("This set was never published: there is nothing to go back to"),
-    _l("No questions can be made from this set right now"),
-    _l("No attempts left at this set"),
-    _l("Add at least one question first"),
-    _l("The class needs a name"),
-    _l("You teach this class"),
-    _l("The close time must be after the open time"),
-    _l("Publish the set before assigning it"),
     _l("This set is not open yet."),
     _l("This set is closed."),
     _l("You have used all your attempts."),
-    _l("The exam date must be a date like 2026-12-24"),
-    _l("The exam date must be between the years 2000 and 2100"),
 )
 
 
 def translate(message: str) -> str:
-    """``message`` in the UI language when the catalog has it, else as it is."""
+    """``message`` in the UI language. The text of the service refusal being handled (in an
+    ``except ServiceError`` block) is translated by its code, with its parameters; any other
+    text is looked up in the catalog, else shown as it is."""
+    import sys
+
+    from flask import current_app
+
+    from .services.errors import ServiceError
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, ServiceError) and message == str(exc):
+        by_code = current_app.extensions.get("service_message")
+        if by_code is not None:
+            return by_code(exc)
     return _(message) if message else message

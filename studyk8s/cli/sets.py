@@ -81,12 +81,19 @@ def sets_check(paths):
 @click.argument("paths", nargs=-1)
 @click.option("--owner", "email", help="The instructor who owns new sets (default: the first "
                                        "admin).")
-def sets_import(paths, email):
+@click.option("--if-admin", is_flag=True, help="With no admin account yet, say so and import "
+              "nothing (exit 0): `make run` on a fresh install, before the first sign-up.")
+def sets_import(paths, email, if_admin):
     """Load set files (default: content/quizzes) into the database, in one transaction.
     Running it again changes nothing; a changed file updates its set."""
     from ..services.errors import ImportFailed, ServiceError
+    from ..services.roles import first_admin
     from ..services.sets import import_files
 
+    if if_admin and not email and first_admin(get_session()) is None:
+        click.echo("quiz sets not imported yet: no admin account. The first account to sign up "
+                   "is the admin, and the sets of content/quizzes are imported for them then.")
+        return
     try:
         report = import_files(get_session(), list(paths) or [QUIZZES_DIR], owner_or_admin(email),
                               now=clock.now(), base=ROOT)

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from .. import clock
 from ..db import get_session
+from ..services.errors import ServiceError
 from .common import user_by_email
 
 srs_cli = AppGroup("srs", help="FSRS: evaluate, optimise, import review history.")
@@ -47,7 +48,7 @@ def srs_optimize(email, keep):
     user = user_by_email(email)
     try:
         fit = optimize_user(get_session(), user)
-    except ValueError as exc:
+    except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{fit.reviews} reviews, {fit.scored} cross-day reviews scored")
     click.echo(f"{'':10}{'log loss':>10}{'RMSE(bins)':>12}")

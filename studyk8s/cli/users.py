@@ -26,3 +26,18 @@ def users_create(email, role, password, tz):
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created {user.role} {user.email}")
+
+
+@users_cli.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["learner", "instructor", "admin"]))
+def users_role(email, role):
+    """Give an existing account a role: `flask users role ada@example.com instructor`."""
+    from ..services.errors import ServiceError
+    from ..services.roles import set_role
+
+    try:
+        user = set_role(get_session(), email, role)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{user.email} is now {user.role}")

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import UTCDateTime
@@ -208,6 +209,16 @@ class QuizAttempt(Base):
     __table_args__ = (Index("ix_quiz_attempts_user_started", "user_id", "started_at"),)
 
 
+class RateLimit(Base):
+    """One rate-limit counter (failed logins of an account or an address) for its window:
+    ``persistence/ratelimit.py``. Keys are hashed by the caller; rows expire in place."""
+
+    __tablename__ = "rate_limits"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    expires_at: Mapped[float] = mapped_column(Float)  # Unix time, as the limits library keeps it
+
+
 class QuizQuestion(Base):
     """A question as it was asked (prompt, choices, answer, source): a JSON snapshot."""
 
@@ -218,6 +229,8 @@ class QuizQuestion(Base):
     kind: Mapped[str] = mapped_column(String(20))
     topic: Mapped[str] = mapped_column(String(800), default="")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The learner's "come back to this" mark while the attempt is open.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     __table_args__ = (
         UniqueConstraint("attempt_id", "position", name="uq_quiz_questions_attempt_position"),
     )

@@ -105,6 +105,19 @@ def grade(questions: Sequence[Question], responses: Mapping[int, Any],
                  max_points=sum(q.points for q in questions) if weighted else None)
 
 
+class WeightError(ValueError):
+    """A topic-weight entry that cannot be read: ``problem`` is "format" (no topic and colon),
+    "number" or "range"; ``entry`` is the entry as written."""
+
+    TEXT = {"format": "write a topic, a colon and a weight (Pod: 30)",
+            "number": "the weight must be a number",
+            "range": "the weight must be between 0 and 1000"}
+
+    def __init__(self, entry: str, problem: str) -> None:
+        self.entry, self.problem = entry, problem
+        super().__init__(f"“{entry}”: {self.TEXT[problem]}")
+
+
 def parse_weights(text: str) -> dict[str, float]:
     """``"简介 > k8s架构: 40, Pod: 60"`` (or one per line) → {"简介 > k8s架构": 40, "Pod": 60}.
 
@@ -119,12 +132,12 @@ def parse_weights(text: str) -> dict[str, float]:
         entry = entry.replace("：", ":")
         topic, sep, value = entry.rpartition(":")
         if not sep or not topic.strip():
-            raise ValueError(f"“{entry}”: write a topic, a colon and a weight (Pod: 30)")
+            raise WeightError(entry, "format")
         try:
             weight = float(value.strip().rstrip("%"))
         except ValueError:
-            raise ValueError(f"“{entry}”: the weight must be a number") from None
+            raise WeightError(entry, "number") from None
         if not 0 <= weight <= 1000:
-            raise ValueError(f"“{entry}”: the weight must be between 0 and 1000")
+            raise WeightError(entry, "range")
         out[" > ".join(p.strip() for p in topic.split(">"))] = weight
     return out

@@ -125,6 +125,28 @@ def import_notes(
     return report
 
 
+def import_parsed(session: Session, parsed: Sequence[ParsedNote], *, now: datetime
+                  ) -> ImportReport:
+    """Bring already parsed notes (an upload) into the database in one commit: new ones
+    added, known ones (by path) updated in place, unchanged ones skipped. Nothing is retired:
+    an upload names only the notes it brings."""
+    existing = {n.path: n for n in session.scalars(
+        select(Note).where(Note.path.in_([p.path for p in parsed])))}
+    report = ImportReport(notes=len(parsed))
+    with write_transaction(session):
+        new: list[_NewNote] = []
+        for note in parsed:
+            old = existing.get(note.path)
+            if (old is not None and old.retired_at is None
+                    and old.content_hash == _stamp(note.content_hash)):
+                report.unchanged += 1
+                continue
+            report.warnings.extend(note.warnings)
+            _import_one(session, note, old, now, report, new)
+        _insert_new(session, new, report)
+    return report
+
+
 def _any_to_retire(existing, seen, paths, base) -> bool:
     return any(n.path not in seen and n.retired_at is None and _under(n.path, paths, base)
                for n in existing.values())

@@ -15,6 +15,7 @@ from ..srs import DEFAULT_PARAMETERS, Rating, SchedulerConfig
 from ..srs.evaluate import bin_key, log_loss, predict_fsrs, rmse_bins
 from ..srs.optimize import fit_parameters
 from ..srs.revlog import ReviewRow, build_items, read_revlog_csv
+from .errors import ServiceError
 from .users import settings_of, update_settings
 
 
@@ -85,8 +86,9 @@ def optimize_user(session: Session, user: User) -> Fit:
     rows = review_rows(session, user)
     items = build_items(rows, tz=user.timezone)
     if len(items) < 8:
-        raise ValueError(f"only {len(items)} cross-day reviews: too few to optimise "
-                         f"(review for a few days, or import a history first)")
+        raise ServiceError("srs.too_few_reviews",
+                           "only {n} cross-day reviews: too few to optimise (review for a few "
+                           "days, or import a history first)", n=len(items))
     current = tuple(settings_of(user).get("parameters") or DEFAULT_PARAMETERS)
     fitted = fit_parameters(items)
     return Fit(len(rows), len(items), fitted, _metrics(current, items), _metrics(fitted, items))

@@ -296,7 +296,7 @@ def update_settings(
     if unknown:
         raise ServiceError("users.unknown_setting",
             "Unknown setting {value}",
-            field=unknown[0], value=', '.join(unknown))
+            field=unknown[0], value=', '.join(unknown), n=len(unknown))
     cleaned = {key: _CLEAN[key](session, value) for key, value in changes.items()}
     tz = _valid_timezone(timezone) if timezone is not None else None
     with write_transaction(session):
@@ -361,7 +361,7 @@ def _clean_decks(session: Session, value: Any) -> list[int] | None:
     if missing:
         raise ServiceError("users.unknown_deck",
             "Unknown deck {value}",
-            field="decks", value=', '.join(map(str, missing)))
+            field="decks", value=', '.join(map(str, missing)), n=len(missing))
     return ids
 
 
@@ -376,7 +376,7 @@ def _clean_kinds(_session: Session, value: Any) -> list[str] | None:
     if unknown:
         raise ServiceError("users.unknown_card_kind",
             "Unknown card kind {value}",
-            field="card_kinds", value=', '.join(unknown))
+            field="card_kinds", value=', '.join(unknown), n=len(unknown))
     if not value:
         raise ServiceError("users.choose_least_one_card",
             "Choose at least one card kind",

@@ -8,6 +8,7 @@ calls copy from ``<meta name="csrf-token">``).
 from __future__ import annotations
 
 import hmac
+import os
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -27,6 +28,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import LoginManager, current_user, login_url, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -36,11 +38,11 @@ from wtforms.validators import EqualTo, InputRequired, Length
 
 from .. import clock, i18n
 from ..db import get_session
-from ..i18n import translate
 from ..persistence.models import User
 from ..services import users
 from ..services.errors import ServiceError
 from . import fastpaths
+from .messages import message as error_message
 from .responses import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -165,7 +167,7 @@ def _start_session(user: User, *, remember: bool = False) -> None:
 def show_error(form: FlaskForm, exc: ServiceError) -> None:
     """Put a service's refusal next to the field it names, else at the top of the form."""
     field = getattr(form, exc.field, None) if exc.field else None
-    message = translate(str(exc))
+    message = error_message(exc)
     if field is not None and hasattr(field, "errors"):
         field.errors = [*field.errors, message]
     else:
@@ -237,6 +239,8 @@ def signup():
             _start_session(user)
             _keep_language(user)
             flash(_("Welcome! Your account %(email)s is ready.", email=user.email), "success")
+            if user.role == "admin":  # the first account: it gets the example quiz sets
+                _import_example_sets(user)
             if tz != detected:
                 flash(
                     _("Your time zone could not be detected, so it is set to UTC: "
@@ -245,6 +249,28 @@ def signup():
                 )
             return redirect(_next_url())
     return render_template("auth/signup.html", form=form, next=safe_next(request.args.get("next")))
+
+
+def _import_example_sets(admin: User) -> None:
+    """The quiz sets of QUIZZES_DIR (content/quizzes), for the first admin, so the Sets page
+    is not empty on a fresh install. A problem is logged and shown; the sign-up stands."""
+    folder = current_app.config.get("QUIZZES_DIR")
+    if not folder or not os.path.isdir(folder):
+        return
+    from ..config import ROOT
+    from ..services import sets
+
+    try:
+        report = sets.import_files(get_session(), [folder], admin, now=clock.now(), base=ROOT)
+    except ServiceError as exc:
+        current_app.logger.warning("example quiz sets not imported: %s", exc)
+        flash(_("The example quiz sets could not be imported: run flask sets import to see "
+                "why."), "error")
+        return
+    if report.added:
+        flash(ngettext("%(num)d example quiz set was imported for you: see Sets.",
+                       "%(num)d example quiz sets were imported for you: see Sets.",
+                       len(report.added)), "info")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -271,9 +297,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    language = i18n.locale_code()  # the page after logging out stays in the same language
     if current_user.is_authenticated:
         users.end_sessions(get_session(), current_user)  # a copied cookie dies with this one
     session.clear()  # first: logout_user then marks the remember-me cookie for deletion
     logout_user()
+    session[i18n.SESSION_KEY] = language
     flash(_("You are logged out."), "info")
     return redirect(url_for("home.index"))

@@ -20,15 +20,24 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..db import get_session
-from ..i18n import fmt_datetime, translate
+from ..i18n import fmt_datetime
 from ..quiz.attempt import DEFAULT_PASS_MARK, PRACTICE
 from ..quiz.generate import KIND_NAMES
 from ..services import quiz, users
 from ..services import readiness as readiness_service
 from ..services.errors import Conflict, ServiceError
 from .auth import has_endpoint
+from .messages import message
 
 bp = Blueprint("quiz", __name__)
+
+
+@bp.after_request
+def _no_store(response):
+    """Attempt pages and their JSON are never cached: Back after a submit asks the server
+    again (and gets the results), never a stale open attempt from the browser's cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 KIND_LABELS = {
     "single": _l("Single choice"),
@@ -111,7 +120,7 @@ def exam_date():
         users.update_settings(get_session(), current_user,
                               {"exam_date": request.form.get("exam_date", "")})
     except ServiceError as exc:
-        flash(translate(str(exc)), "error")
+        flash(message(exc), "error")
     else:
         flash(_("Exam date saved.") if request.form.get("exam_date") else
               _("Exam date cleared."), "success")
@@ -131,7 +140,7 @@ def start_form():
             weights=values["weights"], kinds=values["kinds"],
             review_forward=values["review_forward"], now=clock.now())
     except ServiceError as exc:
-        return _index(values, error=translate(str(exc)), status=400)
+        return _index(values, error=message(exc), status=400)
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 
 
@@ -142,6 +151,17 @@ def take(attempt_id: int):
     if state["status"] != "open":
         return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
     return render_template("quiz/take.html", attempt=state)
+
+
+@bp.get("/quiz/<int:attempt_id>/summary")
+@login_required
+def summary_page(attempt_id: int):
+    """Moodle's "summary of attempt": what is answered, unanswered and flagged, with links
+    back to each question, before the final submit."""
+    data = quiz.summary(get_session(), current_user, attempt_id, clock.now())
+    if data["status"] != "open":
+        return redirect(url_for("quiz.results_page", attempt_id=attempt_id))
+    return render_template("quiz/summary.html", s=data, localtime=_local)
 
 
 @bp.post("/quiz/<int:attempt_id>/submit")
@@ -235,6 +255,14 @@ def api_answer(attempt_id: int, position: int):
     return jsonify(quiz.save_answer(get_session(), current_user, attempt_id, position,
                                     data["response"], now=clock.now(),
                                     revision=data.get("revision")))
+
+
+@bp.route("/api/quiz/attempts/<int:attempt_id>/flags/<int:position>", methods=["PUT", "POST"])
+@login_required
+def api_flag(attempt_id: int, position: int):
+    data = _json()
+    return jsonify(quiz.set_flag(get_session(), current_user, attempt_id, position,
+                                 data.get("flagged"), now=clock.now()))
 
 
 @bp.post("/api/quiz/attempts/<int:attempt_id>/submit")

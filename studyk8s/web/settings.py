@@ -30,6 +30,7 @@ from ..services import srs, users
 from ..services.decks import list_decks
 from ..services.errors import ServiceError
 from .auth import show_error
+from .messages import message
 
 bp = Blueprint("settings", __name__)
 
@@ -149,8 +150,8 @@ def optimize():
     """Fit FSRS-6 to the learner's log and show before/after; nothing is stored yet."""
     try:
         fit = srs.optimize_user(get_session(), current_user)
-    except ValueError as exc:
-        flash(_("Cannot optimise yet: %(reason)s", reason=exc), "error")
+    except ServiceError as exc:
+        flash(message(exc), "error")
         return redirect(url_for("settings.index"))
     return render_template("settings/optimize.html", fit=fit)
 

@@ -102,15 +102,16 @@ def _reviews(n: int) -> str:
 
 
 def _mastery_chart(rows: list[stats.Mastery], *, sections: bool) -> charts.HBarChart:
-    return charts.hbars([
-        ((m.section or _("(no heading)")) if sections else m.deck, m.mastery,
-         fmt_pct(m.mastery),
-         _("%(name)s: mastery %(pct)s (%(studied)s of %(cards)s cards studied)",
-           name=(m.section or _("(no heading)")) if sections else m.deck,
-           pct=fmt_pct(m.mastery), studied=fmt_num(m.studied), cards=fmt_num(m.cards)),
-         "weak" if m.mastery < 0.5 else "ok" if m.mastery < 0.8 else "strong")
-        for m in rows
-    ], scale_max=1)
+    bars = []
+    for m in rows:
+        name = (m.section or _("(no heading)")) if sections else m.deck
+        text = ngettext("%(name)s: mastery %(pct)s (%(studied)s of %(cards)s card studied)",
+                        "%(name)s: mastery %(pct)s (%(studied)s of %(cards)s cards studied)",
+                        m.cards, name=name, pct=fmt_pct(m.mastery), studied=fmt_num(m.studied),
+                        cards=fmt_num(m.cards))
+        level = "weak" if m.mastery < 0.5 else "ok" if m.mastery < 0.8 else "strong"
+        bars.append((name, m.mastery, fmt_pct(m.mastery), text, level))
+    return charts.hbars(bars, scale_max=1)
 
 
 def _retention_title(period: str, p: Any) -> str:

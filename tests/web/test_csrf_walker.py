@@ -65,7 +65,7 @@ def test_the_walker_tells_a_csrf_refusal_from_another_400(app, csrf_client):
     """Without the check, a JSON route answers its own 400, which must not pass as CSRF's."""
     app.extensions["csrf"].exempt("studyk8s.web.review.undo")
     r = csrf_client.post("/api/review/undo", json={})
-    assert r.status_code == 400 and r.get_json()["error"] == "nothing to undo"
+    assert r.status_code == 400 and r.get_json()["error"] == "Nothing to undo"
     assert not csrf_refusal(r)
 
 
@@ -73,7 +73,7 @@ def test_the_header_token_is_accepted_on_json_calls(app, csrf_client):
     page = csrf_client.get("/review").get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', page)[1]
     r = csrf_client.post("/api/review/undo", json={}, headers={"X-CSRFToken": token})
-    assert r.status_code == 400 and r.get_json()["error"] == "nothing to undo"
+    assert r.status_code == 400 and r.get_json()["error"] == "Nothing to undo"
 
 
 def test_a_token_from_hours_ago_still_works(app, csrf_client, monkeypatch):
@@ -85,7 +85,7 @@ def test_a_token_from_hours_ago_still_works(app, csrf_client, monkeypatch):
     later = time.time() + 3 * 3600
     monkeypatch.setattr(time, "time", lambda: later)
     r = csrf_client.post("/api/review/undo", json={}, headers={"X-CSRFToken": token})
-    assert r.status_code == 400 and r.get_json()["error"] == "nothing to undo"
+    assert r.status_code == 400 and r.get_json()["error"] == "Nothing to undo"
 
 
 def test_oversized_upload_is_413(app, csrf_client):

@@ -37,7 +37,8 @@ def test_one_handler_answers_json_pages_and_404s(app_factory, db_url):
         for kind, status in (("invalid", 400), ("missing", 404), ("stale", 409)):
             resp = client.get(f"/api/probe/{kind}")
             assert resp.status_code == status
-            assert resp.get_json() == {"error": "card 3 refused", "status": status}
+            assert resp.get_json() == {"error": "card 3 refused", "code": "probe.x",
+                                       "status": status}
         assert client.get("/probe/missing").status_code == 404
         resp = client.get("/probe/refused", headers={"Referer": "http://localhost/review"})
         assert resp.status_code == 303 and resp.headers["Location"] == "/review"

@@ -151,8 +151,9 @@ def test_scripts_get_their_strings_in_the_ui_language(app, client, runner):
     signup(client, "js@example.com")
     en = js_strings(client.get("/review").get_data(as_text=True))
     zh = js_strings(client.get("/review", headers=ZH).get_data(as_text=True))
-    assert en["tomorrow"] == "Tomorrow: {n} cards due." and en["_locale"] == "en"
-    assert zh["tomorrow"] == "明天：{n} 张卡片到期。" and zh["_locale"] == "zh-CN"
+    assert en["tomorrow_other"] == "Tomorrow: {n} cards due." and en["_locale"] == "en"
+    assert en["tomorrow_one"] == "Tomorrow: {n} card due."
+    assert zh["tomorrow_other"] == "明天：{n} 张卡片到期。" and zh["_locale"] == "zh-CN"
     assert zh["iv_d"] == "{n}天" and zh["again"] == "重来"
     assert set(en) == set(zh)
 

@@ -90,7 +90,7 @@ def test_start_form_errors_are_shown(learner_client):
                                                  "weights": "Pod"})
     assert r.status_code == 400
     html = r.get_data(as_text=True)
-    assert "topic weights" in html and 'value="5"' in html
+    assert "Topic weights" in html and 'value="5"' in html
 
 
 def test_exam_flow_json(app, learner_client):

@@ -56,7 +56,7 @@ def test_next_answer_undo_cycle(learner_client):
     assert undone["result"]["card_id"] == card["id"]
     assert undone["next"]["counts"]["new"] == 20 and undone["next"]["card"]["id"] == card["id"]
     r = learner_client.post("/api/review/undo", json={})
-    assert r.status_code == 400 and r.get_json()["error"] == "nothing to undo"
+    assert r.status_code == 400 and r.get_json()["error"] == "Nothing to undo"
 
 
 def test_bad_json_gets_4xx(learner_client):
@@ -88,7 +88,7 @@ def test_json_calls_need_the_csrf_header(app, learner_client):
     html = learner_client.get("/review").get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', html)[1]
     r = learner_client.post("/api/review/undo", json={}, headers={"X-CSRFToken": token})
-    assert r.status_code == 400 and r.get_json()["error"] == "nothing to undo"
+    assert r.status_code == 400 and r.get_json()["error"] == "Nothing to undo"
 
 
 def test_undo_with_something_to_undo_is_not_nothing_to_undo(learner_client):
@@ -99,7 +99,8 @@ def test_undo_with_something_to_undo_is_not_nothing_to_undo(learner_client):
     r = learner_client.post("/api/review/undo", json={})
     assert r.status_code == 200 and r.get_json()["result"]["card_id"] == card["id"]
     r = learner_client.post("/api/review/undo", json={})
-    assert r.status_code == 400 and r.get_json() == {"error": "nothing to undo", "status": 400}
+    assert r.status_code == 400 and r.get_json() == {"error": "Nothing to undo", "status": 400,
+                                                   "code": "review.nothing_to_undo"}
 
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -43,8 +45,68 @@ def test_login_rate_limit_counts_failures_only(app, client, auth):
     assert codes[:10] == [200] * 10 and codes[10] == 429
     # Even the right password is refused until the window passes.
     r = auth.login("r@example.com")
-    assert r.status_code == 429 and "Too many failed attempts" in r.get_data(as_text=True)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 429 and "Too many failed logins for this account." in html
+    wait = int(re.search(r"Try again in (\d) minutes?\.", html).group(1))
+    assert 1 <= wait <= 5 and 0 < int(r.headers["Retry-After"]) <= 300
     assert client.get("/login").status_code == 200  # the form itself stays reachable
+
+
+def test_one_learners_typos_do_not_lock_the_classroom(app, client, auth):
+    """30 learners behind one NAT: one of them mistypes a password 11 times; that account
+    waits, the others (same address) log in with theirs."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    for name in ("typo", "next", "third"):
+        auth.signup(f"{name}@example.com")
+        auth.logout()
+    codes = [auth.login("typo@example.com", "wrong-one").status_code for _ in range(11)]
+    assert codes[-1] == 429
+    assert auth.login("typo@example.com").status_code == 429  # that account waits…
+    assert auth.login("next@example.com").status_code == 302  # …the classroom does not
+    auth.logout()
+    assert auth.login("third@example.com", "wrong-one").status_code == 200  # own counter
+    assert auth.login("third@example.com").status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_stopped(app_factory, db_url, notes_dir):
+    with app_factory(db_url, notes_dir, LOGIN_RATE_LIMIT_ADDRESS="5 per 5 minutes") as app:
+        client = app.test_client()
+        codes = [client.post("/login", data={"email": f"u{i}@example.com",
+                                              "password": "guess-guess"}).status_code
+                 for i in range(6)]
+        assert codes == [200] * 5 + [429]
+        r = client.post("/login", data={"email": "new@example.com", "password": "x" * 9})
+        assert r.status_code == 429
+        assert "Too many failed logins from your network." in r.get_data(as_text=True)
+        # another address is not affected
+        other = client.post("/login", data={"email": "u0@example.com", "password": "nope-nope"},
+                            environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        assert other.status_code == 200
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_forwarded_for_is_believed_only_behind_a_trusted_proxy(app_factory, db_url, notes_dir,
+                                                              proxies):
+    with app_factory(db_url, notes_dir, LOGIN_RATE_LIMIT_ADDRESS="3 per 5 minutes",
+                     TRUSTED_PROXIES=proxies) as app:
+        client = app.test_client()
+        codes = [client.post("/login", data={"email": f"v{i}@example.com", "password": "nope-nope"},
+                             headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+                 for i in range(4)]
+    # Without a trusted proxy the header is ignored: one address, stopped at the 4th try.
+    # Behind one, each forwarded address is its own client.
+    assert codes == ([200, 200, 200, 429] if proxies == 0 else [200] * 4)
+
+
+def test_too_many_in_chinese(app, client, auth):
+    app.config["WTF_CSRF_ENABLED"] = False
+    auth.signup("zh@example.com")
+    auth.logout()
+    client.post("/language", data={"locale": "zh"})
+    for _ in range(11):
+        r = auth.login("zh@example.com", "wrong-one")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 429 and "此账户登录失败次数过多" in html and "分钟后再试" in html
 
 
 def test_rate_limit_storage_is_per_app(app, app_factory, db_url, notes_dir):
@@ -81,8 +143,9 @@ def test_two_workers_share_login_failures_through_redis(db_url, notes_dir, app_f
         LOGIN_RATE_LIMIT="4 per 5 minutes")) for _ in range(2)]
     address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"  # a fresh counter
     env = {"REMOTE_ADDR": address}
+    email = f"{uuid.uuid4().hex[:12]}@example.com"  # a fresh account counter too
     codes = [apps[i % 2].test_client().post(
-        "/login", data={"email": "x@example.com", "password": "bad-password"},
+        "/login", data={"email": email, "password": "bad-password"},
         environ_base=env).status_code for i in range(5)]
     stack.close()
     assert codes == [200, 200, 200, 200, 429]
@@ -133,3 +196,37 @@ def test_password_change_needs_the_current_password(client):
     r = client.post("/settings/password", data={"current": "wrong-one", "password":
                                                  "new-password-2", "confirm": "new-password-2"})
     assert r.status_code == 200 and "current password is not right" in r.get_data(as_text=True)
+
+
+def test_two_workers_share_login_failures_through_the_database(db_url, notes_dir, app_factory):
+    """The default store: two app instances on one database (two gunicorn workers, or two
+    hosts) count the same failures, with no other service running."""
+    import contextlib
+    import uuid
+
+    stack = contextlib.ExitStack()
+    apps = [stack.enter_context(app_factory(
+        db_url, notes_dir, RATELIMIT_STORAGE_URI="database://",
+        LOGIN_RATE_LIMIT="4 per 5 minutes")) for _ in range(2)]
+    email = f"{uuid.uuid4().hex[:12]}@example.com"
+    codes = [apps[i % 2].test_client().post(
+        "/login", data={"email": email, "password": "bad-password"}).status_code
+        for i in range(5)]
+    other = apps[1].test_client().post("/login", data={"email": "someone@example.com",
+                                                       "password": "bad-password"})
+    stack.close()
+    assert codes == [200, 200, 200, 200, 429]
+    assert other.status_code == 200  # another account, same address: still let through
+
+
+def test_database_storage_counts_and_expires(app):
+    from studyk8s.persistence.ratelimit import DatabaseStorage
+
+    store = DatabaseStorage("database://", engine=app.extensions["db_engine"])
+    assert store.check() and store.get("k") == 0
+    assert [store.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert store.get("k") == 3 and store.get_expiry("k") > 0
+    assert store.incr("gone", -1) == 1  # a window already over…
+    assert store.get("gone") == 0 and store.incr("gone", 60) == 1  # …starts again
+    store.clear("k")
+    assert store.get("k") == 0 and store.reset() >= 1

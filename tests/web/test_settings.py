@@ -183,7 +183,7 @@ def test_optimiser_before_after_keep_and_reset(client, runner, auth):
     revlog = next((Path(__file__).parent.parent / "srs" / "data").glob("*.csv"))
     auth.signup("opt@example.com", timezone="America/Chicago")
     r = client.post("/settings/optimize", follow_redirects=True)
-    assert "Cannot optimise yet" in r.get_data(as_text=True)
+    assert "too few to optimise" in r.get_data(as_text=True)
     assert runner.invoke(args=["srs", "import-revlog", str(revlog), "--user",
                                "opt@example.com"]).exit_code == 0
     page = client.post("/settings/optimize").get_data(as_text=True)

@@ -24,6 +24,7 @@ from ...persistence.models import (
 from ...sets.analysis import counted_attempts, final_grade
 from ...sets.model import Settings
 from ..errors import NotFound, ServiceError
+from ..quiz.grading import ended
 from ..sets import attempt_size, get_set, is_author
 from .rosters import get_class
 
@@ -182,7 +183,8 @@ def _summary(attempts: Sequence[QuizAttempt], settings: Settings) -> dict[str, A
         "last_attempt": closed[-1].id if closed else None,
         "history": [{"id": a.id, "score": a.score, "started_at": a.started_at,
                      "submitted_at": a.submitted_at, "seconds": _seconds(a),
-                     "closed_by": a.closed_by, "counted": a.id in counted} for a in closed],
+                     "closed_by": a.closed_by, "ended": ended(a),
+                     "counted": a.id in counted} for a in closed],
     }
 
 

@@ -24,7 +24,9 @@ from .attempts import (
     MAX_QUESTIONS,
     MAX_TIME_LIMIT_MIN,
     save_answer,
+    set_flag,
     start,
+    summary,
     view,
 )
 from .grading import expire_due, withheld
@@ -34,6 +36,6 @@ from .scope import askable_facts, load_facts, scope_options
 __all__ = [
     "DEFAULT_COUNT", "DEFAULT_TIME_LIMIT_MIN", "EXAM", "GRACE", "HISTORY_LIMIT", "MAX_QUESTIONS",
     "MAX_TIME_LIMIT_MIN", "PRACTICE", "askable_facts", "expire_due", "history", "load_facts",
-    "results", "retry_wrong", "save_answer", "scope_options", "start", "submit", "view",
-    "withheld",
+    "results", "retry_wrong", "save_answer", "scope_options", "set_flag", "start", "submit",
+    "summary", "view", "withheld",
 ]

@@ -38,6 +38,7 @@ from .grading import (
     _refresh_expired,
     _rendered,
     _status,
+    ended,
 )
 from .scope import _deck_ids, _int_in, _pass_mark, _strings, _weights, load_facts
 
@@ -74,7 +75,7 @@ def start(session: Session, user: User, *, mode: str = PRACTICE, decks: Any = No
     if bad := [k for k in kinds if k not in KIND_NAMES]:
         raise ServiceError("quiz.unknown_question_kind_s",
             "unknown question kind(s): {value}",
-            value=', '.join(bad))
+            value=', '.join(bad), n=len(bad))
     deck_ids = _deck_ids(session, decks)
     sections = _strings(sections, "sections")
     seed = secrets.randbelow(2**31) if seed is None else _int_in(seed, "seed", 0, 2**31 - 1)
@@ -130,9 +131,10 @@ def view(session: Session, user: User, attempt_id: int, now: datetime) -> dict[s
     _refresh_expired(session, user, attempt, now)
     questions = _questions(session, attempt.id)
     answers = _answers(session, attempt.id)
+    flagged = _flagged(session, attempt.id)
     items = []
     for pos, (qid, q) in enumerate(questions):
-        item = {"position": pos, **q.public(), **_rendered(q)}
+        item = {"position": pos, **q.public(), **_rendered(q), "flagged": qid in flagged}
         a = answers.get(qid)
         item["saved"] = None if a is None else {"response": a.response, "revision": a.revision}
         if attempt.mode == PRACTICE and a is not None and a.response is not None:
@@ -140,7 +142,8 @@ def view(session: Session, user: User, attempt_id: int, now: datetime) -> dict[s
         items.append(item)
     return {
         "id": attempt.id, "mode": attempt.mode, "status": _status(attempt),
-        "closed_by": attempt.closed_by, "started_at": _iso(attempt.started_at),
+        "closed_by": attempt.closed_by, "ended": ended(attempt),
+        "started_at": _iso(attempt.started_at),
         "deadline": _iso(attempt.deadline), "server_now": now.isoformat(),
         "remaining_ms": remaining_ms(attempt.deadline, now),
         "grace_ms": int(GRACE.total_seconds() * 1000) if attempt.deadline else None,
@@ -149,6 +152,42 @@ def view(session: Session, user: User, attempt_id: int, now: datetime) -> dict[s
         "answered": sum(1 for a in answers.values() if a.response is not None),
         "questions": items, "set": attempt.settings.get("set"),
     }
+
+
+def _flagged(session: Session, attempt_id: int) -> set[int]:
+    return set(session.scalars(select(QuizQuestion.id).where(
+        QuizQuestion.attempt_id == attempt_id, QuizQuestion.flagged.is_(True))))
+
+
+def summary(session: Session, user: User, attempt_id: int, now: datetime) -> dict[str, Any]:
+    """Moodle's "summary of attempt": each question answered or not, and flagged or not,
+    before the final submit (no answers or verdicts)."""
+    state = view(session, user, attempt_id, now)
+    rows = [{"position": q["position"], "topic": q["topic"], "flagged": q["flagged"],
+             "answered": bool(q["saved"]) and q["saved"]["response"] not in (None, [])}
+            for q in state["questions"]]
+    return {**{k: v for k, v in state.items() if k != "questions"}, "rows": rows,
+            "unanswered": sum(1 for r in rows if not r["answered"]),
+            "flagged": sum(1 for r in rows if r["flagged"])}
+
+
+def set_flag(session: Session, user: User, attempt_id: int, position: int, flagged: Any, *,
+             now: datetime) -> dict[str, Any]:
+    """Flag (or unflag) one question of an open attempt to come back to it."""
+    if not isinstance(flagged, bool):
+        raise ServiceError("quiz.flag_not_boolean", "flagged must be true or false")
+    with write_transaction(session):
+        if not _claim_open(session, user, attempt_id, now):
+            raise _refused(session, user, attempt_id, now)
+        done = session.execute(
+            update(QuizQuestion)
+            .where(QuizQuestion.attempt_id == attempt_id, QuizQuestion.position == position)
+            .values(flagged=flagged).execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise NotFound("quiz.question_does_not_exist",
+                           "question {position} does not exist in this attempt",
+                           position=position)
+    return {"position": position, "flagged": flagged}
 
 
 # --- saving answers ------------------------------------------------------------------------

@@ -48,6 +48,16 @@ def _status(attempt: QuizAttempt) -> str:
     return "open" if attempt.submitted_at is None else "closed"
 
 
+def ended(attempt: QuizAttempt) -> str | None:
+    """How a closed attempt ended: "submitted" by the learner, "timeout" (its time limit ran
+    out) or "closed" (the assignment's close time, set by the instructor, came first)."""
+    if attempt.submitted_at is None:
+        return None
+    if attempt.closed_by != "timeout":
+        return "submitted"
+    return "closed" if attempt.settings.get("deadline_by") == "close" else "timeout"
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 

@@ -26,6 +26,7 @@ from .grading import (
     _refresh_expired,
     _rendered,
     _status,
+    ended,
     expire_due,
     withheld,
 )
@@ -73,7 +74,8 @@ def results(session: Session, user: User, attempt_id: int, now: datetime, *,
     return {
         "withheld": hidden, "set": attempt.settings.get("set"),
         "id": attempt.id, "mode": attempt.mode, "status": "closed",
-        "closed_by": attempt.closed_by, "started_at": _iso(attempt.started_at),
+        "closed_by": attempt.closed_by, "ended": ended(attempt),
+        "started_at": _iso(attempt.started_at),
         "submitted_at": _iso(attempt.submitted_at), "deadline": _iso(attempt.deadline),
         "score": attempt.score, "points": attempt.points, "passed": attempt.passed,
         "pass_mark": attempt.settings.get("pass_mark", DEFAULT_PASS_MARK),
@@ -140,6 +142,7 @@ def history(session: Session, user: User, now: datetime,
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
         .limit(limit)).all()
     return [{"id": a.id, "mode": a.mode, "status": _status(a), "closed_by": a.closed_by,
+             "ended": ended(a),
              "started_at": _iso(a.started_at), "submitted_at": _iso(a.submitted_at),
              "deadline": _iso(a.deadline), "count": a.question_count, "answered": n,
              "score": a.score, "passed": a.passed,

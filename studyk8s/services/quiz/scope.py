@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ...notes.handson import HANDSON_KINDS
 from ...persistence.models import Fact, Note
 from ...quiz import gate
-from ...quiz.attempt import DEFAULT_PASS_MARK, parse_weights
+from ...quiz.attempt import DEFAULT_PASS_MARK, WeightError, parse_weights
 from ...quiz.handson.questions import screen
 from ...quiz.model import HANDS_ON_TOPIC, QFact
 from ..errors import ServiceError
@@ -126,8 +126,11 @@ def _weights(value: Any) -> dict[str, float] | None:
     if isinstance(value, str):
         try:
             value = parse_weights(value)
-        except ValueError as exc:
-            raise ServiceError("quiz.topic_weights", "topic weights: {exc}", exc=exc) from None
+        except WeightError as exc:
+            code = {"format": "quiz.topic_weight_format", "number": "quiz.topic_weight_not_number",
+                    "range": "quiz.topic_weight_out_of_range"}[exc.problem]
+            raise ServiceError(code, "topic weights, “{k}”: " + WeightError.TEXT[exc.problem],
+                               k=exc.entry) from None
     if not isinstance(value, dict):
         raise ServiceError("quiz.topic_weights_must_map",
             "topic weights must map topics to numbers")
@@ -171,5 +174,5 @@ def _deck_ids(session: Session, value: Any) -> list[int]:
     if missing := [i for i in ids if i not in found]:
         raise ServiceError("quiz.unknown_deck_s",
             "unknown deck(s): {value}",
-            value=', '.join(map(str, missing)))
+            value=', '.join(map(str, missing)), n=len(missing))
     return ids

@@ -121,6 +121,7 @@ def start_attempt(session: Session, user: User, qset: QuizSet, snapshot: dict[st
         deadline = now + timedelta(minutes=limit)
     if closes_at is not None and (deadline is None or closes_at < deadline):
         deadline = closes_at
+        settings["deadline_by"] = "close"  # the instructor's close time ends it, not the limit
 
     def link(s: Session, attempt: QuizAttempt) -> None:
         if assignment_id is not None and not preview:

@@ -20,6 +20,7 @@
   const responses = {}; // position → response as given
   const revisions = {}; // position → latest revision given here
   const feedback = {}; // practice: position → the server's verdict
+  const flags = {}; // exam: position → flagged to come back to
   let pending = loadPending(); // position → {response, revision} not yet acknowledged
   let flushing = null; // the save in flight: a second flush (submit after a blur) waits for it
   let flushTimer = null;
@@ -66,6 +67,7 @@
     for (const q of state.questions) {
       if (q.saved) { responses[q.position] = q.saved.response; revisions[q.position] = q.saved.revision; }
       if (q.feedback) feedback[q.position] = q.feedback;
+      if (q.flagged) flags[q.position] = true;
     }
     // Answers given here but never acknowledged (reload, closed tab, lost network) win over
     // the server's older copy; they are sent again below.
@@ -79,7 +81,9 @@
     }
     storePending();
     if (state.remaining_ms !== null) startClock(state.remaining_ms);
-    current = firstOpen();
+    // A link back from the summary page names the question (?q=3, counted from 0).
+    const asked = new URLSearchParams(location.search).get("q");
+    current = asked !== null && /^\d+$/.test(asked) && +asked < state.questions.length ? +asked : firstOpen();
     $("question").hidden = false;
     $("actions").hidden = false;
     buildNavigator();
@@ -331,6 +335,7 @@
       $("next").textContent = t("next") + " ";
       $("next").appendChild(el("kbd", {}, "Enter"));
     }
+    showFlag();
     updateNavigator();
     updateProgress();
     const focusable = body.querySelector("input:not([disabled]), select:not([disabled]), textarea:not([disabled])");
@@ -435,6 +440,31 @@
     if (!exam && !feedback[current]) check(); else next();
   }
 
+  // --- flags ---------------------------------------------------------------------------------
+
+  function showFlag() {
+    const b = $("flag");
+    if (!b) return;
+    const on = !!flags[current];
+    b.setAttribute("aria-pressed", on ? "true" : "false");
+    $("flag-text").textContent = t(on ? "unflag" : "flag");
+  }
+
+  async function toggleFlag() {
+    const pos = current;
+    const on = !flags[pos];
+    flags[pos] = on; // shown at once; put back if the server refuses
+    showFlag(); updateNavigator();
+    try {
+      await call(urls.flag + pos, "PUT", { flagged: on });
+    } catch (err) {
+      if (err.status === 409) { location.assign(urls.results); return; }
+      flags[pos] = !on;
+      showFlag(); updateNavigator();
+      status(t("refused", { error: err.message }));
+    }
+  }
+
   // --- navigator and progress ------------------------------------------------------------
 
   function answered(pos) {
@@ -466,21 +496,24 @@
     for (const b of nav.querySelectorAll("button")) {
       const pos = +b.dataset.pos;
       b.classList.toggle("answered", answered(pos));
+      b.classList.toggle("flagged", !!flags[pos]);
       if (pos === current) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current");
-      b.setAttribute("aria-label", t(answered(pos) ? "nav_answered" : "nav_open", { n: pos + 1 }));
+      b.setAttribute("aria-label", t(answered(pos) ? "nav_answered" : "nav_open", { n: pos + 1 }) +
+        (flags[pos] ? " · " + t("flagged") : ""));
     }
   }
 
   // --- submitting ----------------------------------------------------------------------------
 
+  // An exam is finished on its summary page (what is answered, unanswered, flagged), as in
+  // Moodle: this saves what is pending, then goes there.
+  async function finish() {
+    await flush();
+    if (Object.keys(pending).length) { status(t("not_all_saved")); return; }
+    location.assign(urls.summary);
+  }
+
   async function submit(forced) {
-    if (!forced) {
-      const open = state.questions.filter((q) => !answered(q.position)).length;
-      const msg = exam
-        ? (open ? t(open === 1 ? "unanswered_one" : "unanswered_other", { n: open }) : t("submit_confirm"))
-        : null;
-      if (msg && !window.confirm(msg)) return;
-    }
     await flush();
     if (Object.keys(pending).length && !forced) {
       status(t("not_all_saved"));
@@ -497,7 +530,11 @@
     }
   }
 
-  $("submit-form").addEventListener("submit", (e) => { e.preventDefault(); submit(false); });
+  $("submit-form").addEventListener("submit", (e) => { e.preventDefault(); if (exam) finish(); else submit(false); });
+  if ($("flag")) $("flag").addEventListener("click", toggleFlag);
+  // Back/forward may restore this page from memory: ask the server again (it sends the
+  // results once the attempt is closed).
+  window.addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
   $("check").addEventListener("click", check);
   $("next").addEventListener("click", next);
   $("prev").addEventListener("click", () => go(current - 1));

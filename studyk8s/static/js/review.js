@@ -108,7 +108,7 @@
     $("done").hidden = !!card;
     $("suspend").disabled = !card;
     if (!card) {
-      $("tomorrow").textContent = t("tomorrow", { n: next.tomorrow });
+      $("tomorrow").textContent = t(next.tomorrow === 1 ? "tomorrow_one" : "tomorrow_other", { n: next.tomorrow });
       return;
     }
     // The note's language on the card's text only: the UI around it keeps the page's.
