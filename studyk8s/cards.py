@@ -308,7 +308,7 @@ class _Gen:
         forms = tuple(dict.fromkeys(x for t in terms for x in gate.name_forms(t)))
         # A form can only be found where its first word is: looking for the first words
         # settles most terms before the gate's word-by-word match (exactly, never wrongly).
-        firsts = {c[0] for c in map(gate._chunks, forms) if c}
+        firsts = {c[0] for c in map(gate.chunks, forms) if c}
         member_set = set(terms)
         named: dict[str, bool] = {}
         others = []
