@@ -124,6 +124,22 @@ def test_scope_options(session, learner, now):
             "Pod > Pod类型 > 控制器类型"} <= names
 
 
+def test_askable_cache_follows_imports(session, learner, notes_dir, now):
+    """The app's cache of askable counts gives what a fresh screening gives, and sees a
+    re-import that changes them (no stale count on the quiz and stats pages)."""
+    cache = quiz.AskableCache()
+    (deck,) = quiz.askable_by_deck(session, cache)
+    assert deck == quiz.askable_by_deck(session)[0] and deck.askable == 28
+    assert deck.reasons == {"no_definition": 3, "diagram": 2, "not_a_name": 1}
+    assert quiz.scope_options(session, cache) == quiz.scope_options(session)
+    note = notes_dir / "docker-k8s-1.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n- Kustomize: 声明式地定制清单的工具\n",
+                    encoding="utf-8")
+    import_notes(session, [notes_dir], now=now)
+    (again,) = quiz.askable_by_deck(session, cache)
+    assert again.askable == 29 == quiz.askable_facts(session).count
+
+
 # --- practice ------------------------------------------------------------------------------
 
 
