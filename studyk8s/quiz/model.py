@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ..notes.model import Fact, ParsedNote
+from .gate.wording import without_value_cells
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class QFact:
         return cls(
             key=key or f"{fact.source}:{fact.kind}:{fact.term}",
             kind=fact.kind, term=fact.term, deck=path, line=int(line), lang=lang,
-            definition=fact.definition, aliases=tuple(fact.aliases), items=tuple(fact.items),
+            definition=without_value_cells(fact.definition), aliases=tuple(fact.aliases),
+            items=tuple(fact.items),
             group=fact.group, section=tuple(fact.section), parent=fact.parent, cloze=fact.cloze,
             fact_id=fact_id, deck_title=deck_title,
         )

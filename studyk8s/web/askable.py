@@ -34,6 +34,9 @@ _PHRASES: dict[str, Callable[[int], str]] = {
     gate.VALUE: lambda n: ngettext(
         "%(num)d setting's value, not a description", "%(num)d settings' values, not descriptions",
         n),
+    gate.SUBJECT: lambda n: ngettext(
+        "%(num)d sentence whose blank would be K8s itself",
+        "%(num)d sentences whose blank would be K8s itself", n),
     gate.BLANK: lambda n: ngettext(
         "%(num)d with a blank in it", "%(num)d with blanks in them", n),
 }

@@ -19,7 +19,7 @@ Every drop or rewrite is reported as a ``Log`` (fact, kind, reason, action) so c
 count them; nothing here writes anywhere.
 """
 
-from .check import DESCRIPTION_CHOICES, PROMPT_BLANKS, inspect, pattern_giveaway
+from .check import DESCRIPTION_CHOICES, PROMPT_BLANKS, inspect, pattern_giveaway, restates
 from .names import (
     BLANK_RE,
     GENERIC,
@@ -55,7 +55,9 @@ from .reasons import (
     PATTERN,
     PLAN,
     REASONS,
+    RESTATES,
     REWRITTEN,
+    SUBJECT,
     TOO_SHORT,
     TRIMMED,
     VALUE,
@@ -63,16 +65,28 @@ from .reasons import (
     count,
 )
 from .screen import Screening, askable, reason_not_askable
-from .wording import is_kind, is_name, is_remark, letters, looks_like_code, script
+from .wording import (
+    expansion,
+    is_kind,
+    is_name,
+    is_remark,
+    kind_within,
+    label_names,
+    letters,
+    looks_like_code,
+    script,
+    without_value_cells,
+)
 
 __all__ = [
     "ASK_PARENT", "BLANK", "BLANK_RE", "CODE", "DESCRIPTION_CHOICES", "DIAGRAM_ONLY", "DROPPED",
-    "DUPLICATE", "FEW_SIBLINGS", "GENERIC", "INITIALS", "MASKED", "MIXED_TYPES", "NAMES_ANSWER",
-    "NEUTRAL_LABEL", "NO_CLOZE", "NO_DEFINITION", "NOT_A_NAME", "PATTERN", "PLAN",
-    "PROMPT_BLANKS", "REASONS", "REWRITTEN", "TOO_SHORT", "TRIMMED", "VALUE", "Log",
-    "Screening", "askable", "chunks", "count", "fold", "grouped", "has_blank", "initials_spell",
-    "inspect", "is_expansion", "is_kind", "is_name", "is_plan_label", "is_plan_text",
-    "is_remark", "letters", "looks_like_code", "mask", "meaningful", "name_forms", "name_spans",
-    "names_in", "own_plan", "pattern_giveaway", "plan_flags", "plan_group", "reason_not_askable",
-    "script", "strip_names",
+    "DUPLICATE", "FEW_SIBLINGS", "GENERIC", "INITIALS", "Log", "MASKED", "MIXED_TYPES",
+    "NAMES_ANSWER", "NEUTRAL_LABEL", "NOT_A_NAME", "NO_CLOZE", "NO_DEFINITION", "PATTERN",
+    "PLAN", "PROMPT_BLANKS", "REASONS", "RESTATES", "REWRITTEN", "SUBJECT", "Screening",
+    "TOO_SHORT", "TRIMMED", "VALUE", "askable", "chunks", "count", "expansion", "fold",
+    "grouped", "has_blank", "initials_spell", "inspect", "is_expansion", "is_kind", "is_name",
+    "is_plan_label", "is_plan_text", "is_remark", "kind_within", "label_names", "letters",
+    "looks_like_code", "mask", "meaningful", "name_forms", "name_spans", "names_in", "own_plan",
+    "pattern_giveaway", "plan_flags", "plan_group", "reason_not_askable", "restates", "script",
+    "strip_names", "without_value_cells",
 ]

@@ -26,14 +26,35 @@ def _words(text: str) -> set[str]:
 
 
 def pattern_giveaway(right: Sequence[str], wrong: Sequence[str]) -> bool:
-    """Whether a word (or a two-character CJK run) is in every right choice and in no wrong
-    one: "自主式Pod, 控制器控制的Pod" against "日志收集daemon" is answered without knowing."""
+    """Whether a word (or a two-character CJK run), a name's first four letters or the script
+    is shared by every right choice and by no wrong one: "自主式Pod, 控制器控制的Pod" against
+    "日志收集daemon" is answered without knowing."""
     if len(right) < 2 or not wrong:
         return False
+    scripts = {script(r) for r in right}  # 接口层, 生态系统 against kube-proxy, etcd
+    if len(scripts) == 1 and not scripts & {script(w) for w in wrong}:
+        return True
+    prefixes = {_prefix(r) for r in right}  # kube-proxy, kubelet, kube-scheduler vs etcd
+    if len(prefixes) == 1 and "" not in prefixes and not prefixes & {_prefix(w) for w in wrong}:
+        return True
     common = set.intersection(*(_words(r) for r in right))
     if not common:
         return False
     return not any(common & _words(w) for w in wrong)
+
+
+def _prefix(text: str) -> str:
+    """The first four letters of a Latin name ("kube" of kubelet and kube-proxy)."""
+    m = re.match(r"[a-z]{4}", fold(text))
+    return m.group() if m else ""
+
+
+def restates(label: str, text: str) -> bool:
+    """Whether ``text`` says little but its ``label`` again: two in five or more of its words
+    (or two-character Chinese runs) are the label's ("有序部署/删除：Pod按顺序部署"; a real
+    description shares a tenth at most). Its truth is then plain in a true/false question."""
+    mine = _words(text)
+    return len(mine) >= 2 and 5 * len(mine & _words(label)) >= 2 * len(mine)
 
 
 def inspect(q: Any, answer_forms: Sequence[str] = ()) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -146,12 +146,40 @@ def _end_ok(folded: str, end: int, last: str) -> int:
 
 def name_spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) spans of ``text`` that name one of ``forms`` (longest
-    forms first)."""
+    forms first). A hyphen or underscore inside a word does not hide a name: ``ip_vs``
+    names IPVS, ``kube-proxy`` names KubeProxy."""
     if not text:
         return []
     folded, index = _folded(text)
+    forms = sorted(set(forms), key=len, reverse=True)
     spans: list[tuple[int, int]] = []
-    for form in sorted(set(forms), key=len, reverse=True):
+    _search(folded, forms, spans, index)
+    if "_" in folded or "-" in folded:
+        joined, where = _joined(folded)
+        if len(joined) < len(folded):
+            if index is not None:
+                where = tuple(index[i] for i in where)
+            _search(joined, forms, spans, where)
+    return sorted(spans)
+
+
+_INNER_SEP = re.compile(r"(?<=[a-z0-9])[_-](?=[a-z0-9])")
+
+
+@lru_cache(maxsize=4096)
+def _joined(folded: str) -> tuple[str, tuple[int, ...]]:
+    """``folded`` without hyphens and underscores between Latin letters or digits, with each
+    remaining character's index in ``folded``."""
+    keep = [i for i in range(len(folded)) if not (
+        folded[i] in "_-" and _INNER_SEP.match(folded, i))]
+    return "".join(folded[i] for i in keep), tuple(keep)
+
+
+def _search(folded: str, forms: Sequence[str], spans: list[tuple[int, int]],
+            index: tuple[int, ...] | None) -> None:
+    """Add to ``spans`` (indices in the original text, through ``index``) where ``folded``
+    names one of ``forms``, unless a span found already overlaps."""
+    for form in forms:
         chunks = _chunks(form)
         if not chunks:
             continue
@@ -169,7 +197,6 @@ def name_spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
                 if not any(s < e2 and s2 < e for s2, e2 in spans):
                     spans.append((s, e))
             at = folded.find(chunks[0], at + 1)
-    return sorted(spans)
 
 
 def names_in(text: str, forms: Iterable[str]) -> bool:

@@ -22,6 +22,8 @@ PATTERN = "pattern"  # every right choice shares a word no wrong choice has
 DUPLICATE = "duplicate"  # the same description belongs to several terms
 CODE = "code"  # a command or manifest line: hands-on material, not a definition
 VALUE = "value"  # a bare value ("frontend", "3"), not a description
+RESTATES = "restates"  # a point's description only restates its label
+SUBJECT = "subject"  # the blank would be the notes' own subject (K8s)
 # rewrites
 MASKED = "masked"  # the answer's name was blanked in the prompt
 TRIMMED = "trimmed"  # a clause naming the answer was cut from a choice or statement
@@ -44,6 +46,8 @@ REASONS: dict[str, str] = {
     DUPLICATE: "the same description belongs to several terms",
     CODE: "a command or manifest line, not a definition",
     VALUE: "a bare value, not a description",
+    RESTATES: "the description only restates its label",
+    SUBJECT: "the blank would be the notes' own subject (K8s, Kubernetes)",
     MASKED: "the answer's name hidden in the prompt",
     TRIMMED: "a clause naming the answer cut out",
     ASK_PARENT: "asked about the term it belongs to",

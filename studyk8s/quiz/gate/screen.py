@@ -20,6 +20,7 @@ from .reasons import (
     NO_DEFINITION,
     NOT_A_NAME,
     PLAN,
+    SUBJECT,
     TOO_SHORT,
     VALUE,
 )
@@ -45,6 +46,7 @@ _VERSION = re.compile(r"^[vV]?\d[\d.]*$")
 _VALUE = re.compile(r"[a-z0-9][a-z0-9._/:-]*")  # "frontend", "nginx:1.7", "true"
 _HOST = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.bilibili.com
 
+_SUBJECT = frozenset(("k8s", "kubernetes", "kube"))  # what every note is about
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.S)
 
@@ -69,6 +71,8 @@ def _reason(kind: str, term: str, definition: str, cloze: str, n_items: int) -> 
         if (letters(cloze) < 2 or _VERSION.match(cloze) or _HOST.match(cloze)
                 or is_remark(cloze)):
             return NOT_A_NAME  # "v2", "www.bilibili.com": not what a note teaches
+        if cloze.casefold() in _SUBJECT:
+            return SUBJECT  # "＿＿＿里的存储分为几类": every note is about K8s
         left = meaningful(mask(definition, name_forms(cloze), "＿＿＿"))
         return "" if left >= 4 else TOO_SHORT
     if kind == ENUMERATION:

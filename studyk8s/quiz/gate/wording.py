@@ -78,3 +78,65 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 def letters(text: str) -> int:
     return len(_LETTER.findall(text))
+
+
+_VALUE_CELLS = re.compile(
+    r"(?:\s*;\s*(?:是|否|有|无|必需|必须|可选|非必需|默认|yes|no|y|n|true|false|required|"
+    r"optional|default|[✓✔✗✘×√—–-]|\d+(?:\.\d+)?%?))+\s*$", re.IGNORECASE)
+
+
+def without_value_cells(text: str) -> str:
+    """A table row's description without its trailing yes/no or number cells: the reader
+    joins a row's cells with "; ", and "为集群中的 Service 提供 DNS 解析; 是" shows a bare
+    "是" that says nothing without its column's header."""
+    out = _VALUE_CELLS.sub("", text or "")
+    return out if out.strip() else text
+
+
+_SHORT_FOR = re.compile(
+    r"^\s*(?:short\s+for|abbreviation\s+(?:of|for)|stands\s+for|an?\s+abbreviation\s+of)\s+"
+    r"|\s*(?:的)?(?:缩写|简称|简写)\s*[。.]?\s*$", re.IGNORECASE)
+
+
+def expansion(definition: str) -> str:
+    """What an abbreviation stands for, from its note's wording: "Service的缩写" → Service,
+    "short for ServiceAccount" → ServiceAccount; the text itself otherwise."""
+    out = _SHORT_FOR.sub("", definition or "").strip()
+    return out or (definition or "").strip()
+
+
+# Kind nouns of list labels and what they are called in names: a "控制器类型" list makes
+# "Ingress Controller" a doubtful wrong choice, a "Plugins" list "Network Plugin" one.
+_KIND_NAMES = {"控制器": ("controller",), "插件": ("plugin", "addon"), "组件": ("component",),
+               "服务": ("service",), "卷": ("volume",), "调度器": ("scheduler",),
+               "代理": ("proxy",), "策略": ("policy",)}
+_LABEL_STOP = frozenset(("the", "and", "for", "with", "types", "type", "kinds", "kind", "main",
+                         "list", "of"))
+
+
+@lru_cache(maxsize=4096)
+def label_names(label: str) -> tuple[str, ...]:
+    """The names a list label uses (its Latin words, and the Latin names of its Chinese kind
+    nouns): a thing called so is not a fair wrong answer to "which of these are <label>?" —
+    IPVS is not one of "IPVS的调度算法", nor ControllerManager a wrong "控制器类型"."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]{2,}", label)
+             if w.lower() not in _LABEL_STOP]
+    for zh, names in _KIND_NAMES.items():
+        if zh in label:
+            words += names
+    words += [w[:-1] for w in list(words) if w.lower().endswith("s") and len(w) > 4]
+    return tuple(dict.fromkeys(w.lower() for w in words))
+
+
+# Kinds that contain other kinds: an add-on (插件) is a component (组件) too, so a plugin is no
+# fair wrong answer to "which of these are components?".
+_WIDER = {"组件": ("插件", "附加组件", "addon", "add-on", "plugin"),
+          "component": ("插件", "附加组件", "addon", "add-on", "plugin")}
+
+
+def kind_within(narrow: str, wide: str) -> bool:
+    """Whether a list labelled ``narrow`` ("插件", "Add-ons") holds things of the kind
+    ``wide`` names as a whole ("组件", "Components" — not "主要组件", "核心组件")."""
+    w = wide.strip().rstrip(":：").strip().lower()
+    w = w[:-1] if w.endswith("s") else w
+    return w in _WIDER and any(k in narrow.lower() for k in _WIDER[w])

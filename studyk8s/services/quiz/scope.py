@@ -27,7 +27,8 @@ def _qfact(row) -> QFact:
     data = row.data or {}
     return QFact(
         key=row.key, kind=row.kind, term=row.term, deck=row.path, line=row.line, lang=row.lang,
-        definition=row.definition or "", aliases=tuple(data.get("aliases") or ()),
+        definition=gate.without_value_cells(row.definition or ""),
+        aliases=tuple(data.get("aliases") or ()),
         items=tuple(data.get("items") or ()), group=row.group or "",
         section=tuple(row.section.split(" > ")) if row.section else (),
         parent=data.get("parent") or "", cloze=data.get("cloze") or "", fact_id=row.id,
