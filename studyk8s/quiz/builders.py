@@ -345,6 +345,9 @@ def _named_by(r: QFact, label: tuple[str, ...]) -> bool:
     Service — in "Service类型", Ingress Controller in "控制器类型"): a doubtful wrong choice."""
     if not label:
         return False
+    blob = f"{gate.fold(r.term)} {gate.fold(r.definition)}"
+    if not any(w in blob for w in label):  # most terms: no label word anywhere
+        return False
     names = [*forms(r)]
     if gate.is_expansion(r):
         names.append(gate.expansion(r.definition))

@@ -134,6 +134,7 @@ _WIDER = {"组件": ("插件", "附加组件", "addon", "add-on", "plugin"),
           "component": ("插件", "附加组件", "addon", "add-on", "plugin")}
 
 
+@lru_cache(maxsize=4096)
 def kind_within(narrow: str, wide: str) -> bool:
     """Whether a list labelled ``narrow`` ("插件", "Add-ons") holds things of the kind
     ``wide`` names as a whole ("组件", "Components" — not "主要组件", "核心组件")."""
