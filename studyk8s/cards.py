@@ -269,11 +269,7 @@ class _Gen:
         self.card(fact, fk, DEFINITION_TERM, f"{prompt}\n\n{quote}", back)
 
     def prop(self, fact: Fact, fk: str) -> None:
-        if fact.definition and gate.restates(fact.term, fact.definition):
-            # "有序部署/删除 是指什么？ — Pod按顺序部署": the front already says it (the
-            # parent's list card still asks for the point)
-            self.drop(fk, TERM_DEFINITION, gate.RESTATES)
-        elif fact.definition:
+        if fact.definition:
             front = self.t["prop_what"].format(parent=fact.parent, term=fact.term)
             self.card(fact, fk, TERM_DEFINITION, front, fact.definition + self.aliases_line(fact))
         if len(fact.items) >= 2:

@@ -138,16 +138,3 @@ def test_right_choices_sharing_a_prefix_or_script_give_the_answer_away():
     assert gate.pattern_giveaway(["接口层", "生态系统"], ["kube-proxy", "etcd"])
     assert not gate.pattern_giveaway(["kube-proxy", "etcd"], ["kubelet", "CoreDNS"])
 
-
-def test_no_card_whose_front_already_says_its_back():
-    """"StatefulSet 的「有序部署/删除」是指什么？ — Pod按顺序部署" was a card to review; the
-    point stays in StatefulSet's list card, and the other points keep their own cards."""
-    from studyk8s.cards import generate_cards
-    from studyk8s.notes import parse_note
-
-    from .conftest import SHARED_NOTE
-
-    cards = generate_cards(parse_note(SHARED_NOTE.read_bytes(), "content/notes/docker-k8s-1.md"))
-    backs = {c.back for c in cards if c.kind == "term_definition"}
-    assert "Pod按顺序部署" not in backs and "PodName,hostname不变" in backs
-    assert any("3. 有序部署/删除: Pod按顺序部署" in c.back for c in cards)
