@@ -161,7 +161,7 @@ def _meaningful(text: str, mask: str) -> int:
 # What the gate refuses that no card kind could make worth studying (a diagram still makes
 # relation cards, a term with a list of points an enumeration card).
 _NO_CARD = frozenset({gate.PLAN, gate.CODE, gate.VALUE, gate.NOT_A_NAME, gate.BLANK, gate.SUBJECT,
-                      gate.TOO_SHORT})
+                      gate.RESTATES, gate.TOO_SHORT})
 
 
 class _Gen:

@@ -270,8 +270,6 @@ def build_true_false(pool: Pool, f: QFact, rng: random.Random) -> Question | Non
         else:
             other, shown = others[rng.randrange(min(len(others), 4))]
             explanation = f"{explanation}\n{t(f.lang, 'belongs_to', other=_term_label(other))}"
-    if truth and f.kind == PROPERTY and gate.restates(f.term, shown):
-        return _drop(pool, f, v, gate.RESTATES)  # "有序部署/删除：Pod按顺序部署" is plainly true
     if truth and shown != f.definition:
         _rewrote(pool, f, v, gate.TRIMMED)
     if f.kind == PROPERTY:

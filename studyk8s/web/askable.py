@@ -34,6 +34,9 @@ _PHRASES: dict[str, Callable[[int], str]] = {
     gate.VALUE: lambda n: ngettext(
         "%(num)d setting's value, not a description", "%(num)d settings' values, not descriptions",
         n),
+    gate.RESTATES: lambda n: ngettext(
+        "%(num)d point that only restates its label",
+        "%(num)d points that only restate their labels", n),
     gate.SUBJECT: lambda n: ngettext(
         "%(num)d sentence whose blank would be K8s itself",
         "%(num)d sentences whose blank would be K8s itself", n),

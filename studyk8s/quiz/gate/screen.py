@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from ...notes.model import ABBREVIATION, DIAGRAM, ENUMERATION, STATEMENT
+from ...notes.model import ABBREVIATION, DIAGRAM, ENUMERATION, PROPERTY, STATEMENT
+from .check import restates
 from .names import has_blank, mask, meaningful, name_forms
 from .plans import plan_flags
 from .reasons import (
@@ -20,6 +21,7 @@ from .reasons import (
     NO_DEFINITION,
     NOT_A_NAME,
     PLAN,
+    RESTATES,
     SUBJECT,
     TOO_SHORT,
     VALUE,
@@ -79,7 +81,10 @@ def _reason(kind: str, term: str, definition: str, cloze: str, n_items: int) -> 
         return "" if n_items >= 2 else NO_DEFINITION
     # the term's verdict and the description's apart: a description copied into many decks
     # under other terms is judged once
-    return _term_reason(term) or _definition_reason(kind, definition, n_items)
+    why = _term_reason(term) or _definition_reason(kind, definition, n_items)
+    if not why and kind == PROPERTY and restates(term, definition):
+        why = RESTATES  # "有序部署/删除: Pod按顺序部署": its list card asks for the point
+    return why
 
 
 @lru_cache(maxsize=65536)
