@@ -138,3 +138,13 @@ def test_right_choices_sharing_a_prefix_or_script_give_the_answer_away():
     assert gate.pattern_giveaway(["接口层", "生态系统"], ["kube-proxy", "etcd"])
     assert not gate.pattern_giveaway(["kube-proxy", "etcd"], ["kubelet", "CoreDNS"])
 
+
+
+def test_a_clause_kept_after_a_cut_does_not_start_with_but(shared):
+    """"ReplicationController：但支持集合式的selector" (ReplicaSet's description with the
+    clause naming RC cut) read as a broken sentence."""
+    rc = gate.name_forms("ReplicationController", ("RC",))
+    assert gate.strip_names("与RC无本质区别,但支持集合式的selector", rc) == "支持集合式的selector"
+    shown = [q.meta.get("statement", "") for q in shared if q.kind == "true_false"]
+    shown += [c for q in shared for c in q.choices]
+    assert not [s for s in shown if s.startswith(("但", "而"))]

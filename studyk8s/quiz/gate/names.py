@@ -229,6 +229,16 @@ def _pieces(text: str, splitter: re.Pattern[str]) -> list[str]:
     return [p for p in splitter.split(text) if p]
 
 
+_LEADING_JOIN = re.compile(r"^(?:但是|但|而且|而|并且|且|不过|(?:but|and|however)\b)[,，\s]*",
+                           re.IGNORECASE)
+
+
+def _unjoined(text: str) -> str:
+    """A kept clause without the conjunction that tied it to the one cut ("但支持集合式的
+    selector" alone reads as a broken sentence)."""
+    return _LEADING_JOIN.sub("", text, count=1) or text
+
+
 def strip_names(text: str, forms: Iterable[str], *, min_left: int = 4) -> str | None:
     """``text`` without the sentences (else clauses) that name one of ``forms``, for a choice
     or a statement where a blank would give the answer away; ``text`` itself when it names
@@ -247,14 +257,14 @@ def strip_names(text: str, forms: Iterable[str], *, min_left: int = 4) -> str | 
         if splitter is _CLAUSE:
             out = re.sub(r"\s{2,}", " ", out)
         if out and not names_in(out, forms) and meaningful(out) >= min_left:
-            return out
+            return _unjoined(out)
         # clauses inside the sentences that remain
         if splitter is _SENTENCE:
             sub = [strip_names(p, forms, min_left=1) if names_in(p, forms) else p
                    for p in parts]
             joined = "".join(p for p in sub if p).strip().rstrip(",，、;；").strip()
             if joined and not names_in(joined, forms) and meaningful(joined) >= min_left:
-                return joined
+                return _unjoined(joined)
     return None
 
 
