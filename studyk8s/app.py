@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import cli, clock, db, i18n
 from .config import Config
+from .services.quiz import AskableCache
 from .services.review import QueueCache
 from .web import (
     admin,
@@ -43,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)  # Flask-Login, CSRF
     i18n.init_app(app)  # Flask-Babel: English and Chinese UI, template formatters
     app.extensions["review_queues"] = QueueCache()  # learners' day queues, in this worker
+    app.extensions["askable"] = AskableCache()  # the askable facts per deck, in this worker
 
 
 def register_blueprints(app: Flask) -> None:

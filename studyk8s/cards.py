@@ -168,8 +168,8 @@ def _meaningful(text: str, mask: str) -> int:
 
 # What the gate refuses that no card kind could make worth studying (a diagram still makes
 # relation cards, a term with a list of points an enumeration card).
-_NO_CARD = frozenset({gate.PLAN, gate.CODE, gate.VALUE, gate.NOT_A_NAME, gate.BLANK,
-                      gate.TOO_SHORT})
+_NO_CARD = frozenset({gate.PLAN, gate.CODE, gate.VALUE, gate.NOT_A_NAME, gate.BLANK, gate.SUBJECT,
+                      gate.RESTATES, gate.TOO_SHORT})
 
 
 class _Gen:
@@ -327,7 +327,7 @@ class _Gen:
         forms = tuple(dict.fromkeys(x for t in terms for x in gate.name_forms(t)))
         # A form can only be found where its first word is: looking for the first words
         # settles most terms before the gate's word-by-word match (exactly, never wrongly).
-        firsts = {c[0] for c in map(gate._chunks, forms) if c}
+        firsts = {c[0] for c in map(gate.chunks, forms) if c}
         member_set = set(terms)
         named: dict[str, bool] = {}
         others = []

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "studyk8s"
 MAX_LINES = 500
 # Owned by other work (the question gate): to split when
 # that work lands, not here (see the restructuring issue's report).
-NOT_YET = {"quiz/gate.py"}
+NOT_YET: set[str] = set()
 
 
 def test_no_module_over_500_lines():

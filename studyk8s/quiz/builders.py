@@ -250,6 +250,8 @@ def build_true_false(pool: Pool, f: QFact, rng: random.Random) -> Question | Non
     v = "true_false"
     if not is_term_fact(f):
         return None
+    if gate.is_expansion(f) and gate.initials_spell(f.term, f.definition):
+        return _drop(pool, f, v, gate.INITIALS)  # "CRI：container runtime interface" is plain
     deck = pool.deck(f.deck)
     truth = rng.random() < 0.5
     shown, explanation = option_text(f), _explain(f)
@@ -327,10 +329,27 @@ def _outsiders(deck: DeckIndex, f: QFact, everyone: list[QFact],
     if hit is None:
         _, sec, rest = deck.tiers(f)
         member_forms = tuple(chain.from_iterable(forms(m) for m in everyone))
+        label = gate.label_names(f.group)
         hit = deck.memo[key] = [
             [r.term for r in tier if r.kind != PROPERTY and not (deck.names(r) & member_names)
-             and not gate.names_in(r.term, member_forms)] for tier in (sec, rest)]
+             and not gate.names_in(r.term, member_forms) and not _named_by(r, label)
+             and not gate.kind_within(r.group, f.group)]
+            for tier in (sec, rest)]
     return hit
+
+
+def _named_by(r: QFact, label: tuple[str, ...]) -> bool:
+    """Whether the list's label names ``r`` (IPVS in "IPVS的调度算法", SVC — short for
+    Service — in "Service类型", Ingress Controller in "控制器类型"): a doubtful wrong choice."""
+    if not label:
+        return False
+    blob = f"{gate.fold(r.term)} {gate.fold(r.definition)}"
+    if not any(w in blob for w in label):  # most terms: no label word anywhere
+        return False
+    names = [*forms(r)]
+    if gate.is_expansion(r):
+        names.append(gate.expansion(r.definition))
+    return any(gate.names_in(n, label) for n in names)
 
 
 def build_items(pool: Pool, f: QFact, rng: random.Random) -> Question | None:

@@ -71,8 +71,12 @@ def build_typed_term(pool: Pool, f: QFact, rng: random.Random) -> Question | Non
         _rewrote(pool, f, v, gate.MASKED)
     deck = pool.deck(f.deck)
     accepted = (f.term, *f.aliases)
-    prompt = (t(f.lang, "typed_term_group", group=f.group) if f.group and gate.is_kind(f.group)
-              else t(f.lang, "typed_term"))
+    if f.group and gate.is_kind(f.group):
+        prompt = t(f.lang, "typed_term_group", group=f.group)
+    elif f.group:  # "Failed: 自动回收失败" needs its list ("PV的状态") to be answerable
+        prompt = t(f.lang, "typed_term_topic", group=f.group)
+    else:
+        prompt = t(f.lang, "typed_term")
     return Question(kind="typed", variant=v, prompt=prompt,
                     context=context, answer=f.term, accepted=accepted,
                     confusables=_confusables(deck, accepted), explanation=_explain(f),
@@ -105,9 +109,10 @@ def build_typed_abbreviation(pool: Pool, f: QFact, rng: random.Random) -> Questi
     """CRI → type what it stands for."""
     if f.kind != ABBREVIATION or not f.definition.strip():
         return None
+    full = gate.expansion(f.definition)  # "SVC: Service的缩写" stands for Service
     return Question(kind="typed", variant="typed_abbreviation",
                     prompt=t(f.lang, "typed_abbreviation", term=f.term), context=f.term,
-                    answer=f.definition.strip(), accepted=(f.definition.strip(),),
+                    answer=full, accepted=(full,),
                     explanation=_explain(f), meta={"answer_names": []}, **_base(f))
 
 

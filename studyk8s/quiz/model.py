@@ -12,6 +12,7 @@ from typing import Any
 
 from ..notes.handson import HANDSON_KINDS
 from ..notes.model import Fact, ParsedNote
+from .gate.wording import without_value_cells
 
 # The topic every command and manifest question sits in (its heading path follows), so an
 # exam gives hands-on tasks their own weight (``hands-on: 30``), as the CKA and CKAD do.
@@ -65,7 +66,8 @@ class QFact:
         return cls(
             key=key or f"{fact.source}:{fact.kind}:{fact.term}",
             kind=fact.kind, term=fact.term, deck=path, line=int(line), lang=lang,
-            definition=fact.definition, aliases=tuple(fact.aliases), items=tuple(fact.items),
+            definition=without_value_cells(fact.definition), aliases=tuple(fact.aliases),
+            items=tuple(fact.items),
             group=fact.group, section=section, parent=fact.parent, cloze=fact.cloze,
             fact_id=fact_id, deck_title=deck_title,
         )

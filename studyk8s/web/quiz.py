@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -26,6 +27,7 @@ from ..quiz.generate import KIND_NAMES
 from ..services import quiz, users
 from ..services import readiness as readiness_service
 from ..services.errors import Conflict, ServiceError
+from .askable import reason_phrases
 from .auth import has_endpoint
 from .messages import message
 
@@ -82,13 +84,14 @@ def _index(values: dict[str, Any], error: str | None = None, status: int = 200):
     session = get_session()
     now = clock.now()
     history = quiz.history(session, current_user, now)
-    options = quiz.scope_options(session)
+    options = quiz.scope_options(session, current_app.extensions["askable"])
     ready = readiness_service.readiness(session, current_user, now) if options else None
     return render_template(
         "quiz/index.html", options=options, history=history, readiness=ready, values=values,
         exam_date=readiness_service.exam_date_of(current_user),
         error=error, kind_labels=KIND_LABELS, defaults=quiz.DEFAULT_COUNT, localtime=_local,
         max_questions=quiz.MAX_QUESTIONS, max_minutes=quiz.MAX_TIME_LIMIT_MIN,
+        reason_phrases=reason_phrases,
     ), status
 
 
@@ -206,7 +209,7 @@ def _json() -> dict:
 @bp.get("/api/quiz/scope")
 @login_required
 def api_scope():
-    return jsonify(decks=quiz.scope_options(get_session()))
+    return jsonify(decks=quiz.scope_options(get_session(), current_app.extensions["askable"]))
 
 
 @bp.get("/api/quiz/readiness")

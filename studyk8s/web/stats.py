@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from babel.dates import get_day_names, get_month_names
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -19,6 +19,7 @@ from .. import charts, clock
 from ..db import get_session
 from ..i18n import fmt_date, fmt_num, fmt_pct, locale_code
 from ..services import stats
+from .askable import reason_phrases
 
 bp = Blueprint("stats", __name__)
 
@@ -38,9 +39,11 @@ DECKS_CHARTED = 20
 @bp.get("/stats")
 @login_required
 def index():
-    page = stats.page(get_session(), current_user, clock.now())
+    page = stats.page(get_session(), current_user, clock.now(),
+                      askable=current_app.extensions["askable"])
     return render_template("stats/index.html", s=page, c=_charts(page),
-                           labels=CATEGORY_LABELS, decks_charted=DECKS_CHARTED)
+                           labels=CATEGORY_LABELS, decks_charted=DECKS_CHARTED,
+                           reason_phrases=reason_phrases)
 
 
 @bp.get("/stats/decks/<int:note_id>")

@@ -114,14 +114,31 @@ def test_scope_and_weights(session, learner, now):
 def test_scope_options(session, learner, now):
     (deck,) = quiz.scope_options(session)
     # the askable facts (34 facts, the 7 plan items being the note's plan since issue 13, less
-    # 2 diagrams, 3 bare labels, 1 sentence without a term), the same count readiness uses
-    assert deck["title"] == "Docker+K8s学习1" and deck["facts"] == 28
+    # 2 diagrams, 3 bare labels, 1 remark-like cloze and 1 point that restates its label),
+    # the same count readiness uses
+    assert deck["title"] == "Docker+K8s学习1" and deck["facts"] == 27
     assert deck["facts"] + deck["skipped"] == session.scalar(select(func.count(Fact.id)))
-    assert quiz.askable_facts(session).count == 28
-    assert readiness.readiness(session, learner, now)["facts"] == 28
+    assert quiz.askable_facts(session).count == 27
+    assert readiness.readiness(session, learner, now)["facts"] == 27
     names = {t["name"] for t in deck["topics"]}
     assert {"简介", "简介 > k8s架构", "简介 > k8s架构 > 插件",
             "Pod > Pod类型 > 控制器类型"} <= names
+
+
+def test_askable_cache_follows_imports(session, learner, notes_dir, now):
+    """The app's cache of askable counts gives what a fresh screening gives, and sees a
+    re-import that changes them (no stale count on the quiz and stats pages)."""
+    cache = quiz.AskableCache()
+    (deck,) = quiz.askable_by_deck(session, cache)
+    assert deck == quiz.askable_by_deck(session)[0] and deck.askable == 27
+    assert deck.reasons == {"no_definition": 3, "diagram": 2, "not_a_name": 1, "restates": 1}
+    assert quiz.scope_options(session, cache) == quiz.scope_options(session)
+    note = notes_dir / "docker-k8s-1.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n- Kustomize: 声明式地定制清单的工具\n",
+                    encoding="utf-8")
+    import_notes(session, [notes_dir], now=now)
+    (again,) = quiz.askable_by_deck(session, cache)
+    assert again.askable == 28 == quiz.askable_facts(session).count
 
 
 # --- practice ------------------------------------------------------------------------------

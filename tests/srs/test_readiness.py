@@ -112,11 +112,23 @@ def test_mostly_wrong_answers_fall_below_the_pass_mark_and_right_ones_are_ready(
     half = rd.calibrate(rd.evidence(answers(60, 44, at), hist, SCHED))
     fc = rd.forecast(now_facts, half, SCHED, at=at, now=at)
     assert fc.verdict == rd.BORDERLINE and fc.low < 0.66 <= fc.predicted
-    # the interval clears the mark, but the draw of 20 questions still fails more than one
-    # exam in a hundred: borderline, not ready
+    # an expected 86 %, but the draw of 20 questions still fails more than one exam in a
+    # hundred: borderline, not ready
     close = rd.calibrate(rd.evidence(answers(60, 52, at), hist, SCHED))
     fc = rd.forecast(now_facts, close, SCHED, at=at, now=at)
-    assert fc.low >= 0.66 and fc.p_pass < rd.READY_P_PASS and fc.verdict == rd.BORDERLINE
+    assert fc.predicted > 0.8 and fc.p_pass < rd.READY_P_PASS and fc.verdict == rd.BORDERLINE
+
+
+def test_the_score_distribution_has_the_binomial_tail_not_a_normal_one():
+    """At an expected 88 % on 20 questions with nothing else uncertain, failing (13 or fewer
+    right) has the binomial's 0.7 % chance, not a normal curve's 0.2 %; uncertainty about the
+    forecast itself widens it further."""
+    pmf = rd.score_distribution(0.88, 0.88 * 0.12 / 20, 20)
+    assert sum(pmf) == pytest.approx(1)
+    assert sum(pmf[:14]) == pytest.approx(0.0067, abs=2e-4)
+    wider = rd.score_distribution(0.88, 0.88 * 0.12 / 20 + 0.002, 20)
+    assert sum(wider[:14]) > 0.015
+    assert sum(j * q for j, q in enumerate(wider)) == pytest.approx(17.6)
 
 
 def test_the_exam_date_changes_the_forecast_and_counts_the_days_left():

@@ -39,10 +39,12 @@ def test_stats_page_renders_charts_with_tables(learner_client):
     assert html.count("<svg") == 8 and html.count('role="img"') == 8
     assert html.count("<desc") == 8
     assert len(re.findall(r'aria-labelledby="([\w-]+)-t \1-d"', html)) == 8
-    assert html.count("<table") == 7  # forecast, reviews, retention, counts, time, decks, sections
-    assert html.count("<details") == 7
+    # forecast, reviews, retention, counts, time, decks, sections, facts to ask about
+    assert html.count("<table") == 8
+    assert html.count("<details") == 8
     for heading in ("Reviews per day", "Due in the next 30 days", "True retention",
-                    "Cards by state", "Time spent per day", "Mastery", "Weakest sections"):
+                    "Cards by state", "Time spent per day", "Mastery", "Weakest sections",
+                    "Facts to ask about"):
         assert heading in html
     assert re.search(r'data-testid="reviews-today">1<', html)
     assert re.search(r'data-testid="streak">1 day<', html)
@@ -91,3 +93,23 @@ def test_rollup_command(learner_client, runner):
     assert result.exit_code == 0 and "for 1 learner" in result.output
     result = runner.invoke(args=["stats", "rollup", "--email", "nobody@example.com"])
     assert result.exit_code != 0 and "no account" in result.output
+
+
+def test_one_count_of_askable_facts_on_quiz_and_stats_pages(learner_client):
+    """The shared note's askable facts: the same number on the quiz page, the stats page and
+    in readiness, and the stats page says why the others make no question."""
+    quiz_html = learner_client.get("/quiz").get_data(as_text=True)
+    stats_html = learner_client.get("/stats").get_data(as_text=True)
+    on_quiz = re.search(r'data-testid="askable-(\d+)">(\d+) facts to ask about<', quiz_html)
+    assert on_quiz, quiz_html
+    deck_id, n = on_quiz.group(1), int(on_quiz.group(2))
+    on_stats = re.search(rf'data-testid="askable-{deck_id}">(\d+)<', stats_html)
+    assert on_stats and int(on_stats.group(1)) == n
+    total = re.search(r'data-testid="askable-total">(\d+) facts<', stats_html)
+    assert total and int(total.group(1)) == n  # one deck: the total is the deck's
+    readiness = learner_client.get("/api/quiz/readiness").get_json()
+    assert readiness["facts"] == n
+    why = re.search(r'data-testid="not-askable">([^<]+)<', stats_html).group(1)
+    assert "2 diagrams (studied on cards only)" in why
+    assert "3 labels with nothing said about them" in why
+    assert why in quiz_html  # one deck: the quiz page gives the same reasons

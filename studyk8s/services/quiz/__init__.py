@@ -31,11 +31,18 @@ from .attempts import (
 )
 from .grading import expire_due, withheld
 from .results import HISTORY_LIMIT, history, results, retry_wrong, submit
-from .scope import askable_facts, load_facts, scope_options
+from .scope import (
+    AskableCache,
+    DeckFacts,
+    askable_by_deck,
+    askable_facts,
+    load_facts,
+    scope_options,
+)
 
 __all__ = [
     "DEFAULT_COUNT", "DEFAULT_TIME_LIMIT_MIN", "EXAM", "GRACE", "HISTORY_LIMIT", "MAX_QUESTIONS",
-    "MAX_TIME_LIMIT_MIN", "PRACTICE", "askable_facts", "expire_due", "history", "load_facts",
-    "results", "retry_wrong", "save_answer", "scope_options", "set_flag", "start", "submit",
-    "summary", "view", "withheld",
+    "MAX_TIME_LIMIT_MIN", "PRACTICE", "AskableCache", "DeckFacts", "askable_by_deck",
+    "askable_facts", "expire_due", "history", "load_facts", "results", "retry_wrong",
+    "save_answer", "scope_options", "set_flag", "start", "submit", "summary", "view", "withheld",
 ]

@@ -5,10 +5,13 @@ starting anything."""
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...notes.handson import HANDSON_KINDS
@@ -29,7 +32,8 @@ def _qfact(row) -> QFact:
         section = (HANDS_ON_TOPIC, *section)
     return QFact(
         key=row.key, kind=row.kind, term=row.term, deck=row.path, line=row.line, lang=row.lang,
-        definition=row.definition or "", aliases=tuple(data.get("aliases") or ()),
+        definition=gate.without_value_cells(row.definition or ""),
+        aliases=tuple(data.get("aliases") or ()),
         items=tuple(data.get("items") or ()), group=row.group or "",
         section=section,
         parent=data.get("parent") or "", cloze=data.get("cloze") or "", fact_id=row.id,
@@ -55,37 +59,101 @@ def askable_facts(session: Session, decks: Sequence[int] | None = None) -> gate.
     return screen(load_facts(session, decks))
 
 
-def scope_options(session: Session) -> list[dict[str, Any]]:
-    """The decks and their topics (heading paths and labelled lists), with counts of askable
-    facts, for the start form."""
-    notes = session.execute(
-        select(Note.id, Note.path, Note.title, Note.lang).where(Note.retired_at.is_(None))
-        .order_by(Note.path)).all()
+@dataclass(frozen=True)
+class DeckFacts:
+    """One deck's facts as the gate sees them: how many a question can be made from, and why
+    the others cannot (gate reason → how many)."""
+
+    id: int
+    path: str
+    title: str
+    lang: str
+    askable: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> int:
+        return sum(self.reasons.values())
+
+
+class _Summary(NamedTuple):
+    decks: list[DeckFacts]
+    topics: dict[str, dict[str, int]]  # deck path → topic → askable facts
+
+
+def _notes(session: Session) -> list[Any]:
+    return session.execute(
+        select(Note.id, Note.path, Note.title, Note.lang, Note.content_hash, Note.imported_at)
+        .where(Note.retired_at.is_(None)).order_by(Note.path)).all()
+
+
+def _summarise(session: Session, notes: Sequence[Any]) -> _Summary:
     facts = load_facts(session)
     screening = screen(facts)
-    ids = {n.path: n.id for n in notes}
-    topics: dict[int, dict[str, int]] = {}
-    counts: dict[int, int] = {}
-    skipped: dict[int, int] = {}
+    asked = Counter(f.deck for f in screening.ok)
+    reasons: dict[str, Counter[str]] = {}
     for f in facts:
-        note_id = ids.get(f.deck)
-        if f.key in screening.reasons and note_id is not None:
-            skipped[note_id] = skipped.get(note_id, 0) + 1
+        if (why := screening.reasons.get(f.key)) is not None:
+            reasons.setdefault(f.deck, Counter())[why] += 1
+    topics: dict[str, dict[str, int]] = {}
     for f in screening.ok:
-        note_id = ids.get(f.deck)
-        if note_id is None:
-            continue
-        counts[note_id] = counts.get(note_id, 0) + 1
         parts = list(f.topic_parts) if (f.section or f.group or f.parent) else []
-        seen = topics.setdefault(note_id, {})
+        seen = topics.setdefault(f.deck, {})
         for depth in range(1, len(parts) + 1):
             key = " > ".join(parts[:depth])
             seen[key] = seen.get(key, 0) + 1
-    return [{"id": n.id, "path": n.path, "title": n.title, "lang": n.lang,
-             "facts": counts.get(n.id, 0), "skipped": skipped.get(n.id, 0),
+    decks = [DeckFacts(n.id, n.path, n.title, n.lang, asked.get(n.path, 0),
+                       dict(sorted(reasons.get(n.path, Counter()).items(),
+                                   key=lambda kv: (-kv[1], kv[0]))))
+             for n in notes]
+    return _Summary(decks, topics)
+
+
+class AskableCache:
+    """The per-deck counts of the last content seen, in this worker's memory: screening every
+    fact costs seconds at 100,000 facts, and the counts change only when notes are imported
+    or retired. The key is the active notes' stamps (content hash, import time) and the count
+    and last id of the active facts, read on every use, so another worker's import is seen.
+    The app holds one (``app.extensions["askable"]``); without one, every call screens."""
+
+    def __init__(self) -> None:
+        self._key: Any = None
+        self._value: _Summary | None = None
+        self._lock = threading.Lock()
+
+    def summary(self, session: Session) -> _Summary:
+        notes = _notes(session)
+        facts = session.execute(select(func.count(Fact.id), func.max(Fact.id))
+                                .where(Fact.retired_at.is_(None))).one()
+        key = (tuple(tuple(n) for n in notes), tuple(facts))
+        with self._lock:
+            if self._value is not None and key == self._key:
+                return self._value
+        value = _summarise(session, notes)
+        with self._lock:
+            self._key, self._value = key, value
+        return value
+
+
+def _summary(session: Session, cache: AskableCache | None) -> _Summary:
+    return cache.summary(session) if cache is not None else _summarise(session, _notes(session))
+
+
+def askable_by_deck(session: Session, cache: AskableCache | None = None) -> list[DeckFacts]:
+    """Per deck, the one count of askable facts (``gate.askable``, as on import, the quiz page
+    and readiness) and the reasons the other facts make no question: for the stats page."""
+    return _summary(session, cache).decks
+
+
+def scope_options(session: Session, cache: AskableCache | None = None) -> list[dict[str, Any]]:
+    """The decks and their topics (heading paths and labelled lists), with counts of askable
+    facts and the reasons the others are not asked, for the start form."""
+    summary = _summary(session, cache)
+    return [{"id": d.id, "path": d.path, "title": d.title, "lang": d.lang,
+             "facts": d.askable, "skipped": d.skipped, "reasons": d.reasons,
              "topics": [{"name": k, "depth": k.count(" > "), "facts": v}
-                        for k, v in topics.get(n.id, {}).items()]}
-            for n in notes]
+                        for k, v in summary.topics.get(d.path, {}).items()]}
+            for d in summary.decks]
 
 
 # --- validation ----------------------------------------------------------------------------

@@ -62,9 +62,9 @@ def fact_choices(session: Session, note_id: int | None) -> dict[str, Any]:
                                  .where(Note.retired_at.is_(None)).order_by(Note.path)))
     facts = []
     if note_id is not None and any(n.id == note_id for n in notes):
-        from ...quiz.gate import askable  # the facts a question can be made from
+        from ...quiz.handson.questions import screen  # the facts a question can be made from
 
-        facts = askable(load_facts(session, [note_id])).ok
+        facts = screen(load_facts(session, [note_id])).ok
     return {"decks": notes, "facts": facts}
 
 

@@ -4,7 +4,7 @@ rollup and the card queries."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from ...srs.days import (
     streaks,
     week_start,
 )
+from ..quiz.scope import AskableCache, DeckFacts, askable_by_deck
 from ..review import Counts, counts
 from ..users import StudySettings
 from .mastery import Mastery, by_deck, forecast, section_rows
@@ -72,6 +73,22 @@ class StatsPage:
     scoped: bool  # Settings restrict decks or card kinds
     studied_total: int = 0
     cards_total: int = 0
+    # per deck, the facts a question can be made from and why the others cannot (the count
+    # shown on import, on the quiz page and in readiness)
+    askable: list[DeckFacts] = field(default_factory=list)
+
+    @property
+    def askable_total(self) -> int:
+        return sum(d.askable for d in self.askable)
+
+    @property
+    def not_askable(self) -> dict[str, int]:
+        """Why facts make no question, over all decks (reason → how many), most first."""
+        out: dict[str, int] = {}
+        for d in self.askable:
+            for k, n in d.reasons.items():
+                out[k] = out.get(k, 0) + n
+        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _periods(totals: dict[int, DayTotals], starts: list[int], today: int) -> list[Period]:
@@ -87,9 +104,11 @@ def _periods(totals: dict[int, DayTotals], starts: list[int], today: int) -> lis
             for i, (lo, hi) in enumerate(zip(starts, ends, strict=True))]
 
 
-def page(session: Session, user: User, now: datetime) -> StatsPage:
-    """Everything the stats page shows: the review history from the rollup plus today, and
-    two grouped queries over the learner's cards (sections, forecast)."""
+def page(session: Session, user: User, now: datetime, *,
+         askable: AskableCache | None = None) -> StatsPage:
+    """Everything the stats page shows: the review history from the rollup plus today, two
+    grouped queries over the learner's cards (sections, forecast), and the askable facts per
+    deck (through ``askable``, the app's cache, when given)."""
     clock = StudyCalendar.of(session, user, now)
     totals = day_totals(session, user, clock)
     today = clock.today
@@ -144,6 +163,7 @@ def page(session: Session, user: User, now: datetime) -> StatsPage:
         scoped=settings.scoped,
         studied_total=sum(d.studied for d in decks),
         cards_total=sum(d.cards for d in decks),
+        askable=askable_by_deck(session, askable),
     )
 
 
