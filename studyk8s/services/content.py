@@ -7,8 +7,10 @@ ever deleted. A note whose bytes (and generator version) are unchanged is not to
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -81,6 +83,26 @@ def import_notes(
     root), so a note keeps its identity wherever the checkout lives. Raises ImportFailed
     (after writing nothing) if any note cannot be read.
     """
+    with _collector_paused():
+        return _import(session, paths, now, max_bytes, base, progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The import keeps every parsed note and row it makes until its one write, and each full
+    pass of the cyclic garbage collector walks them all: a fifth of importing 1,000 notes.
+    Reading notes makes no reference cycles (none are left to collect after an import), so
+    the collector waits until the import is done. Re-enabled only if it was on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _import(session, paths, now, max_bytes, base, progress) -> ImportReport:
     files, errors = note_files(list(paths), base=base)
     existing = {n.path: n for n in session.scalars(select(Note))}
     report = ImportReport(notes=len(files))
