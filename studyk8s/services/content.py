@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..cards import CardSpec, fact_key, generate_cards_logged
@@ -182,10 +182,25 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
     card_rows = [{**row, "note_id": note_ids[n.note["path"]]}
                  for n in new for row in _card_rows(n.specs, fact_ids).values()]
     if card_rows:
-        session.execute(insert(cards), card_rows)
+        _insert_plain(session, cards, card_rows)
     report.added["notes"] += len(new)
     report.added["facts"] += len(fact_rows)
     report.added["cards"] += len(card_rows)
+
+
+def _insert_plain(session: Session, table, rows: list[dict]) -> None:
+    """``rows`` (all with the same keys) in one driver ``executemany``, for a table whose
+    columns are all text and numbers, which the driver takes as they are: SQLAlchemy's
+    per-row parameter processing was a third of writing a thousand notes' 60,000 cards."""
+    names = list(rows[0])
+    compiled = insert(table).values({c: bindparam(c) for c in names}).compile(
+        dialect=session.get_bind().dialect)
+    if compiled.positional:
+        order = compiled.positiontup
+        params = [tuple(r[c] for c in order) for r in rows]
+    else:
+        params = rows
+    session.connection().exec_driver_sql(compiled.string, params)
 
 
 def _import_one(
