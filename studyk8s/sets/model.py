@@ -251,79 +251,128 @@ def _w(x: float) -> str:
     return f"{x:g}"
 
 
+@dataclass(frozen=True)
+class ItemProblem:
+    """One thing wrong with an item. ``text`` says it in the set file's words (YAML keys);
+    ``part`` (the field at fault), ``code``, ``params`` and ``row`` (which choice or pair,
+    0-based) let a form say it in its own words, next to the field."""
+
+    part: str
+    code: str
+    text: str
+    row: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 def check_item(item: Item) -> list[str]:
     """What is wrong with ``item`` (empty: nothing). Messages name the field at fault."""
-    errs: list[str] = []
+    return [p.text for p in item_problems(item)]
+
+
+def item_problems(item: Item) -> list[ItemProblem]:
+    P = ItemProblem
     if item.kind not in KINDS:
-        return [f"unknown question kind {item.kind!r} (use one of {', '.join(KINDS)})"]
+        return [P("kind", "unknown",
+                  f"unknown question kind {item.kind!r} (use one of {', '.join(KINDS)})")]
+    errs: list[ItemProblem] = []
     if not item.prompt:
-        errs.append("prompt: the question text is empty")
+        errs.append(P("prompt", "empty", "prompt: the question text is empty"))
     elif len(item.prompt) > MAX_TEXT:
-        errs.append(f"prompt: longer than {MAX_TEXT} characters")
+        errs.append(P("prompt", "too_long", f"prompt: longer than {MAX_TEXT} characters",
+                      params={"max": MAX_TEXT}))
     if not 0 < item.points <= MAX_POINTS:
-        errs.append(f"points: must be more than 0 and at most {_w(MAX_POINTS)}")
+        errs.append(P("points", "range",
+                      f"points: must be more than 0 and at most {_w(MAX_POINTS)}",
+                      params={"max": MAX_POINTS}))
     for name in ("feedback", "feedback_true", "feedback_false", "title", "topic"):
         if len(getattr(item, name)) > MAX_TEXT:
-            errs.append(f"{name}: longer than {MAX_TEXT} characters")
+            errs.append(P(name, "too_long", f"{name}: longer than {MAX_TEXT} characters",
+                          params={"max": MAX_TEXT}))
     if item.kind in ("single", "multiple", "typed"):
         errs += _check_choices(item)
     elif item.kind == "true_false":
         if not isinstance(item.answer, bool):
-            errs.append("answer: a true/false question needs answer: true or answer: false")
+            errs.append(P("answer", "missing",
+                          "answer: a true/false question needs answer: true or answer: false"))
     elif item.kind == "matching":
         errs += _check_pairs(item)
     return errs
 
 
-def _check_choices(item: Item) -> list[str]:
+def _first(xs: list[Any], test) -> int | None:
+    return next((i for i, x in enumerate(xs) if test(x)), None)
+
+
+def _repeat(xs: list[str]) -> int | None:
+    """Where the first text listed twice comes again (the alphabetically first such text)."""
+    dupes = sorted({x for x in xs if x and xs.count(x) > 1})
+    return None if not dupes else [i for i, x in enumerate(xs) if x == dupes[0]][1]
+
+
+def _check_choices(item: Item) -> list[ItemProblem]:
+    P = ItemProblem
     what = "answers" if item.kind == "typed" else "choices"
     cs = item.choices
     need = 1 if item.kind == "typed" else 2
     if len(cs) < need:
-        return [f"{what}: a {KIND_LABELS[item.kind].lower()} question needs at least {need}"]
+        return [P("choices", "too_few", f"{what}: a {KIND_LABELS[item.kind].lower()} question "
+                  f"needs at least {need}", params={"n": need})]
     if len(cs) > MAX_CHOICES:
-        return [f"{what}: at most {MAX_CHOICES}"]
+        return [P("choices", "too_many", f"{what}: at most {MAX_CHOICES}",
+                  params={"n": MAX_CHOICES})]
     errs = []
     texts = [c.text for c in cs]
-    if any(not x for x in texts):
-        errs.append(f"{what}: an entry is empty")
-    if any(len(x) > MAX_CHOICE for x in texts):
-        errs.append(f"{what}: an entry is longer than {MAX_CHOICE} characters")
-    dupes = sorted({x for x in texts if x and texts.count(x) > 1})
-    if dupes:
-        errs.append(f"{what}: {dupes[0]!r} is listed twice")
+    if (i := _first(texts, lambda x: not x)) is not None:
+        errs.append(P("choices", "entry_empty", f"{what}: an entry is empty", row=i))
+    if (i := _first(texts, lambda x: len(x) > MAX_CHOICE)) is not None:
+        errs.append(P("choices", "entry_too_long",
+                      f"{what}: an entry is longer than {MAX_CHOICE} characters", row=i,
+                      params={"max": MAX_CHOICE}))
+    if (i := _repeat(texts)) is not None:
+        errs.append(P("choices", "duplicate", f"{what}: {texts[i]!r} is listed twice", row=i,
+                      params={"text": texts[i]}))
     lo = 0 if item.kind == "typed" else -100
-    if bad := [c for c in cs if not lo <= c.weight <= 100]:
-        errs.append(f"{what}: grade {_w(bad[0].weight)}% of {bad[0].text!r} is outside "
-                    f"{lo}..100")
+    if (i := _first(list(cs), lambda c: not lo <= c.weight <= 100)) is not None:
+        errs.append(P("choices", "grade_range", f"{what}: grade {_w(cs[i].weight)}% of "
+                      f"{cs[i].text!r} is outside {lo}..100", row=i, params={"lo": lo}))
         return errs
     top = max(c.weight for c in cs)
     if item.kind in ("single", "typed") and abs(top - 100) > EPS:
-        errs.append(f"{what}: one answer must be worth 100% (mark it correct: true)")
+        errs.append(P("choices", "no_full_answer",
+                      f"{what}: one answer must be worth 100% (mark it correct: true)"))
     if item.kind == "multiple":
         positive = sum(c.weight for c in cs if c.weight > 0)
         if positive <= 0:
-            errs.append("choices: mark at least one choice correct")
+            errs.append(P("choices", "no_correct", "choices: mark at least one choice correct"))
         elif abs(positive - 100) > EPS:
-            errs.append(f"choices: the positive grades add up to {_w(round(positive, 5))}%, "
-                        "not 100%")
+            errs.append(P("choices", "sum", f"choices: the positive grades add up to "
+                          f"{_w(round(positive, 5))}%, not 100%",
+                          params={"sum": round(positive, 5)}))
     return errs
 
 
-def _check_pairs(item: Item) -> list[str]:
+def _check_pairs(item: Item) -> list[ItemProblem]:
+    P = ItemProblem
     real = [p for p in item.pairs if p.left]
     if len(real) < 2:
-        return ["pairs: a matching question needs at least 2 pairs"]
+        return [P("pairs", "too_few", "pairs: a matching question needs at least 2 pairs",
+                  params={"n": 2})]
     if len(item.pairs) > MAX_CHOICES:
-        return [f"pairs: at most {MAX_CHOICES}"]
+        return [P("pairs", "too_many", f"pairs: at most {MAX_CHOICES}",
+                  params={"n": MAX_CHOICES})]
     errs = []
-    if any(not p.right for p in item.pairs):
-        errs.append("pairs: an answer (right side) is empty")
-    lefts = [p.left for p in real]
-    if dupes := sorted({x for x in lefts if lefts.count(x) > 1}):
-        errs.append(f"pairs: {dupes[0]!r} is listed twice")
-    if any(len(p.left) > MAX_CHOICE or len(p.right) > MAX_CHOICE for p in item.pairs):
-        errs.append(f"pairs: an entry is longer than {MAX_CHOICE} characters")
+    pairs = list(item.pairs)
+    if (i := _first(pairs, lambda p: not p.right)) is not None:
+        errs.append(P("pairs", "right_empty", "pairs: an answer (right side) is empty", row=i))
+    lefts = [p.left for p in pairs]
+    if (i := _repeat(lefts)) is not None:
+        errs.append(P("pairs", "duplicate", f"pairs: {lefts[i]!r} is listed twice", row=i,
+                      params={"text": lefts[i]}))
+    if (i := _first(pairs, lambda p: len(p.left) > MAX_CHOICE or len(p.right) > MAX_CHOICE)
+            ) is not None:
+        errs.append(P("pairs", "entry_too_long",
+                      f"pairs: an entry is longer than {MAX_CHOICE} characters", row=i,
+                      params={"max": MAX_CHOICE}))
     return errs
 
 

@@ -90,3 +90,25 @@ def test_grading_methods(method, grade, counted):
 
 def test_highest_prefers_the_earlier_of_equal_scores():
     assert counted_attempts([1, 2], [0.5, 0.5], "highest") == [1]
+
+
+def test_a_response_with_full_marks_picked_nothing_wrong():
+    """A typed answer accepted in another form ("replicaset" for ReplicaSet) is not wrong."""
+    rs = [Response(1, "q", "Q", "typed", 1, 1, picked=("replicaset",), right=("ReplicaSet",)),
+          Response(2, "q", "Q", "typed", 0, 1, picked=("Deployment",), right=("ReplicaSet",)),
+          Response(3, "q", "Q", "typed", 0.5, 1, picked=("replica",), right=("ReplicaSet",))]
+    [s] = item_statistics(rs, {1: 1.0, 2: 0.0, 3: 0.5})
+    assert s.wrong == [("Deployment", 1), ("replica", 1)]
+
+
+def test_too_few_attempts():
+    from studyk8s.sets.analysis import MIN_ATTEMPTS
+
+    def stats(n):
+        rs = [Response(i, "q", "Q", "single", i % 2, 1, picked=("A",), right=("A",))
+              for i in range(n)]
+        return item_statistics(rs, {i: float(i % 2) for i in range(n)})[0]
+
+    assert MIN_ATTEMPTS == 10
+    assert stats(9).too_few and stats(9).to_dict()["too_few"]
+    assert not stats(10).too_few and stats(10).facility == pytest.approx(0.5)

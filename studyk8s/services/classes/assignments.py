@@ -24,7 +24,7 @@ from ...persistence.models import (
 from ...sets.analysis import counted_attempts, final_grade
 from ...sets.model import Settings
 from ..errors import NotFound, ServiceError
-from ..sets import get_set, is_author
+from ..sets import attempt_size, get_set, is_author
 from .rosters import get_class
 
 # --- assignments (instructors) ---------------------------------------------------------------
@@ -35,7 +35,7 @@ def _times(opens_at: datetime | None, closes_at: datetime | None,
     opens_at = opens_at or now
     if closes_at is not None and closes_at <= opens_at:
         raise ServiceError("classes.close_time_must_after",
-            "The close time must be after the open time")
+            "The close time must be after the open time", field="closes_at")
     return opens_at, closes_at
 
 
@@ -241,7 +241,8 @@ def learner_view(session: Session, user: User, assignment_id: int, now: datetime
     rows = next((r for r in assigned_sets(session, user, now) if r["id"] == a.id), None)
     snap = qset.published
     return {**(rows or {}), "description": snap.get("description", ""),
-            "settings": _grading(qset), "class_id": klass.id, "questions": len(snap["entries"]),
+            "settings": _grading(qset), "class_id": klass.id,
+            "questions": attempt_size(session, snap),
             "can_start": _can_start(a, rows, now), "why_not": _why_not(a, rows, now)}
 
 

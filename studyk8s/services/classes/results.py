@@ -21,7 +21,13 @@ from ...persistence.models import (
 from ...quiz import kinds as qkinds
 from ...quiz.i18n import t
 from ...quiz.model import Question, ResponseError
-from ...sets.analysis import ItemStats, Response, counted_attempts, item_statistics
+from ...sets.analysis import (
+    MIN_ATTEMPTS,
+    ItemStats,
+    Response,
+    counted_attempts,
+    item_statistics,
+)
 from ...sets.csvio import write_csv
 from ..sets import status
 from .assignments import _attempt_rows, _close_overdue, _grading, _summary, get_assignment, state
@@ -175,11 +181,12 @@ def analysis_csv(session: Session, user: User, assignment_id: int, now: datetime
     stats = analysis(session, user, assignment_id, now)
     header = ["question", "kind", "attempts", "facility index %", "standard deviation %",
               "discrimination index", "discriminative efficiency %", "flag (< 0.2)",
-              "right answer", "wrong answers picked (count)"]
+              "right answer", "wrong answers picked (count)", "note"]
     rows = [[s.label, s.kind, s.n, _pct(s.facility), _pct(s.sd),
              "" if s.discrimination is None else round(s.discrimination, 3),
              _pct(s.efficiency), "LOW DISCRIMINATION" if s.flagged else "",
-             " | ".join(s.right), " | ".join(f"{a} ({c})" for a, c in s.wrong if c)]
+             " | ".join(s.right), " | ".join(f"{a} ({c})" for a, c in s.wrong if c),
+             f"too few attempts to judge (fewer than {MIN_ATTEMPTS})" if s.too_few else ""]
             for s in stats]
     return write_csv(header, rows)
 

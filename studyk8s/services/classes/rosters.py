@@ -55,11 +55,11 @@ def get_class(session: Session, user: User, class_id: int) -> StudyClass:
 def _name(name: Any) -> str:
     name = " ".join(str(name or "").split())
     if not name:
-        raise ServiceError("classes.class_needs_name", "The class needs a name")
+        raise ServiceError("classes.class_needs_name", "The class needs a name", field="name")
     if len(name) > MAX_NAME:
         raise ServiceError("classes.class_name_has_most",
             "The class name has at most {MAX_NAME} characters",
-            MAX_NAME=MAX_NAME)
+            field="name", MAX_NAME=MAX_NAME)
     return name
 
 

@@ -59,6 +59,7 @@ from .publishing import (  # noqa: F401
 )
 from .taking import (  # noqa: F401
     attempt_settings,
+    attempt_size,
     build_questions,
     list_sets,
     preview_questions,

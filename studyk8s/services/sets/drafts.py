@@ -138,11 +138,11 @@ def parse_settings(form: dict[str, Any]) -> Settings:
 def _title(title: Any) -> str:
     title = " ".join(str(title or "").split())
     if not title:
-        raise ServiceError("sets.title_required", "The title is required")
+        raise ServiceError("sets.title_required", "The title is required", field="title")
     if len(title) > MAX_TITLE:
         raise ServiceError("sets.title_has_most_characters",
             "The title has at most {MAX_TITLE} characters",
-            MAX_TITLE=MAX_TITLE)
+            field="title", MAX_TITLE=MAX_TITLE)
     return title
 
 
@@ -207,7 +207,7 @@ def update_settings(session: Session, user: User, set_id: int, *, title: str,
         if len(description or "") > MAX_DESCRIPTION:
             raise ServiceError("sets.description_has_most_characters",
                 "The description has at most {MAX_DESCRIPTION} characters",
-                MAX_DESCRIPTION=MAX_DESCRIPTION)
+                field="description", MAX_DESCRIPTION=MAX_DESCRIPTION)
         qset.description = (description or "").replace("\r\n", "\n").strip()
         qset.settings = settings.to_dict()
         _touch(qset, now)

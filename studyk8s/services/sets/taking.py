@@ -57,6 +57,12 @@ def build_questions(session: Session, snapshot: dict[str, Any], seed: int
     return out
 
 
+def attempt_size(session: Session, snapshot: dict[str, Any]) -> int:
+    """How many questions an attempt at ``snapshot`` has: a draw of 2 counts as 2 (fewer
+    when the notes cannot make that many), as ``build_questions`` makes them."""
+    return len(build_questions(session, snapshot, seed=0))
+
+
 def preview_questions(session: Session, user: User, set_id: int, *, seed: int = 0
                       ) -> list[dict[str, Any]]:
     """The draft as a learner would get it (draws made now, answers not shuffled), with the

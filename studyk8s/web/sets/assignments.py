@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     flash,
     redirect,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,6 +21,7 @@ from .common import (
     bp,
     render,
 )
+from .forms import JoinForm, saved
 
 # --- learners: joining, assigned sets, attempts ------------------------------------------------
 
@@ -30,19 +30,26 @@ from .common import (
 @login_required
 def join_page(code: str):
     klass = classes.class_for_code(get_session(), code)
-    return render("classes/join.html", 200 if klass else 404, klass=klass,
-                  code=classes.normalize_code(code))
+    code = classes.normalize_code(code)
+    return render("classes/join.html", 200 if klass else 404, klass=klass, code=code,
+                  form=JoinForm(formdata=None, data={"code": code}))
 
 
 @bp.post("/join")
 @login_required
 def join():
-    code = request.form.get("code", "")
+    form = JoinForm()
     try:
-        klass, fresh = classes.join(get_session(), current_user, code, now=clock.now())
-    except NotFound as exc:
-        return render("classes/join.html", 404, klass=None,
-                      code=classes.normalize_code(code), error=translate(str(exc)))
+        ok, joined = saved(form, lambda: classes.join(get_session(), current_user,
+                                                      form.code.data, now=clock.now()))
+    except NotFound as exc:  # no open class has this code: said next to the code
+        form.code.errors = [translate(str(exc))]
+        return render("classes/join.html", 404, klass=None, form=form,
+                      code=classes.normalize_code(form.code.data or ""))
+    if not ok:
+        return render("classes/join.html", 400, klass=None, form=form,
+                      code=classes.normalize_code(form.code.data or ""))
+    klass, fresh = joined
     flash(_("You joined %(name)s.", name=klass.name) if fresh
           else _("You are already in %(name)s.", name=klass.name), "success")
     return redirect(url_for("home.index") + "#assigned", 303)

@@ -19,24 +19,10 @@ from sqlalchemy import select
 
 from ... import clock
 from ...db import get_session
-from ...i18n import translate
 from ...persistence.models import Assignment, Note, StudyClass
 from ...services import classes, interop, sets
 from ...services import quiz as quiz_service
-from ...services.errors import NotFound, ServiceError
-from ...sets.model import (
-    DRAW,
-    GRADING,
-    KINDS,
-    MAX_DRAW,
-    REVIEW,
-    Choice,
-    Draw,
-    Item,
-    Pair,
-    Settings,
-    clean_text,
-)
+from ...sets.model import DRAW, GRADING, KINDS, MAX_DRAW, REVIEW, Draw, Settings
 from ..responses import download
 from .common import (
     BLANK_ROWS,
@@ -47,23 +33,44 @@ from .common import (
     render,
     upload_file,
 )
+from .forms import (
+    FORMS,
+    FactsForm,
+    ImportForm,
+    MoveForm,
+    OrderForm,
+    SettingsForm,
+    TitleForm,
+    UploadForm,
+    question_form,
+    saved,
+)
 
 # --- sets: list, create, upload ----------------------------------------------------------------
+
+
+def _index_page(status: int = 200, **forms: Any):
+    session = get_session()
+    forms.setdefault("create_form", TitleForm(formdata=None))
+    forms.setdefault("upload_form", UploadForm(formdata=None))
+    return render("sets/index.html", status, sets=sets.list_sets(session, current_user),
+                  classes=classes.list_classes(session, current_user), **forms)
 
 
 @bp.get("/sets")
 @instructors
 def index():
-    session = get_session()
-    return render("sets/index.html", sets=sets.list_sets(session, current_user),
-                  classes=classes.list_classes(session, current_user))
+    return _index_page()
 
 
 @bp.post("/sets")
 @instructors
 def create():
-    qset = sets.create_set(get_session(), current_user, request.form.get("title", ""),
-                           now=clock.now())
+    form = TitleForm()
+    ok, qset = saved(form, lambda: sets.create_set(get_session(), current_user, form.title.data,
+                                                   now=clock.now()))
+    if not ok:
+        return _index_page(400, create_form=form)
     flash(_("Set created as a draft: add questions, then publish it."), "success")
     return redirect(url_for("sets.edit", set_id=qset.id), 303)
 
@@ -72,6 +79,9 @@ def create():
 @instructors
 def upload():
     """A GIFT or YAML file becomes a new set."""
+    form = UploadForm()
+    if not form.validate():
+        return _index_page(400, upload_form=form)
     data, name = upload_file()
     session = get_session()
     if name.lower().endswith((".yaml", ".yml")):
@@ -87,7 +97,7 @@ def upload():
 # --- one set -------------------------------------------------------------------------------------
 
 
-def _edit_page(set_id: int, status: int = 200, **kw: Any):
+def _edit_page(set_id: int, status: int = 200, **forms: Any):
     session = get_session()
     qset = sets.get_set(session, current_user, set_id)
     rows = sets.draft_rows(session, qset)
@@ -96,10 +106,12 @@ def _edit_page(set_id: int, status: int = 200, **kw: Any):
         select(Assignment.id, StudyClass.name, StudyClass.id)
         .join(StudyClass, StudyClass.id == Assignment.class_id)
         .where(Assignment.set_id == qset.id)).all()
-    settings = Settings.from_dict(qset.settings)
-    return render("sets/edit.html", status, qset=qset, entries=entries, settings=settings,
+    forms.setdefault("form", SettingsForm.of(qset.title, qset.description,
+                                             Settings.from_dict(qset.settings)))
+    forms.setdefault("import_form", ImportForm(formdata=None))
+    return render("sets/edit.html", status, qset=qset, entries=entries,
                   state=sets.status(qset, rows), grading=GRADING, review=REVIEW,
-                  assigned=assigned, kinds=KINDS, **kw)
+                  assigned=assigned, kinds=KINDS, **forms)
 
 
 @bp.get("/sets/<int:set_id>")
@@ -111,20 +123,13 @@ def edit(set_id: int):
 @bp.post("/sets/<int:set_id>/settings")
 @instructors
 def save_settings(set_id: int):
-    form = request.form
-    try:
-        settings = sets.parse_settings({
-            "time_limit_min": form.get("time_limit_min"), "pass_mark": form.get("pass_mark"),
-            "shuffle_questions": "shuffle_questions" in form,
-            "shuffle_answers": "shuffle_answers" in form, "attempts": form.get("attempts"),
-            "grading": form.get("grading"), "review": form.get("review")})
-        sets.update_settings(get_session(), current_user, set_id, title=form.get("title", ""),
-                             description=form.get("description", ""), settings=settings,
-                             now=clock.now())
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        return _edit_page(set_id, 400, error=translate(str(exc)))
+    sets.get_set(get_session(), current_user, set_id)
+    form = SettingsForm()
+    ok, _set = saved(form, lambda: sets.update_settings(
+        get_session(), current_user, set_id, title=form.title.data,
+        description=form.description.data or "", settings=form.settings(), now=clock.now()))
+    if not ok:
+        return _edit_page(set_id, 400, form=form)
     flash(_("Settings saved (in the draft)."), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
 
@@ -192,82 +197,18 @@ def export_yaml(set_id: int):
 @instructors
 def import_into(set_id: int):
     sets.get_set(get_session(), current_user, set_id)
+    form = ImportForm()
+    if not form.validate():
+        return _edit_page(set_id, 400, import_form=form)
     data, name = upload_file()
     _set, n = interop.import_gift(get_session(), current_user, data, name, now=clock.now(),
-                               set_id=set_id, replace=request.form.get("mode") == "replace")
+                                  set_id=set_id, replace=form.mode.data == "replace")
     flash(ngettext("Imported %(num)d question from %(name)s.",
                    "Imported %(num)d questions from %(name)s.", n, name=name), "success")
     return redirect(url_for("sets.edit", set_id=set_id), 303)
 
 
 # --- questions ---------------------------------------------------------------------------------
-
-
-def _rows(form, *names: str) -> list[tuple[str, ...]]:
-    lists = [form.getlist(n) for n in names]
-    n = max((len(x) for x in lists), default=0)
-    return [tuple((x[i] if i < len(x) else "") for x in lists) for i in range(n)]
-
-
-def _float(value: str, label: str, default: float) -> float:
-    if value in (None, ""):
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ServiceError("form.invalid", _("%(label)s must be a number", label=label)) from None
-
-
-def item_from_form(kind: str, form) -> Item | Draw:
-    if kind == DRAW:
-        source = form.get("source", "")
-        note_id, _sep, topic = source.partition("|")
-        note = get_session().get(Note, int(note_id)) if note_id.isdigit() else None
-        if note is None:
-            raise ServiceError("form.invalid",
-                               _("Choose a deck (and optionally a section) to draw from"))
-        qkind = form.get("question_kind", "")
-        if qkind and qkind not in KINDS:
-            raise ServiceError("form.invalid", _("Unknown question kind"))
-        try:
-            count = int(form.get("count") or 1)
-        except ValueError:
-            raise ServiceError("form.invalid",
-                               _("The number of questions must be a whole number")) from None
-        return Draw(deck=note.path, section=topic, kind=qkind, count=count,
-                    points=_float(form.get("points"), _("Points"), 1.0))
-    if kind not in KINDS:
-        raise ServiceError("form.invalid", _("Unknown question kind"))
-    common = {"prompt": clean_text(form.get("prompt")), "title": clean_text(form.get("title")),
-              "feedback": clean_text(form.get("feedback")),
-              "topic": clean_text(form.get("topic")),
-              "points": _float(form.get("points"), _("Points"), 1.0)}
-    if kind in ("single", "multiple", "typed"):
-        choices = []
-        for text, grade, fb in _rows(form, "choice_text", "choice_grade", "choice_feedback"):
-            if not clean_text(text):
-                if clean_text(fb):
-                    raise ServiceError("form.invalid", _("A choice has feedback but no text"))
-                continue
-            choices.append(Choice(clean_text(text), _float(grade, _("A grade"), 0.0),
-                                  clean_text(fb)))
-        return Item(kind=kind, choices=tuple(choices), **common)
-    if kind == "true_false":
-        if form.get("answer") not in ("true", "false"):
-            raise ServiceError("form.invalid",
-                               _("Choose whether the statement is true or false"))
-        return Item(kind=kind, answer=form.get("answer") == "true",
-                    feedback_true=clean_text(form.get("feedback_true")),
-                    feedback_false=clean_text(form.get("feedback_false")), **common)
-    pairs = []
-    for left, right in _rows(form, "left", "right"):
-        left, right = clean_text(left), clean_text(right)
-        if left and not right:
-            raise ServiceError("form.invalid",
-                               _("“%(left)s” has no answer on the right", left=left))
-        if right:
-            pairs.append(Pair(left, right))
-    return Item(kind=kind, pairs=tuple(pairs), **common)
 
 
 def _draw_sources() -> list[dict[str, Any]]:
@@ -283,18 +224,46 @@ def _draw_sources() -> list[dict[str, Any]]:
     return out
 
 
-def _question_page(qset, kind: str, entry: Item | Draw | None, row=None, status: int = 200,
-                   error: str | None = None):
-    sources = _draw_sources() if kind == DRAW else []
-    selected = ""
-    if isinstance(entry, Draw):
+def _question_page(qset, kind: str, form, row=None, status: int = 200):
+    if kind == DRAW:
+        form.source.choices = [(s["value"], s["label"]) for s in _draw_sources()]
+    return render("sets/question.html", status, qset=qset, kind=kind, form=form, row=row,
+                  grades=GRADE_OPTIONS, blank_rows=BLANK_ROWS, max_draw=MAX_DRAW,
+                  kinds=KINDS)
+
+
+def _draw_form(entry: Draw | None = None):
+    """The draw form, its deck and section chosen as ``entry`` (a saved draw) says."""
+    form = question_form(DRAW, entry)
+    form.source.choices = [(s["value"], s["label"]) for s in _draw_sources()]
+    if entry is not None:
         note = sets.resolve_deck(get_session(), entry.deck)
-        if note is not None:
-            selected = f"{note.id}|{entry.section or entry.group}"
-    blank = Item(kind=kind, prompt="") if kind != DRAW else None
-    return render("sets/question.html", status, qset=qset, kind=kind, entry=entry or blank,
-                  row=row, error=error, grades=GRADE_OPTIONS, blank_rows=BLANK_ROWS,
-                  sources=sources, selected=selected, max_draw=MAX_DRAW, kinds=KINDS)
+        form.source.data = f"{note.id}|{entry.section or entry.group}" if note else ""
+    return form
+
+
+def _posted(kind: str):
+    """The posted question form, checked, and its entry (None when it was refused)."""
+    form = FORMS[kind]()
+    form.kind.data = kind  # the server's word for it, not the page's
+    if kind == DRAW:
+        form.source.choices = [(s["value"], s["label"]) for s in _draw_sources()]
+    if not form.validate():
+        return form, None
+    if kind == DRAW:
+        return form, form.entry(lambda note_id: get_session().get(Note, note_id).path)
+    return form, form.entry()
+
+
+def _save(qset, kind: str, save, row=None):
+    """Check the posted question, save it with ``save(entry)``; the form again (400) with
+    what was typed and the refusal next to its field when either refuses."""
+    form, entry = _posted(kind)
+    if entry is not None:
+        ok, _saved = saved(form, lambda: save(entry))
+        if ok:
+            return None
+    return _question_page(qset, kind, form, row, status=400)
 
 
 @bp.get("/sets/<int:set_id>/questions/new")
@@ -304,7 +273,7 @@ def new_question(set_id: int):
     kind = request.args.get("kind", "single")
     if kind not in (*KINDS, DRAW):
         abort(404)
-    return _question_page(qset, kind, None)
+    return _question_page(qset, kind, _draw_form() if kind == DRAW else question_form(kind))
 
 
 @bp.post("/sets/<int:set_id>/questions")
@@ -313,25 +282,14 @@ def add_question(set_id: int):
     session = get_session()
     qset = sets.get_set(session, current_user, set_id)
     kind = request.form.get("kind", "")
-    try:
-        entry = item_from_form(kind, request.form)
-        sets.add_entry(session, current_user, set_id, entry, now=clock.now())
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        entry = _safe_entry(kind)
-        return _question_page(qset, kind if kind in (*KINDS, DRAW) else "single", entry,
-                              status=400, error=translate(str(exc)))
+    if kind not in FORMS:
+        abort(400)
+    refused = _save(qset, kind, lambda entry: sets.add_entry(session, current_user, set_id,
+                                                            entry, now=clock.now()))
+    if refused:
+        return refused
     flash(_("Question added to the draft."), "success")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
-
-
-def _safe_entry(kind: str):
-    """What was typed, to show again with the error (even if it does not validate)."""
-    try:
-        return item_from_form(kind, request.form)
-    except ServiceError:
-        return None
 
 
 @bp.get("/sets/<int:set_id>/questions/<int:question_id>")
@@ -339,7 +297,9 @@ def _safe_entry(kind: str):
 def edit_question(set_id: int, question_id: int):
     qset, row = sets.get_entry(get_session(), current_user, set_id, question_id)
     entry = sets.entry_of(row)
-    return _question_page(qset, DRAW if isinstance(entry, Draw) else entry.kind, entry, row)
+    if isinstance(entry, Draw):
+        return _question_page(qset, DRAW, _draw_form(entry), row)
+    return _question_page(qset, entry.kind, question_form(entry.kind, entry), row)
 
 
 @bp.post("/sets/<int:set_id>/questions/<int:question_id>")
@@ -347,15 +307,10 @@ def edit_question(set_id: int, question_id: int):
 def save_question(set_id: int, question_id: int):
     session = get_session()
     qset, row = sets.get_entry(session, current_user, set_id, question_id)
-    kind = row.kind
-    try:
-        entry = item_from_form(kind, request.form)
-        sets.update_entry(session, current_user, set_id, question_id, entry, now=clock.now())
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        return _question_page(qset, kind, _safe_entry(kind), row, status=400,
-                              error=translate(str(exc)))
+    refused = _save(qset, row.kind, lambda entry: sets.update_entry(
+        session, current_user, set_id, question_id, entry, now=clock.now()), row)
+    if refused:
+        return refused
     flash(_("Question saved (in the draft)."), "success")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
 
@@ -371,7 +326,11 @@ def delete_question(set_id: int, question_id: int):
 @bp.post("/sets/<int:set_id>/questions/<int:question_id>/move")
 @instructors
 def move_question(set_id: int, question_id: int):
-    delta = -1 if request.form.get("direction") == "up" else 1
+    sets.get_entry(get_session(), current_user, set_id, question_id)
+    form = MoveForm()
+    if not form.validate():
+        abort(400)
+    delta = -1 if form.direction.data == "up" else 1
     sets.move_entry(get_session(), current_user, set_id, question_id, delta, now=clock.now())
     return redirect(url_for("sets.edit", set_id=set_id) + f"#q{question_id}", 303)
 
@@ -380,39 +339,49 @@ def move_question(set_id: int, question_id: int):
 @instructors
 def reorder(set_id: int):
     """The whole order at once (sets.js drag and drop, or a form listing ids)."""
-    ids = request.form.getlist("question") or (request.get_json(silent=True) or {}).get("order")
+    if request.is_json:
+        ids = (request.get_json(silent=True) or {}).get("order")
+    else:
+        ids = OrderForm().question.data
     sets.reorder(get_session(), current_user, set_id, ids or [], now=clock.now())
     if request.is_json:
         return {"ok": True}
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)
 
 
-@bp.get("/sets/<int:set_id>/facts")
-@instructors
-def facts(set_id: int):
+def _facts_page(set_id: int, note_id: int | None, form, status: int = 200):
     session = get_session()
     qset = sets.get_set(session, current_user, set_id)
-    note_id = request.args.get("deck", type=int)
     choices = sets.fact_choices(session, note_id)
     if note_id is None and choices["decks"]:
         note_id = choices["decks"][0].id
         choices = sets.fact_choices(session, note_id)
-    return render("sets/facts.html", qset=qset, decks=choices["decks"], facts=choices["facts"],
-                  deck_id=note_id, kinds=KINDS)
+    return render("sets/facts.html", status, qset=qset, decks=choices["decks"],
+                  facts=choices["facts"], deck_id=note_id, kinds=KINDS, form=form)
+
+
+@bp.get("/sets/<int:set_id>/facts")
+@instructors
+def facts(set_id: int):
+    return _facts_page(set_id, request.args.get("deck", type=int), FactsForm(formdata=None))
 
 
 @bp.post("/sets/<int:set_id>/facts")
 @instructors
 def add_facts(set_id: int):
-    added, failed = sets.add_from_facts(get_session(), current_user, set_id,
-                                        request.form.getlist("fact"),
-                                        request.form.get("kind", "single"), now=clock.now())
+    sets.get_set(get_session(), current_user, set_id)
+    form = FactsForm()
+    ok, result = saved(form, lambda: sets.add_from_facts(
+        get_session(), current_user, set_id, form.fact.data, form.kind.data, now=clock.now()))
+    if not ok:
+        deck = form.deck.data or ""
+        return _facts_page(set_id, int(deck) if deck.isdigit() else None, form, 400)
+    added, failed = result
     if added:
         flash(ngettext("Added %(num)d question written from the notes: edit it as you like.",
                        "Added %(num)d questions written from the notes: edit them as you like.",
                        added), "success")
     if failed:
         flash(_("No question of the kind “%(kind)s” can be made from: %(facts)s",
-                kind=KIND_LABELS.get(request.form.get("kind", ""), ""),
-                facts=", ".join(failed)), "error")
+                kind=KIND_LABELS.get(form.kind.data, ""), facts=", ".join(failed)), "error")
     return redirect(url_for("sets.edit", set_id=set_id) + "#questions", 303)

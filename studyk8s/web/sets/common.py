@@ -80,16 +80,13 @@ def local(value: datetime | str | None, fmt: str | None = None) -> str:
     return value.astimezone(zone).strftime(fmt)
 
 
-def parse_local(text: str | None, label: str) -> datetime | None:
-    """A datetime-local field, in the user's time zone, as an aware UTC datetime."""
+def parse_local(text: str | None) -> datetime | None:
+    """A datetime-local field, in the user's time zone, as an aware UTC datetime (None when
+    empty; ValueError when it is not a date and time)."""
     text = (text or "").strip()
     if not text:
         return None
-    try:
-        naive = datetime.fromisoformat(text)
-    except ValueError:
-        raise ServiceError("form.invalid", _("%(label)s: write a date and time like "
-                                             "2026-03-01T09:00", label=label)) from None
+    naive = datetime.fromisoformat(text)
     try:
         zone = ZoneInfo(current_user.timezone or "UTC")
     except (KeyError, ValueError):

@@ -6,7 +6,6 @@ from flask import (
     abort,
     flash,
     redirect,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from .common import (
     render,
     upload_file,
 )
+from .forms import DeckImportForm
 
 # --- decks: Anki and CSV -----------------------------------------------------------------------
 
@@ -30,10 +30,15 @@ from .common import (
 @bp.get("/decks/export")
 @login_required
 def decks():
+    return _decks_page()
+
+
+def _decks_page(form=None, status: int = 200):
     from ...services.decks import list_decks
 
-    return render("sets/decks.html", decks=list_decks(get_session()),
-                  can_import=sets.is_author(current_user))
+    return render("sets/decks.html", status, decks=list_decks(get_session()),
+                  can_import=sets.is_author(current_user),
+                  form=form or DeckImportForm(formdata=None))
 
 
 def _deck(note_id: int):
@@ -65,8 +70,11 @@ def deck_csv(note_id: int):
 def decks_import():
     from ...sets.csvio import MAX_FILE_BYTES
 
+    form = DeckImportForm()
+    if not form.validate():
+        return _decks_page(form, 400)
     data, name = upload_file(limit=MAX_FILE_BYTES)
     report = interop.import_cards_csv(get_session(), data, name, now=clock.now(),
-                                      deck=request.form.get("deck", "").strip())
+                                      deck=(form.deck.data or "").strip())
     flash(_("Imported %(name)s: %(summary)s.", name=name, summary=report.summary()), "success")
     return redirect(url_for("sets.decks"), 303)
