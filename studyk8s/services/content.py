@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import bindparam, insert, select, update
@@ -191,15 +192,11 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
 def _insert_plain(session: Session, table, rows: list[dict]) -> None:
     """``rows`` (all with the same keys) in one driver ``executemany``, for a table whose
     columns are all text and numbers, which the driver takes as they are: SQLAlchemy's
-    per-row parameter processing was a third of writing a thousand notes' 60,000 cards."""
+    per-row parameter processing was a fifth of writing a thousand notes' 60,000 cards."""
     names = list(rows[0])
     compiled = insert(table).values({c: bindparam(c) for c in names}).compile(
         dialect=session.get_bind().dialect)
-    if compiled.positional:
-        order = compiled.positiontup
-        params = [tuple(r[c] for c in order) for r in rows]
-    else:
-        params = rows
+    params = list(map(itemgetter(*compiled.positiontup), rows)) if compiled.positional else rows
     session.connection().exec_driver_sql(compiled.string, params)
 
 
