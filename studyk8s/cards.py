@@ -26,6 +26,9 @@ from studyk8s.notes.model import (
     key_segment,
 )
 from studyk8s.quiz import gate
+from studyk8s.quiz.handson.questions import card_front as handson_front
+from studyk8s.quiz.handson.questions import card_question as handson_question
+from studyk8s.quiz.model import QFact
 
 TERM_DEFINITION = "term_definition"
 DEFINITION_TERM = "definition_term"
@@ -34,6 +37,9 @@ MEMBERSHIP = "membership"
 CLOZE = "cloze"
 RELATION = "relation"
 ABBREVIATION_CARD = "abbreviation"
+COMMAND_CARD = "command"  # a task → type the command (graded by the command checker)
+MANIFEST_CARD = "manifest"  # a task → write the manifest (compared and schema-checked)
+TYPED_CARDS = (COMMAND_CARD, MANIFEST_CARD)
 CARD_KINDS = (
     TERM_DEFINITION,
     DEFINITION_TERM,
@@ -42,6 +48,8 @@ CARD_KINDS = (
     CLOZE,
     RELATION,
     ABBREVIATION_CARD,
+    COMMAND_CARD,
+    MANIFEST_CARD,
 )
 
 SEP = "::"
@@ -224,6 +232,8 @@ class _Gen:
                 self.cloze(fact, fk)
             if fk in self.last_member:
                 self.membership(self.last_member[fk])
+        for fact in self.note.handson:
+            self.handson(fact, fact_key(self.note.path, fact))
         seen: Counter[str] = Counter()
         out = []
         for pos, c in enumerate(self.cards):
@@ -232,6 +242,15 @@ class _Gen:
                 c["key"] = f"{c['key']}#{seen[c['key']]}"
             out.append(CardSpec(position=pos, **c))
         return out
+
+    def handson(self, fact: Fact, fk: str) -> None:
+        """A command or manifest fact → a card answered by typing (the review page checks it
+        with the same checker as a quiz question, then the learner rates as usual)."""
+        q = handson_question(QFact.from_fact(fact, lang=self.note.lang))
+        if q is None:
+            return self.drop(fk, fact.kind, "unreadable")
+        lang = "yaml" if q.kind == "manifest" else "sh"
+        self.card(fact, fk, q.kind, handson_front(q), f"```{lang}\n{q.answer}\n```")
 
     def definition(self, fact: Fact, fk: str) -> None:
         ctx = self.ctx(fact)

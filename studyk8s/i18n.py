@@ -173,6 +173,7 @@ JS_STRINGS: dict[str, dict[str, Any]] = {
         "undid": _l("Undid the last rating ({rating})."),
         "nothing_to_undo": _l("Nothing to undo."),
         "suspended": _l("Card suspended."),
+        "your_answer": _l("Your answer"),
         "load_failed": _l("Could not load cards: {error}"),
         "again": _l("Again"), "hard": _l("Hard"), "good": _l("Good"), "easy": _l("Easy"),
         # the next interval on each rating button: minutes, hours, days, months, years

@@ -63,6 +63,9 @@ def notes_parse(paths, as_json):
                 click.echo(f"{f.source}\t{f.kind}\t{f.group or '-'}\t{f.term}\t{what}")
             for p in note.plan:
                 click.echo(f"{p.source}\tplan\t-\t{p.label}\t{p.text}")
+            for h in note.handson:
+                click.echo(f"{h.source}\t{h.kind}\t-\t{h.term or '-'}\t"
+                           f"{h.definition.splitlines()[0][:60]}")
             for c in note.code:
                 click.echo(f"{c.source}\tcode\t{c.lang or '-'}\t{c.text.splitlines()[0][:60]}")
             for w in note.warnings:

@@ -34,7 +34,9 @@ __all__ = ["Blank", "Block", "Code", "Comment", "Diagram", "Heading", "Item", "L
 
 MAX_LINE = 4000  # longer lines are data, not notes: skipped with a warning
 MAX_DEPTH = 16  # deeper list nesting is flattened (keeps the fact walk shallow)
-_ZH_SECTION_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]\s*([^。！？!?:：]{1,30})$")
+# "二、控制器类型", and "1)Kubernetes优势:" (a number and a bracket, no space: no list marker)
+_ZH_SECTION_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]\s*|\d{1,2}[)）](?=\S))"
+                            r"([^。！？!?:：，,；;]{1,30}?)[:：]?$")
 _SETEXT_RE = re.compile(r"^=+$")
 _ANCHOR_RE = re.compile(r"\s*\{#[\w.-]+\}\s*$")  # "## 检查机制 {#probe-check-methods}"
 _CHECKBOX_RE = re.compile(r"^\[[ xX]\][ \t]+")

@@ -53,8 +53,9 @@ def pick_cloze(sentence: str, avoid: tuple[str, ...] = ()) -> str:
             if not any(f == a or f in a for a in avoid_f) and is_whole_token(tok, text):
                 return tok
         return ""
-    words = text.split()
-    first = words[0].strip("\"'(") if words else ""
+    # the sentence's first word is capitalised by grammar, not because it names something
+    lead = _LATIN_TOKEN_RE.match(text.lstrip("\"'(“‘*` "))
+    first = lead.group(0) if lead else ""
     ranked = []
     for tok in tokens:
         if not usable(tok):

@@ -89,12 +89,37 @@ _SUBCOMMANDS = {("go", w) for w in ("version", "build", "run", "install", "env",
 _ARGISH_RE = re.compile(r"(?:^|\s)(?:-{1,2}[A-Za-z]|[./~$]|\S*[=/|<>]|\d)")
 
 
+# CLIs whose first argument is a subcommand: "kubectl reach `kube-apiserver` …" is prose.
+_SUBCOMMAND_OF = {
+    "kubectl": frozenset(_words(
+        "get describe create apply delete edit run expose logs exec cp port-forward proxy label "
+        "annotate scale rollout set top drain cordon uncordon taint config cluster-info "
+        "api-resources api-versions explain patch replace attach auth certificate wait diff "
+        "kustomize version autoscale debug events plugin completion")),
+    "docker": frozenset(_words(
+        "run ps images pull push build exec logs stop start restart rm rmi inspect network volume "
+        "compose commit tag login logout save load info version system stats port cp attach kill "
+        "pause unpause top history search create container image buildx export import rename "
+        "update wait diff events context swarm service node stack secret config plugin")),
+    "helm": frozenset(_words(
+        "install upgrade uninstall delete list ls repo search pull fetch create package template "
+        "lint status history rollback show dependency version get env plugin test verify")),
+    "kubeadm": frozenset(_words("init join reset token upgrade config certs version kubeconfig "
+                                "alpha completion")),
+}
+_FLAG_RE = re.compile(r"(?:^|\s)-{1,2}[A-Za-z]")
+
+
 def _looks_like_args(tool: str, rest: str) -> bool:
     rest = rest.strip()
     if not rest:
         return tool in ("reboot", "ll", "ls")
     words = rest.split()
     if words[0].casefold() in _PROSE_WORDS:
+        return False
+    subs = _SUBCOMMAND_OF.get(tool)
+    if subs is not None and not words[0].startswith(("-", "$")) and \
+            words[0].strip("`").casefold() not in subs and not _FLAG_RE.search(rest):
         return False
     if tool in _WORDY:
         return bool(_ARGISH_RE.search(rest)) or (tool, words[0]) in _SUBCOMMANDS

@@ -12,7 +12,10 @@ from .terms import STOPWORDS, is_term, sibling_terms, split_aliases
 
 _COLON_RE = re.compile(r"[:：]")
 _LEAD_EMPH_RE = re.compile(r"^(\*\*|__)\s*")
-_DASH_RE = re.compile(r"\s+(?:--?|–|—{1,2})\s+|—{2}|\s+-\s*(?=[\u3400-\u9fff])")
+# "Term - definition", "术语——定义", and a cheat sheet's "emptyDir-<TAB>Scratch space…" /
+# "nfs- An export…" (the hyphen on the name, then a tab, or a space and a capital).
+_DASH_RE = re.compile(r"\s+(?:--?|–|—{1,2})\s+|—{2}|\s+-\s*(?=[\u3400-\u9fff])"
+                      r"|(?<=[A-Za-z0-9])-(?:\t\s*|\s(?=[A-Z]))")
 
 
 def _split_dash(text: str) -> tuple[str, tuple[str, ...], str] | None:
@@ -31,18 +34,34 @@ def _split_dash(text: str) -> tuple[str, tuple[str, ...], str] | None:
     return name, aliases, definition
 
 
+# ``kubelet 负责…``, ``Metrics Server为HPA提供…``, ``Cluster Autoscaler是…``: a Latin name
+# (ASCII only, so the name never swallows the Chinese that follows it), an optional
+# parenthesised alias, then a verb. A Chinese name needs the alias or a comma to end it
+# (``调度框架（Scheduling Framework），提供…``): without one its end is anybody's guess.
 _VERB_DEF_RE = re.compile(
-    r"^(?P<term>[A-Za-z][\w.\-/]*(?: [A-Za-z][\w.\-/]*){0,2})\s*"
-    r"(?P<def>(?:负责|用于|用来|提供|保存|实现)\S.*)$")
+    r"^(?P<term>[A-Za-z][A-Za-z0-9_.\-/]*(?: [A-Za-z][A-Za-z0-9_.\-/]*){0,2}"
+    r"(?:\s*[（(][^()（）]{1,80}[)）])?)\s*[，,]?\s*"
+    r"(?P<verb>负责|用于|用来|提供|保存|实现|为|是)(?P<def>\S.*)$")
+_ZH_VERB_DEF_RE = re.compile(
+    r"^(?P<term>[\u4e00-\u9fff]{2,12}(?:\s*[（(][^()（）]{1,80}[)）]\s*[，,]?|\s*[，,]))\s*"
+    r"(?P<verb>负责|用于|用来|提供)(?P<def>\S.*)$")
 
 
 def split_verb(text: str) -> tuple[str, tuple[str, ...], str] | None:
     """``kubelet 负责维护容器的生命周期`` → ("kubelet", (), "负责维护…"); list items only
-    (in prose the same words are a statement about the thing)."""
-    m = _VERB_DEF_RE.match(text.strip())
-    if not m or not is_term(m.group("term")):
+    (in prose the same words are a statement about the thing). The verb stays in the
+    definition, except a plain copula: ``X是Y`` defines X as ``Y``."""
+    text = plain(text).strip()
+    m = _VERB_DEF_RE.match(text) or _ZH_VERB_DEF_RE.match(text)
+    if not m:
         return None
-    return strip_term_markup(m.group("term")), (), m.group("def").strip()
+    name, aliases = split_aliases(m.group("term").strip().rstrip("，, "))
+    if not is_term(name):
+        return None
+    definition = m.group("def").strip()
+    if m.group("verb") != "是":
+        definition = m.group("verb") + definition
+    return name, aliases, definition
 
 
 def _term_ok(term: str) -> bool:
@@ -98,6 +117,9 @@ def label_of(text: str, parsed: tuple | None = None) -> str | None:
     """``主要组件:`` / ``学习内容：`` → the label; None when the line is not a label.
     ``parsed`` is ``split_definition(text)`` when the caller already has it."""
     stripped = text.rstrip()
+    if stripped.endswith(("**", "__")) and stripped.rstrip("*_").rstrip()[-1:] in COLONS:
+        stripped = stripped.rstrip("*_").rstrip()  # **数据卷的特点：**
+        stripped = stripped[2:] if stripped.startswith(("**", "__")) else stripped
     if not stripped or stripped[-1] not in COLONS:
         return None
     parsed = parsed if parsed is not None else split_definition(stripped)

@@ -17,8 +17,8 @@ import re
 from dataclasses import replace
 
 from . import definitions, inline, terms
-from .blocks import Item, ListBlock
-from .model import DEFINITION, ENUMERATION, PROPERTY, PlanItem
+from .blocks import Item, ListBlock, code_kind
+from .model import ENUMERATION, PROPERTY, PlanItem
 
 _SPACES_RE = re.compile(r"\s+")
 _NAME_LIST_RE = re.compile(r"\s*[,，、/&＆和]\s*|\s+and\s+")
@@ -30,11 +30,13 @@ _REFERENCES_RE = re.compile(
 class ListRules:
     """List blocks → definitions, properties, enumerations and the study plan."""
 
-    def list_block(self, block: ListBlock) -> None:
+    def list_block(self, block: ListBlock, prev=None) -> None:
         if self.label is not None:
             group = self.label.text
             self.label.followed = True
             self.label = None
+        elif prev is not None and id(prev) in self.bold_terms:
+            group = self.bold_terms[id(prev)]  # "**docker volume**：…常用的有" right above
         else:
             group = self.heading_label
         self.label_run = False
@@ -75,6 +77,9 @@ class ListRules:
                 _, first = item.cont[0]
                 return ("def", (parsed[0], parsed[1], first), 1)
             return ("label", parsed)
+        named = _named_item(item)
+        if named is not None:
+            return ("def", named, len(item.cont))
         if item.children and self.is_grouping(item):
             return ("grouping",)
         if item.children and all(_has_definition(c) for c in item.children) and \
@@ -115,16 +120,20 @@ class ListRules:
             self.items(item.children, self.item_text(item))
         else:
             text = self.item_text(item)
-            if item.children:
+            if not text and item.children:  # the item's own line was a command
+                self.items(item.children, group)
+            elif item.children:
                 self.add(
                     ENUMERATION, text, item.line, group=group,
                     items=tuple(self.item_text(c) for c in item.children),
                 )
                 defined = [c for c in item.children if _has_definition(c)]
                 self.properties(defined, text)  # their definitions are worth a card
-            elif terms.is_term(text):
-                self.add(DEFINITION, text, item.line, group=group)  # a member, undefined
-            else:
+                for child in item.children:  # "如果 restartPolicy 为：" over "Always：…"
+                    if child.children and not _has_definition(child):
+                        for sub in _walk_items(child.children):  # conditional: prose
+                            self.statements(self.item_text(sub), sub.line)
+            else:  # a bare name among definitions defines nothing: no empty definition
                 self.statements(text, item.line)
 
     def definition_run(self, item: Item, parsed, cont, group: str) -> None:
@@ -186,7 +195,11 @@ class ListRules:
         return tuple(names)
 
     def enumeration(self, items: list[Item], term: str, group: str) -> None:
-        texts = tuple(t for t in (self.item_text(it) for it in items) if t)
+        items = [it for it in items if not _REFDEF_RE.match(it.text)]  # "[x]: url": a target
+        if items and sum(map(_holds_command, (it.text for it in items))) * 2 >= len(items):
+            self.warn(items[0].line, "list of commands skipped: practise them as commands")
+            return
+        texts = _bold_leads(items) or tuple(t for t in (self.item_text(it) for it in items) if t)
         if not texts:
             return
         if len(items) == 1 and not items[0].children:
@@ -201,6 +214,51 @@ class ListRules:
     def item_text(item: Item) -> str:
         parts = [item.text, *(t for _, t in item.cont)]
         return " ".join(inline.plain(p) for p in parts if p).strip()
+
+
+_ITEM_NUMBER_RE = re.compile(r"^\d{1,2}[.、)）]\s*(?=\S)")
+
+
+def _named_item(item: Item):
+    """``- 1.kubectl`` over ``客户端命令行工具`` (wrapped, or a paragraph of its own): a
+    Latin name on the item's first line, its explanation on the lines below. An English
+    line that goes on in lower case is a wrapped sentence, not a name."""
+    if not item.cont or item.children:
+        return None
+    name = _ITEM_NUMBER_RE.sub("", inline.plain(item.text)).strip()
+    rest = " ".join(inline.plain(t) for _, t in item.cont).strip()
+    first = item.cont[0][1].lstrip()
+    if (len(name) > 30 or name.count(" ") > 3 or not inline.LATIN_RE.search(name)
+            or not terms.is_term(name) or len(rest) < 4
+            or (first[:1].isascii() and first[:1].islower())):
+        return None  # "- 不错" over a link is a remark; "- The kubelet\n  runs…" a sentence
+    term, aliases = terms.split_aliases(name)
+    return term, aliases, rest
+
+
+_BOLD_LEAD_RE = re.compile(
+    r"^(?:\*\*|__)(?P<lead>[^*_\n]{2,80}?)(?:\*\*|__)\s*[。.！!]?\s*(?P<rest>.*)$")
+
+
+def _bold_leads(items: list[Item]) -> tuple[str, ...]:
+    """``1. **所有API应该是声明式的**。声明式的操作…``: when every item opens with a bold
+    sentence and some explain it, the list enumerates the bold sentences."""
+    found = [_BOLD_LEAD_RE.match(it.text) for it in items]
+    if len(items) < 2 or not all(found) or \
+            not any(m.group("rest") or it.cont for m, it in zip(found, items, strict=True)):
+        return ()
+    return tuple(inline.clean(m.group("lead")).rstrip("。.") for m in found)
+
+
+_REFDEF_RE = re.compile(r"^\[[^\]]{1,200}\]:\s*\S")
+_CODE_SPAN_RE = re.compile(r"`([^`\n]{3,300})`")
+_OPTION_RE = re.compile(r"^-{1,2}[A-Za-z][\w-]*(?:[ =]\S+)*$")  # `--volumes-from name`
+
+
+def _holds_command(text: str) -> bool:
+    """``from net `docker pull NAME[:TAG]` ``: an item that is there for its command."""
+    return any(code_kind(m.group(1)) == "shell" or _OPTION_RE.match(m.group(1))
+               for m in _CODE_SPAN_RE.finditer(text))
 
 
 def _has_definition(item: Item) -> bool:

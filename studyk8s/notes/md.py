@@ -131,7 +131,10 @@ def _visible(name: str, raw: str) -> str | None:
         if how in named:
             return named[how]
         if "term_id" in named:  # {{< glossary_tooltip term_id="deployment" >}}
-            return named["term_id"].replace("-", " ")
+            tid = named["term_id"]  # the site shows the entry's title, which we do not have:
+            parts = tid.split("-")  # "kube-proxy" and "cri-o" are names, "control-plane" words
+            keep = parts[0] in ("kube", "cri") or any(len(p) == 1 for p in parts)
+            return tid if keep else tid.replace("-", " ")
         return pos[0] if pos else ""
     return pos[how] if len(pos) > how else ""
 
@@ -216,11 +219,17 @@ def _hugo_block(state, start: int, end: int, silent: bool) -> bool:
 _LABEL_END = (":", "：")
 
 
+_NUMBERED_TITLE_RE = re.compile(r"^\d{1,2}[)）](?=\S)[^。！？!?:：，,；;]{1,30}[:：]?$")
+
+
 def _colon_label(state, start: int, end: int, silent: bool) -> bool:
-    """Terminator only: a lazy ``Label:`` line (less indented than the list item's text)."""
+    """Terminator only: a lazy ``Label:`` line (less indented than the list item's text),
+    or a lazy numbered title (``2）四组基本概念``: a bracket with no space is no list marker)."""
     if not silent or state.sCount[start] >= state.blkIndent:
         return False
     text = _line(state, start).rstrip()
+    if _NUMBERED_TITLE_RE.match(text):
+        return True
     if not text.endswith(_LABEL_END):
         return False
     from .definitions import label_of  # late: definitions imports nothing of this module

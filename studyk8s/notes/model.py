@@ -119,6 +119,9 @@ class ParsedNote:
     content_hash: str = ""  # sha256 of the raw bytes: re-import skips unchanged notes
     plan: tuple[PlanItem, ...] = ()
     code: tuple[CodeBlock, ...] = ()
+    # commands and manifests of ``code`` with their tasks (notes/handson.py; filled by
+    # read_notes and the import, which have the note's text for the sentence before a block)
+    handson: tuple[Fact, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -132,6 +135,7 @@ class ParsedNote:
             "warnings": [str(w) for w in self.warnings],
             "plan": [asdict(p) for p in self.plan],
             "code": [asdict(c) for c in self.code],
+            "handson": [f.to_dict() for f in self.handson],
         }
 
 

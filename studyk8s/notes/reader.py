@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePath
 
+from .handson import attach
 from .model import NoteError, NoteSet
 from .parser import parse_note
 
@@ -114,7 +115,8 @@ def read_notes(paths, *, max_bytes: int = 1_048_576, base: str | PurePath | None
     with collector_paused():
         for name, disk in files:
             try:
-                result.notes.append(parse_note(read_bytes(name, disk, max_bytes), name))
+                data = read_bytes(name, disk, max_bytes)
+                result.notes.append(attach(parse_note(data, name), data))
             except NoteError as e:
                 result.errors.append(e)
     return result

@@ -56,6 +56,9 @@ def note_report(note: ParsedNote, *, cards: Callable | None = None,
         "cards": {},
         "plan": len(note.plan),
         "code": len(note.code),
+        # commands and manifests found in the code, each with its task (notes/handson.py)
+        "handson": dict(sorted(Counter(f.kind for f in note.handson).items())),
+        "handson_without_task": [f.source for f in note.handson if not f.term],
         "warnings": [str(w) for w in note.warnings],
         "suspicious": suspicious_facts(note),
         "gate_dropped": None,  # {reason: count} when a gate is given
@@ -77,6 +80,9 @@ def format_report(reports: Iterable[dict]) -> str:
         if r.get("gate_dropped") is not None:
             out.append("dropped by the quality gate: " + (_counts(r["gate_dropped"]) or "none"))
         out.append(f"plan items: {r['plan']}, code blocks: {r['code']}")
+        out.append("hands-on: " + (_counts(r.get("handson", {})) or "none"))
+        for source in r.get("handson_without_task", []):
+            out.append(f"  {source}: no task (no comment, sentence or heading before it)")
         out.append(f"warnings: {len(r['warnings'])}")
         out.extend(f"  {w}" for w in r["warnings"])
         out.append(f"suspicious facts: {len(r['suspicious'])}")

@@ -14,7 +14,8 @@ _STOPWORDS_TEXT = """
 例如 比如 例 注 注意 备注 提示 说明 总结 参考 来源 链接 地址 原因 结论 问题 答案 举例 补充
 ps p.s note notes nb n.b tip tips remember reminder 记住 提醒 记得 待办 fixme eg e.g e.g. ie
 i.e i.e. example examples warning caution careful 问 答 updated 更新 更新于 最后更新 docs
-文档 视频 参考链接 相关链接 延伸阅读
+文档 视频 参考链接 相关链接 延伸阅读 重要提示 温馨提示 小贴士 翻译 译者 原文 原文地址
+原文链接 作者 出处 转载 版权声明 又叫 也叫 又称 也称 important hint
 todo see also source ref link url http https ftp answer question result output input error usage
 """
 STOPWORDS = frozenset([*_STOPWORDS_TEXT.split(), "rule of thumb", "exam tip", "last edited",
@@ -41,14 +42,15 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+_PROTOCOLS = frozenset({"HTTP", "HTTPS", "FTP"})  # names, though "http:" opens a URL
 _TIME_RE = re.compile(r"\d:\d\d")  # "Study group at 18:30" is an appointment, not a term
 _IDENT_RE = re.compile(r"[A-Za-z][A-Za-z0-9._\-/]*")
 # Words that make a Chinese candidate a clause ("但是不能相互替换", "客户端通过Service的IP").
 _CLAUSE_ZH_RE = re.compile(
     r"^(?:但是|但|而且|并且|所以|因此|因为|如果|虽然|然后|于是|就是|也是|还是|可以|不能|"
-    r"不会|这|那|它|他|我|你|我们|当|把|被|让|对于|只有|只要|一般|通常|其中|比如)"
+    r"不会|这|那|它|他|我|你|我们|当|把|被|让|对于|只有|只要|一般|通常|其中|比如|目前)"
     r"|通过|可以|能够|不能|不会|就是|是一个|是一种|会被|的时候|分为|几类|几种|哪些|什么|怎么|"
-    r"如何|为什么|吗$|呢$|会(?!话)")
+    r"如何|为什么|吗$|呢$|会(?!话)|都有|都是|又叫|也叫|又称|也称|目前")
 _CLAUSE_EN_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|can|cannot|can't|will|won't|should|must|does|do|did|"
     r"don't|doesn't|has|have|had)\b", re.I)
@@ -64,7 +66,8 @@ def is_term(term: str) -> bool:
     if _TERM_BAD_RE.search(term) or not _LETTER_RE.search(term) or "://" in term:
         return False
     folded = term.casefold()
-    if folded in STOPWORDS or folded.rstrip(".") in STOPWORDS or term in ("Q", "A"):
+    if (folded in STOPWORDS or folded.rstrip(".") in STOPWORDS or term in ("Q", "A")) \
+            and term not in _PROTOCOLS:
         return False
     if (len(term) > 16 and cjk_count(term) > 16) or term.count(" ") > 5:
         return False
@@ -77,7 +80,7 @@ def is_term(term: str) -> bool:
 
 _NOTE_WORDS_RE = re.compile(
     r"可以理解为|理解为|也就是|就是|即|比如|例如|如|第三方|可选|推荐|官方|必须|必需|重要|废弃|弃用|"
-    r"默认|常用|了解|不推荐|非必须|插件|组件|版本|以上|以下|之前|之后|新增|已|的|是|用|可")
+    r"默认|常用|了解|不推荐|非必须|插件|组件|版本|以上|以下|之前|之后|新增|已|的|是|用(?!户)|可")
 _ALIAS_PREFIX_RE = re.compile(r"^(?:也叫|也称|又称|又叫|简称|全称|aka|a\.k\.a\.|also)\s*[:：]?\s*",
                               re.I)
 _NOTE_LATIN = frozenset(

@@ -4,6 +4,7 @@ passed in."""
 
 from .attempt import DEFAULT_PASS_MARK, EXAM, GRACE, MODES, PRACTICE, grade, is_expired
 from .generate import generate
+from .handson import kinds as _handson_kinds  # noqa: F401  (registers command, manifest…)
 from .kinds import KINDS, answer_text, check, clean, reshuffle, response_text
 from .model import CheckResult, QFact, Question, ResponseError, facts_of
 

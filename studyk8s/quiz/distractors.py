@@ -19,8 +19,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, groupby
 from operator import attrgetter, not_
 
+from ..notes.handson import HANDSON_KINDS
 from ..notes.model import ABBREVIATION, DEFINITION, PROPERTY
 from . import gate
+from .handson.questions import reason as handson_reason
 from .i18n import t
 from .model import QFact
 from .normalize import cjk_ratio, display_width, normalize
@@ -223,6 +225,8 @@ class Pool:
         """Why ``fact`` makes no question ("" when it can): ``gate.askable``'s verdict, worked
         out for this fact and its list only, so a large pool screens only what it touches."""
         why = self._reasons.get(fact.key)
+        if why is None and fact.kind in HANDSON_KINDS:  # commands, manifests: own rules
+            why = self._reasons[fact.key] = handson_reason(fact)
         if why is None:
             plan = False
             if gate.grouped(fact):

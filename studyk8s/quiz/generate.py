@@ -22,10 +22,11 @@ from operator import attrgetter
 
 from . import gate
 from .distractors import Pool, label_of, names_of
+from .handson.questions import HANDSON_MIX, is_handson
 from .model import QFact, Question
 from .variants import BUILDERS, answer_forms, variants_for
 
-KIND_NAMES = ("single", "multiple", "true_false", "matching", "typed")
+KIND_NAMES = ("single", "multiple", "true_false", "matching", "typed", *HANDSON_MIX)
 _SECTION, _GROUP, _PARENT = attrgetter("section"), attrgetter("group"), attrgetter("parent")
 DEFAULT_MIX: dict[str, float] = {"single": 4, "multiple": 2, "true_false": 2, "matching": 1,
                                  "typed": 2}
@@ -268,7 +269,10 @@ def _generate(facts: Sequence[QFact], count: int, seed: int, kinds: Sequence[str
     """
     rng = random.Random(seed)
     pool = Pool(facts)  # screens each deck it uses: plan items never reach a builder
-    mix_weights = {k: v for k, v in DEFAULT_MIX.items() if not kinds or k in kinds}
+    mix = dict(DEFAULT_MIX)
+    if any(map(is_handson, facts)):  # hands-on kinds join the mix only where they can be made
+        mix.update(HANDSON_MIX)
+    mix_weights = {k: v for k, v in mix.items() if not kinds or k in kinds}
     mix = _Mix(mix_weights or DEFAULT_MIX)
     used: set[str] = set()
     seen: set[tuple[str, str, str]] = set()

@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from ..notes.handson import HANDSON_KINDS
 from ..notes.model import Fact, ParsedNote
+
+# The topic every command and manifest question sits in (its heading path follows), so an
+# exam gives hands-on tasks their own weight (``hands-on: 30``), as the CKA and CKAD do.
+HANDS_ON_TOPIC = "hands-on"
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,14 @@ class QFact:
     def from_fact(cls, fact: Fact, *, lang: str, key: str | None = None,
                   fact_id: int | None = None, deck_title: str = "") -> QFact:
         path, _, line = fact.source.rpartition(":")
+        section = tuple(fact.section)
+        if fact.kind in HANDSON_KINDS:
+            section = (HANDS_ON_TOPIC, *section)
         return cls(
             key=key or f"{fact.source}:{fact.kind}:{fact.term}",
             kind=fact.kind, term=fact.term, deck=path, line=int(line), lang=lang,
             definition=fact.definition, aliases=tuple(fact.aliases), items=tuple(fact.items),
-            group=fact.group, section=tuple(fact.section), parent=fact.parent, cloze=fact.cloze,
+            group=fact.group, section=section, parent=fact.parent, cloze=fact.cloze,
             fact_id=fact_id, deck_title=deck_title,
         )
 
@@ -66,6 +74,11 @@ class QFact:
 def facts_of(note: ParsedNote) -> list[QFact]:
     """A parsed note's facts, ready for the generator (keys are ``path:line:kind:term``)."""
     return [QFact.from_fact(f, lang=note.lang, deck_title=note.title) for f in note.facts]
+
+
+def handson_facts_of(note: ParsedNote) -> list[QFact]:
+    """A parsed note's command and manifest facts (``note.handson``), in the hands-on topic."""
+    return [QFact.from_fact(f, lang=note.lang, deck_title=note.title) for f in note.handson]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .builders import (
 )
 from .builders_typed import build_typed_abbreviation, build_typed_cloze, build_typed_term
 from .distractors import is_term_fact
+from .handson import questions as handson
 from .model import QFact, Question
 
 BUILDERS: dict[str, tuple[str, Builder]] = {
@@ -31,11 +32,14 @@ BUILDERS: dict[str, tuple[str, Builder]] = {
     "typed_term": ("typed", build_typed_term),
     "typed_abbreviation": ("typed", build_typed_abbreviation),
     "typed_cloze": ("typed", build_typed_cloze),
+    **handson.VARIANTS,
 }
 
 
 def variants_for(f: QFact) -> list[str]:
     """Variants that might be built from ``f`` (cheap shape checks; builders decide)."""
+    if handson.is_handson(f):
+        return handson.variants_for(f)
     out = []
     if is_term_fact(f):
         out += ["definition_term", "term_definition", "true_false"]

@@ -19,16 +19,20 @@ from sqlalchemy.orm import Session
 
 from ..cards import CardSpec, fact_key, generate_cards_logged
 from ..notes import NoteError, ParsedNote, Problem, parse_note
+from ..notes.handson import attach
 from ..notes.reader import collector_paused, note_files, read_bytes
 from ..persistence.engine import write_transaction
 from ..persistence.models import Card, Fact, Note
 from ..quiz import gate
-from ..quiz.model import facts_of
+from ..quiz.handson.questions import screen
+from ..quiz.model import facts_of, handson_facts_of
 from .errors import ImportFailed
 
 # Bump when the parser or card generator changes output, so unchanged files re-import once.
-# 3: the notes reader on markdown-it-py (issue 13); 4: cards pass the quality gate (issue 14)
-GENERATOR_VERSION = "4"
+# 3: the notes reader on markdown-it-py (issue 13); 4: cards pass the quality gate (issue 14);
+# 5: the reader on unseen notes (glossary headings, verbs, generic table headers, remarks);
+# 6: commands and manifests become hands-on facts and cards (issue 19)
+GENERATOR_VERSION = "6"
 
 Progress = Callable[[int, int], None]
 
@@ -47,6 +51,7 @@ class ImportReport:
     askable: int = 0
     not_askable: dict[str, int] = field(default_factory=dict)
     gate: dict[str, int] = field(default_factory=dict)
+    handson: int = 0  # command and manifest facts among them
 
     @property
     def changed(self) -> bool:
@@ -64,6 +69,8 @@ class ImportReport:
             why = ", ".join(f"{n} {gate.REASONS.get(k, k)}" for k, n in
                             self.not_askable.items())
             text += f"; {self.askable} askable facts" + (f" (not askable: {why})" if why else "")
+        if self.handson:
+            text += f"; {self.handson} hands-on facts (commands and manifests)"
         return text
 
 
@@ -100,7 +107,7 @@ def _import(session, paths, now, max_bytes, base, progress) -> ImportReport:
                     hashlib.sha256(data).hexdigest()):
                 report.unchanged += 1
                 continue
-            changed.append(parse_note(data, name))
+            changed.append(attach(parse_note(data, name), data))
         except NoteError as e:
             errors.append(e)
     if errors:
@@ -197,7 +204,8 @@ def _import_one(
         note.imported_at, note.retired_at = now, None
         report.updated["notes"] += 1
         fact_ids = _sync_facts(session, note, parsed, now, report)
-    screening = gate.askable(facts_of(parsed))
+    screening = screen(facts_of(parsed) + handson_facts_of(parsed))
+    report.handson += len(parsed.handson)
     report.askable += screening.count
     for reason, n in screening.by_reason().items():
         report.not_askable[reason] = report.not_askable.get(reason, 0) + n
@@ -277,7 +285,7 @@ def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, re
 
 def _fact_rows(parsed: ParsedNote) -> dict[str, dict]:
     wanted = {}
-    for pos, fact in enumerate(parsed.facts):
+    for pos, fact in enumerate((*parsed.facts, *parsed.handson)):
         row = _fact_row(parsed, pos, fact)
         wanted[row["key"]] = row
     return wanted

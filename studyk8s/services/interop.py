@@ -28,7 +28,8 @@ from ..persistence.models import Card, Fact, Note, QuizSet, User
 from ..render import to_html
 from ..sets import csvio, gift
 from ..sets.draw import draw_questions
-from ..sets.model import MAX_QUESTIONS, Item, Settings, assign_uids, detect_lang, from_question
+from ..sets.engine import from_question
+from ..sets.model import MAX_QUESTIONS, Item, Settings, assign_uids, detect_lang
 from ..sets.schema import validate
 from . import sets
 from .errors import ImportFailed, NotFound, ServiceError

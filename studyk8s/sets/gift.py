@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..notes.model import Problem
-from .model import EPS, MAX_QUESTIONS, Choice, Item, Pair, check_item, clean_text
+from .model import EPS, MAX_QUESTIONS, TYPED_KINDS, Choice, Item, Pair, check_item, clean_text
 
 MAX_FILE_BYTES = 1_048_576
 _ESCAPABLE = "\\~=#{}:n"
@@ -361,7 +361,9 @@ def format_item(item: Item) -> str:
                 mark = f"~%{_num(c.weight)}%"
             fb = f"#{_answer_text(c.feedback)}" if c.feedback else ""
             lines.append(f"\t{mark}{_answer_text(c.text)}{fb}")
-    elif item.kind == "typed":  # "=" and "->" together would read as matching: arrows
+    elif item.kind in TYPED_KINDS:  # "=" and "->" together would read as matching: arrows
+        # (a hands-on command or manifest goes to Moodle as a short answer: Moodle has no
+        # checker that reads a command by its meaning)
         for c in item.choices:
             text, feedback = c.text.replace("->", "→"), c.feedback.replace("->", "→")
             mark = "=" if abs(c.weight - 100) <= EPS and not text.startswith("%") \
@@ -397,7 +399,7 @@ def normalized(item: Item) -> Item:
         return clean_text(x)
 
     def arrow(x: str) -> str:
-        return ct(x).replace("->", "→") if item.kind == "typed" else ct(x)
+        return ct(x).replace("->", "→") if item.kind in TYPED_KINDS else ct(x)
 
     return replace(
         item, prompt=ct(item.prompt), title=ct(item.title), feedback=ct(item.feedback),

@@ -5,8 +5,7 @@ the model): choices with percentage credit and feedback, true/false with feedbac
 answer, matching pairs (plus extra wrong answers), typed answers with credit. A ``Draw`` asks
 for questions generated from the notes when an attempt starts (Moodle's random question).
 
-``to_question`` turns an item into the quiz engine's ``Question`` (what an attempt
-snapshots); ``from_question`` turns a generated question back into an editable item.
+``sets.engine`` turns an item into the quiz engine's ``Question`` and back.
 Pure: no Flask, no SQLAlchemy.
 """
 
@@ -17,16 +16,22 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..quiz.i18n import t
-from ..quiz.model import Question
-
-KINDS = ("single", "multiple", "true_false", "matching", "typed")
+KINDS = ("single", "multiple", "true_false", "matching", "typed", "command", "manifest")
+# Answered by typing: the accepted answers are ``choices`` (each its credit). A hands-on
+# answer (a command, a manifest) is checked by meaning (quiz/handson), not as text.
+TYPED_KINDS = ("typed", "command", "manifest")
+HANDS_ON_KINDS = ("command", "manifest")
+# Kinds a from_notes draw may ask for: these, and the generator's blanked manifest field.
+DRAW_KINDS = (*KINDS, "manifest_field")
 KIND_LABELS = {
     "single": "Single choice",
     "multiple": "Multiple choice (several right)",
     "true_false": "True / false",
     "matching": "Matching",
     "typed": "Short answer (typed)",
+    "command": "Hands-on: command",
+    "manifest": "Hands-on: manifest",
+    "manifest_field": "Hands-on: manifest field",
 }
 DRAW = "draw"
 GRADING = ("highest", "last", "average", "first")
@@ -288,8 +293,10 @@ def item_problems(item: Item) -> list[ItemProblem]:
         if len(getattr(item, name)) > MAX_TEXT:
             errs.append(P(name, "too_long", f"{name}: longer than {MAX_TEXT} characters",
                           params={"max": MAX_TEXT}))
-    if item.kind in ("single", "multiple", "typed"):
+    if item.kind in ("single", "multiple", *TYPED_KINDS):
         errs += _check_choices(item)
+        if item.kind in HANDS_ON_KINDS and not errs:
+            errs += _check_handson(item)
     elif item.kind == "true_false":
         if not isinstance(item.answer, bool):
             errs.append(P("answer", "missing",
@@ -311,9 +318,10 @@ def _repeat(xs: list[str]) -> int | None:
 
 def _check_choices(item: Item) -> list[ItemProblem]:
     P = ItemProblem
-    what = "answers" if item.kind == "typed" else "choices"
+    typed = item.kind in TYPED_KINDS
+    what = "answers" if typed else "choices"
     cs = item.choices
-    need = 1 if item.kind == "typed" else 2
+    need = 1 if typed else 2
     if len(cs) < need:
         return [P("choices", "too_few", f"{what}: a {KIND_LABELS[item.kind].lower()} question "
                   f"needs at least {need}", params={"n": need})]
@@ -324,20 +332,21 @@ def _check_choices(item: Item) -> list[ItemProblem]:
     texts = [c.text for c in cs]
     if (i := _first(texts, lambda x: not x)) is not None:
         errs.append(P("choices", "entry_empty", f"{what}: an entry is empty", row=i))
-    if (i := _first(texts, lambda x: len(x) > MAX_CHOICE)) is not None:
+    longest = MAX_TEXT if item.kind == "manifest" else MAX_CHOICE
+    if (i := _first(texts, lambda x: len(x) > longest)) is not None:
         errs.append(P("choices", "entry_too_long",
-                      f"{what}: an entry is longer than {MAX_CHOICE} characters", row=i,
-                      params={"max": MAX_CHOICE}))
+                      f"{what}: an entry is longer than {longest} characters", row=i,
+                      params={"max": longest}))
     if (i := _repeat(texts)) is not None:
         errs.append(P("choices", "duplicate", f"{what}: {texts[i]!r} is listed twice", row=i,
                       params={"text": texts[i]}))
-    lo = 0 if item.kind == "typed" else -100
+    lo = 0 if typed else -100
     if (i := _first(list(cs), lambda c: not lo <= c.weight <= 100)) is not None:
         errs.append(P("choices", "grade_range", f"{what}: grade {_w(cs[i].weight)}% of "
                       f"{cs[i].text!r} is outside {lo}..100", row=i, params={"lo": lo}))
         return errs
     top = max(c.weight for c in cs)
-    if item.kind in ("single", "typed") and abs(top - 100) > EPS:
+    if (item.kind == "single" or typed) and abs(top - 100) > EPS:
         errs.append(P("choices", "no_full_answer",
                       f"{what}: one answer must be worth 100% (mark it correct: true)"))
     if item.kind == "multiple":
@@ -349,6 +358,28 @@ def _check_choices(item: Item) -> list[ItemProblem]:
                           f"{_w(round(positive, 5))}%, not 100%",
                           params={"sum": round(positive, 5)}))
     return errs
+
+
+def _check_handson(item: Item) -> list[ItemProblem]:
+    """An accepted command must be readable by the checker, a manifest must load: a learner
+    could never match an answer the checker cannot read."""
+    from ..quiz.handson.commands import CommandError, parse
+    from ..quiz.handson.manifests import ManifestError, load
+
+    for i, c in enumerate(item.choices):
+        try:
+            parse(c.text) if item.kind == "command" else load(c.text)
+        except CommandError as exc:
+            why = exc.message("en")
+            return [ItemProblem("choices", "unreadable",
+                                f"answers: {c.text!r} cannot be read: {why}", row=i,
+                                params={"why": why})]
+        except ManifestError as exc:
+            why = (f"line {exc.line}: " if exc.line else "") + exc.message("en")
+            return [ItemProblem("choices", "unreadable",
+                                f"answers: the manifest cannot be read: {why}", row=i,
+                                params={"why": why})]
+    return []
 
 
 def _check_pairs(item: Item) -> list[ItemProblem]:
@@ -383,8 +414,9 @@ def check_draw(draw: Draw) -> list[str]:
                     "content/notes/docker-k8s-1.md)")
     if draw.group and draw.section:
         errs.append("from_notes: give group or section, not both")
-    if draw.kind and draw.kind not in KINDS:
-        errs.append(f"from_notes: unknown kind {draw.kind!r} (use one of {', '.join(KINDS)})")
+    if draw.kind and draw.kind not in DRAW_KINDS:
+        errs.append(f"from_notes: unknown kind {draw.kind!r} (use one of "
+                    f"{', '.join(DRAW_KINDS)})")
     if not 1 <= draw.count <= MAX_DRAW:
         errs.append(f"from_notes: count must be between 1 and {MAX_DRAW}")
     if not 0 < draw.points <= MAX_POINTS:
@@ -396,95 +428,10 @@ def default_weights(kind: str, correct: list[bool]) -> list[float]:
     """Grades for choices marked only right/wrong: single → 100/0; multiple → each right one
     100/n and each wrong one −100/n (so ticking everything earns nothing, as the engine's own
     multiple-select scoring); typed → 100 each."""
-    if kind == "typed":
+    if kind in TYPED_KINDS:
         return [100.0] * len(correct)
     if kind == "single":
         return [100.0 if c else 0.0 for c in correct]
     n = sum(correct) or 1
     share = round(100.0 / n, 5)
     return [share if c else -share for c in correct]
-
-
-# --- to and from the quiz engine ---------------------------------------------------------------
-
-
-def item_lang(item: Item, default: str = "") -> str:
-    if item.lang:
-        return item.lang
-    if default:
-        return default
-    texts = [item.prompt, *(c.text for c in item.choices), *(p.left for p in item.pairs)]
-    return detect_lang(*texts)
-
-
-def to_question(item: Item, *, lang: str = "", source: str = "", topic: str = "",
-                meta: dict[str, Any] | None = None) -> Question:
-    """The engine's question for ``item``, in the author's order (shuffle later)."""
-    lang = item_lang(item, lang)
-    meta = {"markdown": True, "uid": item.uid, "title": item.title, **(meta or {})}
-    base = {"lang": lang, "prompt": item.prompt, "explanation": item.feedback,
-            "source": source, "topic": item.topic or topic, "points": item.points,
-            "meta": meta, "variant": "written"}
-    if item.kind in ("single", "multiple"):
-        weights = tuple(round(c.weight / 100, 7) for c in item.choices)
-        if item.kind == "single":
-            answer: Any = max(range(len(weights)), key=lambda i: weights[i])
-        else:
-            answer = [i for i, w in enumerate(weights) if w > 0]
-        return Question(kind=item.kind, choices=tuple(c.text for c in item.choices),
-                        answer=answer, weights=weights,
-                        feedback=tuple(c.feedback for c in item.choices), **base)
-    if item.kind == "true_false":
-        return Question(kind="true_false", choices=(t(lang, "true"), t(lang, "false")),
-                        answer=bool(item.answer),
-                        feedback=(item.feedback_true, item.feedback_false), **base)
-    if item.kind == "matching":
-        real = [p for p in item.pairs if p.left]
-        rights = list(dict.fromkeys(p.right for p in item.pairs))
-        return Question(kind="matching", left=tuple(p.left for p in real),
-                        choices=tuple(rights), answer=[rights.index(p.right) for p in real],
-                        **base)
-    # typed: the best answer first; every form with credit is accepted
-    forms = sorted(item.choices, key=lambda c: -c.weight)
-    plain = all(abs(c.weight - 100) <= EPS and not c.feedback for c in forms)
-    return Question(kind="typed", answer=forms[0].text,
-                    accepted=tuple(c.text for c in forms),
-                    weights=() if plain else tuple(round(c.weight / 100, 7) for c in forms),
-                    feedback=() if plain else tuple(c.feedback for c in forms), **base)
-
-
-def from_question(q: Question, *, uid: str = "", points: float = 1.0) -> Item:
-    """An editable item from a question (generated from the notes, or a snapshot): the
-    quoted context becomes part of the prompt, the explanation its general feedback."""
-    prompt = q.prompt if not q.context else f"{q.prompt}\n\n{q.context}"
-    common = {"prompt": clean_text(prompt), "feedback": clean_text(q.explanation),
-              "topic": q.topic, "lang": q.lang, "uid": uid, "points": points,
-              "title": clean_text(q.meta.get("title", "")) if q.meta else ""}
-    if q.kind in ("single", "multiple"):
-        if q.weights:
-            weights = [round(w * 100, 5) for w in q.weights]
-        elif q.kind == "single":
-            weights = default_weights("single", [i == q.answer for i in range(len(q.choices))])
-        else:
-            weights = default_weights("multiple", [i in q.answer for i in range(len(q.choices))])
-        fb = list(q.feedback) + [""] * (len(q.choices) - len(q.feedback))
-        return Item(kind=q.kind, choices=tuple(Choice(c, w, f) for c, w, f in
-                                                zip(q.choices, weights, fb, strict=False)),
-                    **common)
-    if q.kind == "true_false":
-        fb = list(q.feedback) + ["", ""]
-        return Item(kind="true_false", answer=bool(q.answer), feedback_true=fb[0],
-                    feedback_false=fb[1], **common)
-    if q.kind == "matching":
-        pairs = [Pair(left, q.choices[a]) for left, a in zip(q.left, q.answer, strict=True)]
-        used = set(q.answer)
-        pairs += [Pair("", c) for i, c in enumerate(q.choices) if i not in used]
-        return Item(kind="matching", pairs=tuple(pairs), **common)
-    forms = list(dict.fromkeys([q.answer, *q.accepted]))
-    if q.weights and len(q.weights) == len(q.accepted):
-        by_form = {a: round(w * 100, 5) for a, w in zip(q.accepted, q.weights, strict=True)}
-        fb = dict(zip(q.accepted, q.feedback, strict=False))
-        choices = tuple(Choice(f, by_form.get(f, 100.0), fb.get(f, "")) for f in forms)
-    else:
-        choices = tuple(Choice(f, 100.0) for f in forms)
-    return Item(kind="typed", choices=choices, **common)

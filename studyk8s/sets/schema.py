@@ -16,6 +16,8 @@ The schema (docs/quiz-sets.md has the full description)::
     questions:
       - id: cri                         # optional stable id (keeps statistics across edits)
         kind: single                    # single | multiple | true_false | matching | typed
+                                        # | command | manifest (hands-on: answers checked
+                                        #   by meaning, not as text)
         prompt: CRI 是什么的缩写？
         choices:
           - {text: container runtime interface, correct: true, feedback: 对}
@@ -41,6 +43,7 @@ from ..notes.model import Problem
 from ..quiz.model import QFact
 from .model import (
     DEFAULT_PASS_MARK,
+    DRAW_KINDS,
     GRADING,
     KINDS,
     MAX_DRAW,
@@ -48,6 +51,7 @@ from .model import (
     MAX_TEXT,
     MAX_TIME_LIMIT_MIN,
     REVIEW,
+    TYPED_KINDS,
     UID,
     Choice,
     Draw,
@@ -73,6 +77,8 @@ KIND_KEYS = {
     "true_false": ("answer", "feedback_true", "feedback_false"),
     "matching": ("pairs", "distractors"),
     "typed": ("answers",),
+    "command": ("answers",),
+    "manifest": ("answers",),
 }
 CHOICE_KEYS = ("text", "correct", "weight", "feedback")
 DRAW_KEYS = ("deck", "group", "section", "kind", "count")
@@ -200,15 +206,16 @@ def _choices(m: LMap, key: str, kind: str) -> tuple[Choice, ...]:
         line = raw.item_lines[i]
         if isinstance(c, LMap):
             _unknown(c, CHOICE_KEYS, key)
-            texts.append(_text(c, "text", required=True, limit=1000))
-            corrects.append(_bool(c, "correct", kind == "typed"))
+            texts.append(_text(c, "text", required=True,
+                               limit=MAX_TEXT if kind == "manifest" else 1000))
+            corrects.append(_bool(c, "correct", kind in TYPED_KINDS))
             weights.append(_number(c, "weight", -100, 100))
             feedbacks.append(_text(c, "feedback"))
             if "correct" in c and weights[-1] is not None:
                 raise Invalid(c.key_lines["weight"], "give correct or weight, not both")
         elif isinstance(c, str | int | float) and not isinstance(c, bool):
             texts.append(clean_text(c))
-            corrects.append(kind == "typed")
+            corrects.append(kind in TYPED_KINDS)
             weights.append(None)
             feedbacks.append("")
             if not texts[-1]:
@@ -276,7 +283,7 @@ def _entry(m: Any, line: int) -> Entry:
                     group=_text(spec, "group", limit=300),
                     section=" > ".join(p.strip() for p in _text(spec, "section", limit=500)
                                        .split(">")) if spec.get("section") else "",
-                    kind=_choice(spec, "kind", KINDS, ""), count=int(count or 1),
+                    kind=_choice(spec, "kind", DRAW_KINDS, ""), count=int(count or 1),
                     points=float(_number(m, "points", 0.01, 100) or 1.0), uid=_uid(m),
                     line=m.line)
         if errs := check_draw(draw):
@@ -284,7 +291,7 @@ def _entry(m: Any, line: int) -> Entry:
         return draw
     if "kind" not in m:
         raise Invalid(m.line, "kind is required (single, multiple, true_false, matching, "
-                              "typed), or use from_notes")
+                              "typed, command, manifest), or use from_notes")
     kind = _choice(m, "kind", KINDS, "")
     _unknown(m, (*COMMON_KEYS, *KIND_KEYS[kind]), f"a {kind} question")
     common = {
@@ -295,7 +302,7 @@ def _entry(m: Any, line: int) -> Entry:
     }
     if kind in ("single", "multiple"):
         item = Item(choices=_choices(m, "choices", kind), **common)
-    elif kind == "typed":
+    elif kind in TYPED_KINDS:
         item = Item(choices=_choices(m, "answers", kind), **common)
     elif kind == "true_false":
         if not isinstance(m.get("answer"), bool):
@@ -432,8 +439,8 @@ def _entry_doc(e: Entry) -> dict[str, Any]:
         if getattr(e, k):
             out[k] = getattr(e, k)
     out["prompt"] = e.prompt
-    if e.kind in ("single", "multiple", "typed"):
-        key = "answers" if e.kind == "typed" else "choices"
+    if e.kind in ("single", "multiple", *TYPED_KINDS):
+        key = "answers" if e.kind in TYPED_KINDS else "choices"
         out[key] = [{"text": c.text, "weight": c.weight,
                      **({"feedback": c.feedback} if c.feedback else {})} for c in e.choices]
     elif e.kind == "true_false":

@@ -36,6 +36,9 @@ KIND_LABELS = {
     "true_false": _l("True / false"),
     "matching": _l("Matching"),
     "typed": _l("Typed answer"),
+    "command": _l("Hands-on: command"),
+    "manifest_field": _l("Hands-on: manifest field"),
+    "manifest": _l("Hands-on: whole manifest"),
 }
 
 

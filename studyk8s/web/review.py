@@ -75,6 +75,15 @@ def answer():
     return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
 
 
+@bp.post("/api/review/check")
+@login_required
+def check():
+    """A typed card's answer checked (a command, a manifest); nothing is recorded."""
+    data = _json()
+    return jsonify(review.check_typed(get_session(), _int(data, "card_id"),
+                                      data.get("response")))
+
+
 @bp.post("/api/review/undo")
 @login_required
 def undo():

@@ -276,4 +276,5 @@ def test_unknown_kind():
 
 
 def test_registry_has_every_kind():
-    assert set(kinds.KINDS) == {"single", "multiple", "true_false", "matching", "typed"}
+    assert set(kinds.KINDS) == {"single", "multiple", "true_false", "matching", "typed",
+                                "command", "manifest_field", "manifest"}

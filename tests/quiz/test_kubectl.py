@@ -207,6 +207,11 @@ PAIRS: list[tuple[str, str, str]] = [
      EQUIVALENT),
     ("kubectl create service clusterip web --tcp=80:8080",
      "kubectl create svc clusterip web --tcp 80:8080", EQUIVALENT),
+    # a port alone is its own target port (kubectl create service --help)
+    ("kubectl create service clusterip web --tcp=6379:6379",
+     "kubectl create service clusterip web --tcp=6379", EQUIVALENT),
+    ("kubectl create service clusterip web --tcp=80",
+     "kubectl create service clusterip web --tcp=80:8080", "missing 80:80"),
     ("kubectl create service nodeport web --tcp=80:8080 --node-port=30080",
      "kubectl create service nodeport web --node-port 30080 --tcp=80:8080", EQUIVALENT),
     ("kubectl create service nodeport web --tcp=80:8080 --node-port=30080",

@@ -50,13 +50,19 @@ def _object(cmd: str) -> dict | None:
         return None
     obj = json.loads(done.stdout)
     # Up to the equivalences kubectl.py declares in its docstring: the default namespace, one
-    # image reference however spelled, and a binding's subjects (a set for RBAC).
+    # image reference however spelled, a binding's subjects (a set for RBAC), and a service
+    # port's name when kubectl made it from the --tcp text.
     meta = obj.get("metadata", {})
     if meta.get("namespace") == "default":
         del meta["namespace"]
     _images(obj)
     if isinstance(obj.get("subjects"), list):
         obj["subjects"] = sorted(obj["subjects"], key=lambda s: json.dumps(s, sort_keys=True))
+    if obj.get("kind") == "Service":  # the port names kubectl derives from how --tcp was spelt
+        for port in obj.get("spec", {}).get("ports", []):
+            if port.get("name") in (str(port.get("port")),
+                                    f"{port.get('port')}-{port.get('targetPort')}"):
+                del port["name"]
     return obj
 
 

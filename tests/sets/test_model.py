@@ -12,6 +12,7 @@ from studyk8s.quiz.attempt import grade
 from studyk8s.quiz.generate import generate
 from studyk8s.quiz.model import Question
 from studyk8s.sets.draw import draw_questions, question_from_fact, signature
+from studyk8s.sets.engine import from_question, to_question
 from studyk8s.sets.model import (
     Choice,
     Draw,
@@ -20,8 +21,6 @@ from studyk8s.sets.model import (
     assign_uids,
     check_item,
     default_weights,
-    from_question,
-    to_question,
 )
 
 SINGLE = Item(kind="single", prompt="Pick", choices=(

@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...notes.handson import HANDSON_KINDS
 from ...persistence.models import Fact, Note
 from ...quiz import gate
 from ...quiz.attempt import DEFAULT_PASS_MARK, parse_weights
-from ...quiz.model import QFact
+from ...quiz.handson.questions import screen
+from ...quiz.model import HANDS_ON_TOPIC, QFact
 from ..errors import ServiceError
 
 # --- facts in scope ------------------------------------------------------------------------
@@ -22,11 +24,14 @@ from ..errors import ServiceError
 
 def _qfact(row) -> QFact:
     data = row.data or {}
+    section = tuple(row.section.split(" > ")) if row.section else ()
+    if row.kind in HANDSON_KINDS:
+        section = (HANDS_ON_TOPIC, *section)
     return QFact(
         key=row.key, kind=row.kind, term=row.term, deck=row.path, line=row.line, lang=row.lang,
         definition=row.definition or "", aliases=tuple(data.get("aliases") or ()),
         items=tuple(data.get("items") or ()), group=row.group or "",
-        section=tuple(row.section.split(" > ")) if row.section else (),
+        section=section,
         parent=data.get("parent") or "", cloze=data.get("cloze") or "", fact_id=row.id,
         deck_title=row.title,
     )
@@ -47,7 +52,7 @@ def load_facts(session: Session, decks: Sequence[int] | None = None) -> list[QFa
 def askable_facts(session: Session, decks: Sequence[int] | None = None) -> gate.Screening:
     """The facts questions can be made from (and why each other one cannot): the one count
     of askable facts shown on import, on the quiz page and in readiness."""
-    return gate.askable(load_facts(session, decks))
+    return screen(load_facts(session, decks))
 
 
 def scope_options(session: Session) -> list[dict[str, Any]]:
@@ -57,7 +62,7 @@ def scope_options(session: Session) -> list[dict[str, Any]]:
         select(Note.id, Note.path, Note.title, Note.lang).where(Note.retired_at.is_(None))
         .order_by(Note.path)).all()
     facts = load_facts(session)
-    screening = gate.askable(facts)
+    screening = screen(facts)
     ids = {n.path: n.id for n in notes}
     topics: dict[int, dict[str, int]] = {}
     counts: dict[int, int] = {}

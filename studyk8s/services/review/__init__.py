@@ -12,7 +12,8 @@ from .answering import answer, suspend, undo
 from .cards import STATE_NAMES, card_view
 from .queries import LEARN_AHEAD, Counts, counts, next_card_id, tomorrow_count
 from .queue_cache import LOG_WEIGHT, QueueCache, next_view
+from .typed import check_typed
 
 __all__ = ["LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "QueueCache", "answer",
-           "card_view", "counts", "next_card_id", "next_view", "suspend", "tomorrow_count",
-           "undo"]
+           "card_view", "check_typed", "counts", "next_card_id", "next_view", "suspend",
+           "tomorrow_count", "undo"]

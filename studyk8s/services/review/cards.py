@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from ...cards import TYPED_CARDS
 from ...persistence.models import Card, CardState, Note, User
 from ...srs import CardMemory, State, format_interval, fuzz_seed
 from ..errors import NotFound
@@ -60,6 +61,7 @@ def _card_parts(conn, user: User, card_id: int) -> tuple[dict[str, Any], CardMem
         "id": card_id,
         "version": row.version or 0,
         "kind": row.kind,
+        "typed": row.kind in TYPED_CARDS,  # answered by typing, checked, then rated
         "state": STATE_NAMES[memory.state],
         "front_html": to_html(row.front),
         "back_html": to_html(row.back),

@@ -15,13 +15,13 @@ from ...persistence.engine import write_transaction
 from ...persistence.models import Note, QuizSet, SetQuestion, User
 from ...quiz.model import QFact
 from ...sets.draw import draw_questions, question_from_fact
+from ...sets.engine import from_question
 from ...sets.model import (
     KINDS,
     MAX_QUESTIONS,
     Draw,
     check_item,
     default_uid,
-    from_question,
 )
 from ..errors import ServiceError
 from .drafts import _draft_doc, _hash, _touch, draft_rows, entry_of, get_set

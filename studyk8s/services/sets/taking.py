@@ -15,11 +15,11 @@ from ...persistence.models import QuizAttempt, QuizSet, SetAttempt, SetQuestion,
 from ...quiz import kinds as qkinds
 from ...quiz.model import Question
 from ...sets.draw import draw_questions, signature
+from ...sets.engine import to_question
 from ...sets.model import (
     Item,
     Settings,
     entry_from_dict,
-    to_question,
 )
 from ..errors import ServiceError
 from .drafts import _draft_doc, draft_rows, get_set, is_author, status

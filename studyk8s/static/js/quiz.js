@@ -21,7 +21,7 @@
   const revisions = {}; // position → latest revision given here
   const feedback = {}; // practice: position → the server's verdict
   let pending = loadPending(); // position → {response, revision} not yet acknowledged
-  let flushing = false;
+  let flushing = null; // the save in flight: a second flush (submit after a blur) waits for it
   let flushTimer = null;
   let retryDelay = 1000;
   let endAt = null; // performance.now() at which the visible clock reaches 0
@@ -142,10 +142,13 @@
     return Promise.resolve();
   }
 
-  async function flush() {
-    if (flushing) return;
-    flushing = true;
-    try {
+  function flush() {
+    if (!flushing) flushing = saveAll().finally(() => { flushing = null; });
+    return flushing;
+  }
+
+  async function saveAll() {
+    {
       for (;;) {
         const entries = Object.entries(pending);
         if (!entries.length) break;
@@ -183,8 +186,6 @@
         if (data.remaining_ms !== undefined && endAt !== null) endAt = performance.now() + data.remaining_ms;
         saveStatus(t("saved"));
       }
-    } finally {
-      flushing = false;
     }
   }
 
@@ -207,6 +208,26 @@
     return e;
   }
 
+  // Kinds answered by typing; the hands-on ones show their context and answer as code.
+  const HANDS_ON = ["command", "manifest_field", "manifest"];
+  const TYPED = ["typed"].concat(HANDS_ON);
+
+  // In a manifest's textarea, Tab indents by two spaces (YAML has no tabs); Escape leaves it,
+  // so the keyboard is never trapped; Ctrl+Enter checks the answer.
+  function manifestKey(e, area) {
+    if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
+      e.preventDefault();
+      const { selectionStart: a, selectionEnd: b, value } = area;
+      area.value = value.slice(0, a) + "  " + value.slice(b);
+      area.selectionStart = area.selectionEnd = a + 2;
+      area.dispatchEvent(new Event("input"));
+    } else if (e.key === "Escape") {
+      area.blur();
+    } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault(); primary();
+    }
+  }
+
   function locked(pos) { return !exam && !!feedback[pos]; }
 
   function render() {
@@ -225,6 +246,7 @@
     $("q-prompt-html").innerHTML = q.prompt_html || "";
     $("q-context").hidden = !q.context;
     $("q-context").textContent = q.context || "";
+    $("q-context").classList.toggle("code", HANDS_ON.includes(q.kind)); // commands, YAML: as typed
     const body = $("q-body");
     body.textContent = "";
     const dis = locked(pos);
@@ -277,16 +299,23 @@
       });
       body.appendChild(table);
       body.appendChild(list);
-    } else if (q.kind === "typed") {
+    } else if (TYPED.includes(q.kind)) {
       const id = "t-" + pos;
+      const manifest = q.kind === "manifest";
       body.appendChild(el("label", { for: id, class: "sr-only" }, t("your_answer")));
-      const input = el("input", { type: "text", id: id, class: "typed", autocomplete: "off",
-                                  autocapitalize: "off", spellcheck: "false", maxlength: "500",
-                                  disabled: dis, lang: lang });
+      const input = manifest
+        ? el("textarea", { id: id, class: "typed manifest", rows: "14", spellcheck: "false",
+                           autocapitalize: "off", autocomplete: "off", disabled: dis, lang: "en" })
+        : el("input", { type: "text", id: id, autocomplete: "off",
+                        class: "typed" + (HANDS_ON.includes(q.kind) ? " code" : ""),
+                        autocapitalize: "off", spellcheck: "false",
+                        maxlength: q.kind === "command" ? "4000" : "500",
+                        disabled: dis, lang: HANDS_ON.includes(q.kind) ? "en" : lang });
       input.value = typeof given === "string" ? given : "";
       input.addEventListener("input", () => { if (exam) give(pos, input.value.trim() ? input.value : null, false); });
       input.addEventListener("blur", () => { if (exam) flush(); });
       input.addEventListener("keydown", (e) => {
+        if (manifest) { manifestKey(e, input); return; }
         if (e.key === "Enter") { e.preventDefault(); primary(); }
       });
       body.appendChild(input);
@@ -304,8 +333,8 @@
     }
     updateNavigator();
     updateProgress();
-    const focusable = body.querySelector("input:not([disabled]), select:not([disabled])");
-    if (focusable && q.kind === "typed") focusable.focus({ preventScroll: true });
+    const focusable = body.querySelector("input:not([disabled]), select:not([disabled]), textarea:not([disabled])");
+    if (focusable && TYPED.includes(q.kind)) focusable.focus({ preventScroll: true });
     else if (fb) $("next").focus({ preventScroll: true });
   }
 
@@ -372,7 +401,7 @@
     const q = state.questions[current];
     if (exam || feedback[q.position]) return;
     let r;
-    if (q.kind === "typed") {
+    if (TYPED.includes(q.kind)) {
       const v = $("t-" + q.position).value;
       r = v.trim() ? v : null;
     } else if (q.kind === "matching") r = readMatch(q);
@@ -386,7 +415,7 @@
   }
 
   function disableAll() {
-    for (const e of document.querySelectorAll("#q-body input, #q-body select")) e.disabled = true;
+    for (const e of document.querySelectorAll("#q-body input, #q-body select, #q-body textarea")) e.disabled = true;
   }
 
   function go(i) {

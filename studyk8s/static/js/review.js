@@ -129,12 +129,68 @@
       el.textContent = interval(card.intervals[el.dataset.iv] || "");
     }
     drawDiagram(card);
+    typedBox(card);
     shownAt = Date.now();
-    $("show-answer").focus({ preventScroll: true });
+    (typedInput || $("show-answer")).focus({ preventScroll: true });
   }
 
-  function reveal() {
+  // A typed card (a command, a manifest): an input under the front; Show answer first checks
+  // what was typed with the server's checker, shows the verdict, then the answer to rate.
+  let typedInput = null;
+  function typedBox(card) {
+    const box = $("card-typed");
+    box.textContent = "";
+    box.hidden = !card.typed;
+    $("card-verdict").hidden = true;
+    typedInput = null;
+    if (!card.typed) return;
+    const manifest = card.kind === "manifest";
+    const label = document.createElement("label");
+    label.className = "sr-only";
+    label.htmlFor = "typed-answer";
+    label.textContent = t("your_answer");
+    const input = document.createElement(manifest ? "textarea" : "input");
+    if (manifest) input.rows = 12; else input.type = "text";
+    input.id = "typed-answer";
+    input.className = "typed code" + (manifest ? " manifest" : "");
+    input.lang = "en";
+    input.spellcheck = false;
+    input.setAttribute("autocapitalize", "off");
+    input.setAttribute("autocomplete", "off");
+    input.addEventListener("keydown", (e) => {
+      if (manifest && e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
+        e.preventDefault(); // YAML is indented with spaces: Tab inserts two
+        const a = input.selectionStart;
+        input.value = input.value.slice(0, a) + "  " + input.value.slice(input.selectionEnd);
+        input.selectionStart = input.selectionEnd = a + 2;
+      } else if (e.key === "Escape") {
+        input.blur();
+      } else if (e.key === "Enter" && (!manifest || e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        reveal();
+      }
+    });
+    box.append(label, input);
+    typedInput = input;
+  }
+
+  async function checkTyped(card) {
+    if (!typedInput || !typedInput.value.trim()) return;
+    const r = await call(urls.check, { card_id: card.id, response: typedInput.value });
+    if (!r || !view || !view.card || view.card.id !== card.id) return;
+    const v = $("card-verdict");
+    v.textContent = (r.correct ? "✓ " : "✗ ") + r.explanation;
+    v.className = "verdict " + (r.correct ? "right" : "wrong");
+    v.hidden = false;
+    typedInput.disabled = true;
+  }
+
+  async function reveal() {
     if (!view || !view.card || revealed) return;
+    if (view.card.typed) {
+      try { await checkTyped(view.card); } catch (err) { status(t("not_saved", { error: err.message })); }
+      if (revealed) return;
+    }
     revealed = true;
     $("card-answer").hidden = false;
     $("show-answer").hidden = true;

@@ -2,7 +2,8 @@
 // enhancement: the pages work without it.
 //  - buttons with data-confirm ask before their form is submitted;
 //  - "+ another row" adds a blank choice/pair row to the question form;
-//  - "Copy link" copies a class's join link.
+//  - "Copy link" copies a class's join link;
+//  - Tab in a manifest box indents by two spaces.
 (function () {
   "use strict";
   // UI strings in the page's language (js_strings("sets") in the templates that load this).
@@ -39,6 +40,20 @@
       last.after(copy);
       const first = copy.querySelector("input");
       if (first) first.focus();
+    });
+  }
+
+  // A manifest's box: Tab indents by two spaces (YAML has no tabs), Escape leaves the box.
+  for (const area of document.querySelectorAll("textarea.manifest")) {
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
+        e.preventDefault();
+        const a = area.selectionStart;
+        area.value = area.value.slice(0, a) + "  " + area.value.slice(area.selectionEnd);
+        area.selectionStart = area.selectionEnd = a + 2;
+      } else if (e.key === "Escape") {
+        area.blur();
+      }
     });
   }
 

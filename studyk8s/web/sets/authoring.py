@@ -22,7 +22,7 @@ from ...db import get_session
 from ...persistence.models import Assignment, Note, StudyClass
 from ...services import classes, interop, sets
 from ...services import quiz as quiz_service
-from ...sets.model import DRAW, GRADING, KINDS, MAX_DRAW, REVIEW, Draw, Settings
+from ...sets.model import DRAW, DRAW_KINDS, GRADING, KINDS, MAX_DRAW, REVIEW, Draw, Settings
 from ..responses import download
 from .common import (
     BLANK_ROWS,
@@ -229,7 +229,7 @@ def _question_page(qset, kind: str, form, row=None, status: int = 200):
         form.source.choices = [(s["value"], s["label"]) for s in _draw_sources()]
     return render("sets/question.html", status, qset=qset, kind=kind, form=form, row=row,
                   grades=GRADE_OPTIONS, blank_rows=BLANK_ROWS, max_draw=MAX_DRAW,
-                  kinds=KINDS)
+                  kinds=DRAW_KINDS if kind == DRAW else KINDS)
 
 
 def _draw_form(entry: Draw | None = None):

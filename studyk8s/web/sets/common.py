@@ -32,7 +32,9 @@ MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 
 GRADE_OPTIONS = (*MOODLE_GRADES, *(-g for g in reversed(MOODLE_GRADES) if g))
 KIND_LABELS = {"single": _l("Single choice"), "multiple": _l("Multiple choice (several right)"),
                "true_false": _l("True / false"), "matching": _l("Matching"),
-               "typed": _l("Short answer (typed)")}
+               "typed": _l("Short answer (typed)"), "command": _l("Hands-on: command"),
+               "manifest": _l("Hands-on: whole manifest"),
+               "manifest_field": _l("Hands-on: manifest field")}
 GRADING_LABELS = {"highest": _l("Highest grade"), "last": _l("Last attempt"),
                   "average": _l("Average grade"), "first": _l("First attempt")}
 REVIEW_LABELS = {"after_submit": _l("Right after each attempt"),

@@ -44,6 +44,7 @@ from ...services.errors import ImportFailed, NotFound, ServiceError
 from ...services.sets.drafts import MAX_DESCRIPTION, MAX_TITLE
 from ...sets.model import (
     DRAW,
+    DRAW_KINDS,
     GRADING,
     KINDS,
     MAX_CHOICE,
@@ -52,6 +53,7 @@ from ...sets.model import (
     MAX_TEXT,
     MAX_TIME_LIMIT_MIN,
     REVIEW,
+    TYPED_KINDS,
     Choice,
     Draw,
     Item,
@@ -215,7 +217,8 @@ class QuestionForm(Form):
 
 
 class ChoicesForm(QuestionForm):
-    """Single and multiple choice, and typed answers (the accepted answers)."""
+    """Single and multiple choice, and typed answers (the accepted answers: words, commands
+    or a manifest)."""
 
     choice_text = RowsField()
     choice_grade = RowsField()
@@ -244,8 +247,9 @@ class ChoicesForm(QuestionForm):
         for i, row in enumerate(self.rows()):
             if not clean_text(row["text"]) and clean_text(row["feedback"]):
                 self.row_error(i, _l("This row has feedback but no text."))
-            elif len(clean_text(row["text"])) > MAX_CHOICE:
-                self.row_error(i, _l("At most %(max)d characters.", max=MAX_CHOICE))
+            elif len(clean_text(row["text"])) > (longest := MAX_TEXT if self.kind.data == "manifest"
+                                                else MAX_CHOICE):
+                self.row_error(i, _l("At most %(max)d characters.", max=longest))
             try:
                 float(row["grade"] or 0)
             except ValueError:
@@ -299,7 +303,7 @@ class DrawForm(Form):
     kind = HiddenField()
     source = SelectField(validate_choice=False, validators=[
         InputRequired(message=_l("Choose a deck (and optionally a section) to draw from."))])
-    question_kind = SelectField(choices=["", *KINDS], validate_choice=False)
+    question_kind = SelectField(choices=["", *DRAW_KINDS], validate_choice=False)
     count = Whole(default=1, validators=[
         InputRequired(message=_l("Give how many questions to draw.")), _range(1, MAX_DRAW)])
     points = Number(default=1.0, validators=[Optional(), _range(0.01, MAX_POINTS)])
@@ -309,7 +313,7 @@ class DrawForm(Form):
             raise ValidationError(_l("Choose a deck (and optionally a section) to draw from."))
 
     def validate_question_kind(self, field) -> None:
-        if field.data and field.data not in KINDS:
+        if field.data and field.data not in DRAW_KINDS:
             raise ValidationError(_l("Choose a kind of question from the list."))
 
     def entry(self, deck_of: Callable[[int], str]) -> Draw:
@@ -321,7 +325,8 @@ class DrawForm(Form):
 
 
 FORMS: dict[str, type[Form]] = {"single": ChoicesForm, "multiple": ChoicesForm,
-                                "typed": ChoicesForm, "true_false": TrueFalseForm,
+                                "typed": ChoicesForm, "command": ChoicesForm,
+                                "manifest": ChoicesForm, "true_false": TrueFalseForm,
                                 "matching": MatchingForm, DRAW: DrawForm}
 
 
@@ -340,7 +345,7 @@ def entry_data(kind: str, e: Item | Draw) -> dict[str, Any]:
         return {"kind": DRAW, "question_kind": e.kind, "count": e.count, "points": e.points}
     data: dict[str, Any] = {"kind": kind, "title": e.title, "prompt": e.prompt,
                             "feedback": e.feedback, "topic": e.topic, "points": e.points}
-    if kind in ("single", "multiple", "typed"):
+    if kind in ("single", "multiple", *TYPED_KINDS):
         data.update(choice_text=[c.text for c in e.choices],
                     choice_grade=[f"{c.weight:g}" for c in e.choices],
                     choice_feedback=[c.feedback for c in e.choices])

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ...sets.model import MAX_POINTS, MAX_TEXT, ItemProblem
+from ...sets.model import MAX_POINTS, MAX_TEXT, TYPED_KINDS, ItemProblem
 
 
 def problem_text(p: ItemProblem, kind: str) -> str:
     """``p`` said for a form of ``kind`` (typed answers are "accepted answers")."""
-    typed = kind == "typed"
+    typed = kind in TYPED_KINDS
     n = p.params.get("n", 0)
     total, most = (f"{p.params.get(k, d):g}" for k, d in (("sum", 0),
                                                                   ("max", MAX_POINTS)))
@@ -38,6 +38,8 @@ def problem_text(p: ItemProblem, kind: str) -> str:
         ("pairs", "too_many"): ngettext("At most %(num)d row.", "At most %(num)d rows.", n),
         ("pairs", "right_empty"): _("Give this row an answer on the right."),
         ("pairs", "duplicate"): _("“%(text)s” is listed twice.", text=p.params.get("text")),
+        ("choices", "unreadable"): _("The checker cannot read this answer: %(why)s",
+                                     why=p.params.get("why", "")),
         ("answer", "missing"): _("Choose whether the statement is true or false."),
         ("prompt", "empty"): _("Write the question."),
         ("points", "range"): _("Give more than 0 and at most %(max)s points.", max=most),

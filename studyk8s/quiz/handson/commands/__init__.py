@@ -27,6 +27,8 @@ it is applied):
   same port, its type is ClusterIP and its protocol TCP;
 * ``nginx`` = ``nginx:latest`` = ``docker.io/library/nginx:latest`` (the same image reference);
 * ``-- sh`` = ``-- /bin/sh`` (the shell found on the container's PATH).
+* ``create service --tcp=6379`` = ``--tcp=6379:6379`` (a port alone is its own target port; only
+  the port's generated name, ``6379`` or ``6379-6379``, follows the spelling).
 """
 
 from .command import Command

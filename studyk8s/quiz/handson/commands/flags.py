@@ -10,7 +10,7 @@ import re
 from .command import Command, show_value
 from .feedback import CommandError
 from .tables import Flag
-from .values import data_value, duration, image, resource_ref, selector
+from .values import data_value, duration, image, port_pair, resource_ref, selector
 
 # kubectl flags whose repeated or comma-joined values are a set (kubectl builds a map or an
 # unordered list from them); every other list flag keeps its order.
@@ -166,6 +166,8 @@ def flag_values(got: dict[str, list], flags: dict[str, Flag], defaults: dict[str
                 items = [resource_ref(x) for x in items]
             if name in ("filename",):
                 items = [x.removeprefix("./") for x in items]
+            if name == "tcp":  # `create service --tcp=6379` = `--tcp=6379:6379` (target = port)
+                items = [port_pair(x) for x in items]
             value = frozenset(items) if name in SET_FLAGS else tuple(items)
         else:
             value = raws[-1]
