@@ -163,7 +163,7 @@ def _shorten(text: str, limit: int = FRONT_MAX) -> str:
 
 
 def _meaningful(text: str, mask: str) -> int:
-    return sum(ch.isalnum() for ch in text.replace(mask, ""))
+    return sum(map(str.isalnum, text.replace(mask, "")))
 
 
 # What the gate refuses that no card kind could make worth studying (a diagram still makes
@@ -318,8 +318,15 @@ class _Gen:
         key = f"{self.note.path}{SEP}group{SEP}{_safe(group)}{SEP}{MEMBERSHIP}"
         sep = self.t["list_sep"]
 
+        digests: dict[str, str] = {}
+
+        def rank(item: str) -> str:
+            if item not in digests:
+                digests[item] = hashlib.sha1(f"{key}|{item}".encode()).hexdigest()
+            return digests[item]
+
         def order(items: list[str]) -> list[str]:  # deterministic shuffle
-            return sorted(items, key=lambda s: hashlib.sha1(f"{key}|{s}".encode()).hexdigest())
+            return sorted(items, key=rank)
 
         shown = order(terms)[:MEMBERS_SHOWN]
         # A term names a member when it names any member's forms: one test against all

@@ -58,8 +58,17 @@ def strip_term_markup(term: str) -> str:
     return term.strip("*_` ").strip()
 
 
+_CJK_RUN_RE = re.compile(CJK_RE.pattern + "+")
+_LATIN_RUN_RE = re.compile(LATIN_RE.pattern + "+")
+
+
 def cjk_count(text: str) -> int:
-    return len(CJK_RE.findall(text))
+    # counted by runs: a list of runs, not one string per character
+    return sum(map(len, _CJK_RUN_RE.findall(text)))
+
+
+def latin_count(text: str) -> int:
+    return sum(map(len, _LATIN_RUN_RE.findall(text)))
 
 
 def is_cjk_text(text: str) -> bool:

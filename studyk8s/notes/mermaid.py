@@ -37,8 +37,14 @@ _SEQ_ARROW_RE = re.compile(r"<<-{1,2}>>|-{1,2}>>|-{1,2}>|-{1,2}[x)]")
 _PARTICIPANT_RE = re.compile(r"^(?:participant|actor)\s+(\S+)(?:\s+as\s+(.+))?$")
 
 
+_BR_RE = re.compile(r"<br\s*/?>", re.I)
+_SHAPE_STARTS = frozenset(opener[0] for opener, _ in _SHAPES)
+
+
 def _clean_label(text: str) -> str:
-    text = re.sub(r"<br\s*/?>", " ", text.strip(), flags=re.I)
+    text = text.strip()
+    if "<" in text:
+        text = _BR_RE.sub(" ", text)
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'`":
         text = text[1:-1]
     return " ".join(text.split())
@@ -56,15 +62,16 @@ class _Flow:
         if not m:
             return None, pos
         node_id, pos = m.group(0), m.end()
-        for opener, closer in _SHAPES:
-            if s.startswith(opener, pos):
-                end = s.find(closer, pos + len(opener))
-                end = len(s) if end < 0 else end
-                label = _clean_label(s[pos + len(opener) : end])
-                if label:
-                    self.labels.setdefault(node_id, label)
-                pos = min(len(s), end + len(closer))
-                break
+        if s[pos:pos + 1] in _SHAPE_STARTS:  # most ids have no shape: skip the twelve tests
+            for opener, closer in _SHAPES:
+                if s.startswith(opener, pos):
+                    end = s.find(closer, pos + len(opener))
+                    end = len(s) if end < 0 else end
+                    label = _clean_label(s[pos + len(opener) : end])
+                    if label:
+                        self.labels.setdefault(node_id, label)
+                    pos = min(len(s), end + len(closer))
+                    break
         if s.startswith(":::", pos):
             m2 = _CLASS_RE.match(s, pos)
             pos = m2.end() if m2 else pos + 3

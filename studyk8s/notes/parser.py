@@ -35,7 +35,7 @@ _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}://\S*")
 def _detect_lang(prose: list[str]) -> str:
     text = _URL_RE.sub(" ", "\n".join(prose))
     cjk = inline.cjk_count(text)
-    latin = len(inline.LATIN_RE.findall(text))
+    latin = inline.latin_count(text)
     return "zh" if cjk and cjk >= ZH_SHARE * (cjk + latin) else "en"
 
 

@@ -6,8 +6,11 @@ service decides whether a set with errors may be written (DESIGN: it writes noth
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePath
 
 from .handson import attach
@@ -109,10 +112,26 @@ def read_notes(paths, *, max_bytes: int = 1_048_576, base: str | PurePath | None
     """
     files, errors = note_files(paths, base=base)
     result = NoteSet(errors=errors)
-    for name, disk in files:
-        try:
-            data = read_bytes(name, disk, max_bytes)
-            result.notes.append(attach(parse_note(data, name), data))
-        except NoteError as e:
-            result.errors.append(e)
+    with collector_paused():
+        for name, disk in files:
+            try:
+                data = read_bytes(name, disk, max_bytes)
+                result.notes.append(attach(parse_note(data, name), data))
+            except NoteError as e:
+                result.errors.append(e)
     return result
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Reading many notes keeps every parsed note (and an import, its rows) until the end, and
+    each full pass of the cyclic garbage collector walks them all: a fifth of importing 1,000
+    notes. Reading notes makes no reference cycles (an import leaves none to collect), so
+    the collector waits until the work is done; it is turned back on only if it was on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

@@ -11,15 +11,16 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..cards import CardSpec, fact_key, generate_cards_logged
 from ..notes import NoteError, ParsedNote, Problem, parse_note
 from ..notes.handson import attach
-from ..notes.reader import note_files, read_bytes
+from ..notes.reader import collector_paused, note_files, read_bytes
 from ..persistence.engine import write_transaction
 from ..persistence.models import Card, Fact, Note
 from ..quiz import gate
@@ -88,6 +89,11 @@ def import_notes(
     root), so a note keeps its identity wherever the checkout lives. Raises ImportFailed
     (after writing nothing) if any note cannot be read.
     """
+    with collector_paused():
+        return _import(session, paths, now, max_bytes, base, progress)
+
+
+def _import(session, paths, now, max_bytes, base, progress) -> ImportReport:
     files, errors = note_files(list(paths), base=base)
     existing = {n.path: n for n in session.scalars(select(Note))}
     report = ImportReport(notes=len(files))
@@ -189,10 +195,21 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
     card_rows = [{**row, "note_id": note_ids[n.note["path"]]}
                  for n in new for row in _card_rows(n.specs, fact_ids).values()]
     if card_rows:
-        session.execute(insert(cards), card_rows)
+        _insert_plain(session, cards, card_rows)
     report.added["notes"] += len(new)
     report.added["facts"] += len(fact_rows)
     report.added["cards"] += len(card_rows)
+
+
+def _insert_plain(session: Session, table, rows: list[dict]) -> None:
+    """``rows`` (all with the same keys) in one driver ``executemany``, for a table whose
+    columns are all text and numbers, which the driver takes as they are: SQLAlchemy's
+    per-row parameter processing was a fifth of writing a thousand notes' 60,000 cards."""
+    names = list(rows[0])
+    compiled = insert(table).values({c: bindparam(c) for c in names}).compile(
+        dialect=session.get_bind().dialect)
+    params = list(map(itemgetter(*compiled.positiontup), rows)) if compiled.positional else rows
+    session.connection().exec_driver_sql(compiled.string, params)
 
 
 def _import_one(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -152,3 +153,21 @@ def test_oversized_note_and_empty_directory(session, tmp_path, now):
     with pytest.raises(ImportFailed, match="no notes"):
         import_notes(session, [empty], now=now)
     assert counts(session) == {"Note": 0, "Fact": 0, "Card": 0, "ReviewLog": 0}
+
+
+def test_import_leaves_the_garbage_collector_as_it_found_it(session, notes_dir, now):
+    """The import pauses the cyclic collector for speed; a server left without it would
+    grow without bound, so it must be back on afterwards, after a failed import too."""
+    import_notes(session, [notes_dir], now=now)
+    assert gc.isenabled()
+    (notes_dir / "empty.md").write_bytes(b"")
+    with pytest.raises(ImportFailed):
+        import_notes(session, [notes_dir], now=now)
+    assert gc.isenabled()
+    (notes_dir / "empty.md").unlink()
+    gc.disable()  # someone who turned it off keeps it off
+    try:
+        import_notes(session, [notes_dir], now=now)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
