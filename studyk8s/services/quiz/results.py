@@ -67,7 +67,7 @@ def results(session: Session, user: User, attempt_id: int, now: datetime, *,
         items.append({"position": pos, **q.public(), **_rendered(q), "response": response,
                       **_feedback(q, response)})
     wrong = [i for i in items if not i["correct"]]
-    hidden = not full and withheld(attempt, now)
+    hidden = not full and withheld(session, attempt, now)
     if hidden:
         items, wrong = [], []
     return {
@@ -100,7 +100,7 @@ def retry_wrong(session: Session, user: User, attempt_id: int, *, now: datetime,
     if attempt.submitted_at is None:
         raise Conflict("quiz.submit_attempt_before_retrying",
             "submit this attempt before retrying its wrong answers")
-    if withheld(attempt, now):
+    if withheld(session, attempt, now):
         raise ServiceError("quiz.answers_quiz_set_are",
             "the answers of this quiz set are not shown yet, so its wrong answers cannot be "
             "retried")
