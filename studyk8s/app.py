@@ -13,6 +13,7 @@ from .web import (
     classes,
     errors,
     home,
+    inputs,
     language,
     quiz,
     review,
@@ -35,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    inputs.init_app(app)  # ids in URLs, strict JSON, form text: the gate before every view
     db.init_app(app)  # one SQLAlchemy session per app context
     clock.init_app(app)  # the time every view and command reads (tests freeze it)
     security.init_app(app)  # response headers, session cookies

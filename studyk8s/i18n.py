@@ -246,6 +246,9 @@ def js_strings(*groups: str) -> Markup:
 SERVICE_MESSAGES = (
     _l("An account with this email already exists"),
     _l("The current password is not right."),
+    _l("This password is one of the most common passwords: choose another one."),
+    _l("This password is too easy to guess (a repeated or sequential pattern, a common word "
+       "or your email): add a few uncommon words."),
     _l("Enter a valid email address, like name@example.com"),
     _l("Choose at least one deck"),
     _l("Choose at least one card kind"),

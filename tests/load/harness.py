@@ -130,8 +130,8 @@ class Client:
 
     def signup(self) -> None:
         token = self._form_token("/signup")
-        body = (f"csrf_token={token}&email={self.email}&password=password1"
-                f"&confirm=password1&timezone=UTC").encode()
+        body = (f"csrf_token={token}&email={self.email}&password=kube-study-4471"
+                f"&confirm=kube-study-4471&timezone=UTC").encode()
         status, _ = self._request("POST", "/signup", body,
                                   {"Content-Type": "application/x-www-form-urlencoded"})
         if status != 302:

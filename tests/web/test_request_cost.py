@@ -36,8 +36,8 @@ def logged_in(probe_app):
     client = probe_app.test_client()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
                       client.get("/signup").get_data(as_text=True))[1]
-    r = client.post("/signup", data={"email": "cost@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": "UTC",
+    r = client.post("/signup", data={"email": "cost@example.com", "password": "kube-study-4471",
+                                     "confirm": "kube-study-4471", "timezone": "UTC",
                                      "csrf_token": token})
     assert r.status_code == 302
     meta = re.search(r'<meta name="csrf-token" content="([^"]+)"',
