@@ -105,7 +105,16 @@ class StrictJSON:
 
 
 class StrictJSONRequest(Request):
-    json_module = StrictJSON
+    """Flask's request, parsing JSON bodies with ``StrictJSON``. (Flask assigns ``app.json``
+    to each request's ``json_module``; the property keeps the strict parser.)"""
+
+    @property
+    def json_module(self):  # type: ignore[override]
+        return StrictJSON
+
+    @json_module.setter
+    def json_module(self, _value) -> None:
+        pass
 
 
 # --- form fields and query strings -------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""The cases issue 18 found answering 500: each is now a 4xx saying what is wrong (or a 503
+when the database cannot be written), in the request's format, and nothing is written."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from studyk8s.persistence.engine import make_engine
+from studyk8s.persistence.models import Note, QuizAttempt, ReviewLog
+from studyk8s.services.content import import_notes
+from tests.conftest import TEST_DATABASE_URL
+from tests.sets.helpers import Fresh, login, make_user
+
+
+@pytest.fixture
+def learner(app, notes_dir, now):
+    with app.app_context():
+        s = app.extensions["db_sessions"]()
+        import_notes(s, [notes_dir], now=now)
+        make_user(s, "admin@example.com", "admin", now=now)
+        user = make_user(s, "l@example.com", now=now)
+        teacher = make_user(s, "t@example.com", "instructor", now=now)
+        s.close()
+    return login(app, user), login(app, teacher)
+
+
+def raw_json(client, url, body, method="POST"):
+    return client.open(url, method=method, data=body, content_type="application/json")
+
+
+@pytest.mark.parametrize("body", [
+    '{"count": Infinity}', '{"count": NaN}', '{"count": 1180591620717411303424}',
+    '{"mode": "exam", "time_limit_min": Infinity}', '{"seed": 1180591620717411303424}',
+    '{"decks": [1180591620717411303424]}', '{"decks": [4611686018427387904]}',
+    '{"count": 2.5}', '{"count": 1e999}', '{"sections": ["a\\u0000b"]}', "[" * 3000,
+])
+def test_bad_json_numbers_and_text_are_400(app, learner, body):
+    client, _ = learner
+    r = raw_json(client, "/api/quiz/attempts", body)
+    assert r.status_code == 400 and r.is_json and r.get_json()["error"]
+    assert Fresh(app).scalar(select(func.count(QuizAttempt.id))) == 0
+
+
+@pytest.mark.parametrize("body", [
+    '{"card_id": 1180591620717411303424, "rating": 3, "version": 0}',
+    '{"card_id": 4611686018427387904, "rating": 3, "version": 0}',
+    '{"card_id": 1, "rating": 3, "version": 0, "duration_ms": Infinity}',
+    '{"card_id": 1, "rating": 3, "version": 0, "duration_ms": 1180591620717411303424}',
+    '{"card_id": "1e999", "rating": 3, "version": 0}',
+])
+def test_review_answers_with_bad_numbers_are_400(app, learner, body):
+    client, _ = learner
+    r = raw_json(client, "/api/review/answer", body)
+    assert r.status_code == 400 and r.is_json
+    assert Fresh(app).scalar(select(func.count(ReviewLog.id))) == 0
+
+
+def test_ids_out_of_range_are_404_everywhere(learner):
+    client, teacher = learner
+    for url in ("/api/quiz/attempts/99999999999999999999999", "/quiz/2147483648",
+                "/api/quiz/attempts/9223372036854775808/results", "/notes/2147483648/source",
+                "/stats/decks/99999999999"):
+        assert client.get(url).status_code == 404, url
+    for url in ("/sets/2147483648", "/classes/9223372036854775808",
+                "/assignments/99999999999999999999999/results.csv"):
+        assert teacher.get(url).status_code == 404, url
+    assert client.post("/api/quiz/attempts/2147483648/submit").status_code == 404
+
+
+@pytest.mark.parametrize("field", ["email", "password", "timezone"])
+def test_a_nul_byte_in_any_form_field_is_400(app, client, field):
+    data = {"email": "n@example.com", "password": "kube-study-4471",
+            "confirm": "kube-study-4471", "timezone": "UTC"}
+    data[field] = data[field][:3] + "\x00" + data[field][3:]
+    for url in ("/signup", "/login"):
+        r = client.post(url, data=data)
+        assert r.status_code == 400
+        assert "NUL" in r.get_data(as_text=True)
+    assert client.get("/quiz?deck=1\x00").status_code in (302, 400)
+
+
+def test_instructor_forms_refuse_inf_and_wrong_json_shapes(app, learner):
+    _, teacher = learner
+    r = teacher.post("/sets", data={"title": "T"})
+    set_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    r = teacher.post(f"/sets/{set_id}/settings", data={"time_limit_min": "inf"})
+    assert r.status_code in (303, 302, 400)
+    r = teacher.post(f"/sets/{set_id}/settings", json=[1, {"a": None}])
+    assert r.status_code < 500
+
+
+def test_csv_upload_limits_are_400_naming_the_line(app, learner):
+    _, teacher = learner
+    for body, where in ((b"front,back\nPod,unit\nSvc," + b"x" * 140_000 + b"\n", "deck.csv:3"),
+                        (b'front,back\nPod,"never closed\n', "deck.csv:2")):
+        r = teacher.post("/decks/import", data={"file": (io.BytesIO(body), "deck.csv")},
+                         content_type="multipart/form-data")
+        assert r.status_code == 400
+        assert where in r.get_data(as_text=True)
+    assert Fresh(app).scalar(select(func.count(Note.id))) == 1
+
+
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="opens the SQLite file read-only")
+def test_an_unwritable_database_is_503_in_the_requests_format(app, learner, db_url):
+    """The file opened read-only (root ignores file modes, so chmod would not do)."""
+    client, _ = learner
+    path = db_url.removeprefix("sqlite:///")
+    app.extensions["db_engine"].dispose()
+    ro = make_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    app.extensions["db_engine"] = ro
+    app.extensions["db_sessions"].configure(bind=ro)
+    r = raw_json(client, "/api/quiz/attempts", '{"count": 3}')
+    assert r.status_code == 503 and r.is_json
+    assert "cannot be written" in r.get_json()["error"] and r.headers["Retry-After"]
+    r = client.post("/quiz/start", data={"mode": "practice", "count": "3"})
+    assert r.status_code == 503 and r.mimetype == "text/html"
+    assert "cannot be written" in r.get_data(as_text=True)
+    assert client.get("/quiz").status_code == 200  # reading still works
+    ro.dispose()
