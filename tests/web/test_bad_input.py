@@ -1,5 +1,6 @@
-"""The cases issue 18 found answering 500: each is now a 4xx saying what is wrong (or a 503
-when the database cannot be written), in the request's format, and nothing is written."""
+"""The cases issue 18 found answering 500 (and one 404): each is now a 4xx saying what is
+wrong (or a 503 when the database cannot be written), in the request's format, and nothing
+is written."""
 
 from __future__ import annotations
 
@@ -120,3 +121,41 @@ def test_an_unwritable_database_is_503_in_the_requests_format(app, learner, db_u
     assert "cannot be written" in r.get_data(as_text=True)
     assert client.get("/quiz").status_code == 200  # reading still works
     ro.dispose()
+
+
+def test_the_results_page_of_a_retry_made_from_a_set_attempt(app, notes_dir, now):
+    """It was a 404: the retry carried the set's link, which has no attempt row of its own."""
+    from datetime import timedelta
+
+    from studyk8s.services import classes, quiz, sets
+    from studyk8s.sets.model import Choice, Item, Settings
+
+    with app.app_context():
+        s = app.extensions["db_sessions"]()
+        make_user(s, "admin@example.com", "admin", now=now)
+        teacher = make_user(s, "t@example.com", "instructor", now=now)
+        user = make_user(s, "l@example.com", now=now)
+        klass = classes.create_class(s, teacher, "Class", now=now)
+        classes.join(s, user, klass.join_code, now=now)
+        qset = sets.create_set(s, teacher, "Set", now=now,
+                               settings=Settings(shuffle_answers=False, review="after_close"))
+        for prompt in ("Q1", "Q2"):
+            sets.add_entry(s, teacher, qset.id, Item(kind="single", prompt=prompt, choices=(
+                Choice("A", 100), Choice("B"))), now=now)
+        sets.publish(s, teacher, qset.id, now=now)
+        a = classes.assign(s, teacher, klass.id, qset.id, opens_at=None,
+                           closes_at=now + timedelta(hours=1), now=now)
+        attempt_id = classes.start(s, user, a.id, now=now).id
+        quiz.save_answer(s, user, attempt_id, 0, 1, now=now)  # wrong
+        quiz.submit(s, user, attempt_id, now=now)
+        s.close()
+    app.extensions["clock"].freeze(now + timedelta(hours=2))  # the set closed: answers shown
+    client = login(app, Fresh(app).get(type(user), user.id))
+    r = client.post(f"/quiz/{attempt_id}/retry", data={"mode": "practice"})
+    assert r.status_code == 302
+    retry_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    assert client.post(f"/quiz/{retry_id}/submit").status_code == 302
+    page = client.get(f"/quiz/{retry_id}/results", follow_redirects=True)
+    assert page.status_code == 200 and "Q1" in page.get_data(as_text=True)
+    body = client.get(f"/api/quiz/attempts/{retry_id}/results").get_json()
+    assert body["withheld"] is False and body["count"] == 2 and body["retry_of"] == attempt_id

@@ -116,6 +116,11 @@ def retry_wrong(session: Session, user: User, attempt_id: int, *, now: datetime,
     rng = random.Random(seed)
     fresh = [qkinds.reshuffle(q, rng) for q in wrong]
     settings = dict(attempt.settings)
+    # A retry is the learner's own practice, not an attempt at the quiz set: its results are
+    # on the quiz pages, and it shows its answers (only allowed once the set's are shown).
+    for key in ("set", "review_after"):
+        settings.pop(key, None)
+    settings["review"] = "after_submit"
     limit = None
     if mode == EXAM:
         old_limit = settings.get("time_limit_min") or DEFAULT_TIME_LIMIT_MIN
