@@ -26,6 +26,9 @@ def _secret_key() -> str:
 class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'studyk8s.db'}")
     NOTES_DIR = os.environ.get("NOTES_DIR", str(ROOT / "content" / "notes"))
+    # Where the app is reached from outside: links meant to be shared (a class's join link)
+    # are built from it, never from the request's Host header, which any client can set.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     MAX_NOTE_BYTES = int(os.environ.get("MAX_NOTE_BYTES", 1_048_576))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1_048_576))
     SESSION_COOKIE_HTTPONLY = True

@@ -14,7 +14,7 @@ from ..services import classes, sets
 from ..services.errors import ServiceError
 from ..services.stats import section_mastery
 from ..sets.analysis import FLAG_BELOW
-from .responses import download
+from .responses import download, public_url
 from .sets import instructors, parse_local, render
 
 bp = Blueprint("classes", __name__)
@@ -47,7 +47,7 @@ def show(class_id: int):
     mastery = section_mastery(session, [m["id"] for m in members], clock.now())
     return render("classes/show.html", klass=klass, members=members, mastery=mastery,
                   assignments=classes.class_assignments(session, klass, clock.now()), sets=mine,
-                  join_url=url_for("sets.join_page", code=klass.join_code, _external=True))
+                  join_url=public_url("sets.join_page", code=klass.join_code))
 
 
 @bp.post("/classes/<int:class_id>/rename")
