@@ -58,6 +58,7 @@ class Config:
 class TestConfig(Config):
     __test__ = False  # not a pytest test class, despite the name
     TESTING = True
+    MARK_SERVING = False  # thousands of test apps would each hold a lock file open
     SECRET_KEY = "test"
 
     def __init__(self) -> None:  # no instance/ secret file in tests
