@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)  # Flask-Login, CSRF
     i18n.init_app(app)  # Flask-Babel: English and Chinese UI, template formatters
     app.extensions["review_queues"] = QueueCache()  # learners' day queues, in this worker
+    inputs.init_late(app)  # JSON only where JSON is read (after the CSRF check)
 
 
 def register_blueprints(app: Flask) -> None:

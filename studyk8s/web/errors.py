@@ -17,7 +17,7 @@ from ..db import get_session
 from ..i18n import translate
 from ..services.errors import Conflict, ImportFailed, NotFound, ServiceError
 from .auth import wants_json
-from .inputs import BadInput
+from .inputs import BadInput, FormsOnly
 from .responses import back
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ FALLBACK = {"sets": "sets.index", "classes": "classes.index"}
 def register(app: Flask) -> None:
     app.register_error_handler(ServiceError, handle)
     app.register_error_handler(BadInput, bad_input)
+    app.register_error_handler(FormsOnly, forms_only)
     app.register_error_handler(DataError, bad_value)
     app.register_error_handler(OperationalError, unavailable)
 
@@ -65,6 +66,10 @@ def bad_input(exc: BadInput):
     if wants_json():
         return jsonify(error=message, status=400), 400
     return render_template("errors/message.html", title=_("Bad request"), message=message), 400
+
+
+def forms_only(exc: FormsOnly):
+    return jsonify(error=exc.description, status=415), 415
 
 
 def bad_value(exc: DataError):

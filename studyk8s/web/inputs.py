@@ -2,9 +2,12 @@
 
 - ids in URLs: every ``<int:…>`` is an ``IdConverter``, so an id no INTEGER column can hold
   (over 2^31 - 1, PostgreSQL's limit; SQLite's is 2^63 - 1) is a 404 like any unknown id;
-- JSON bodies: parsed strictly (``StrictJSONRequest``): ``NaN``/``Infinity``, numbers that
-  overflow, integers beyond 64 bits, NUL characters and deep nesting are a 400;
-- form fields and query strings: no NUL characters, at most ``MAX_FIELD_CHARS`` each (400).
+- JSON bodies: parsed strictly (``StrictJSONRequest``): anything but an object, ``NaN`` and
+  ``Infinity``, numbers that overflow, integers beyond 64 bits, NUL characters and deep
+  nesting are a 400;
+- form fields and query strings: no NUL characters, at most ``MAX_FIELD_CHARS`` each (400);
+- a JSON body sent to a page's form (not /api/…, not in ``JSON_ENDPOINTS``) is a 415:
+  WTForms would take its numbers and lists for form text.
 
 Views then read numbers with ``whole``/``number`` (bounded, integers where integers are
 meant). A refusal is a ``BadInput``: 400 with one line saying what and where, as JSON to a
@@ -19,13 +22,14 @@ from typing import Any
 
 from flask import Flask, Request, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, ValidationError
 
 ID_MAX = 2**31 - 1  # an INTEGER primary key on PostgreSQL (and well inside SQLite's 2^63 - 1)
 INT_MAX = 2**63 - 1  # any integer a JSON body may carry: a BIGINT on either database
 MAX_FIELD_CHARS = 100_000  # one form field or query value (uploads are files, not fields)
 MAX_JSON_DEPTH = 32
+JSON_ENDPOINTS = frozenset({"sets.reorder"})  # pages' routes that also take JSON (sets.js)
 
 
 class BadInput(BadRequest):
@@ -96,6 +100,8 @@ class StrictJSON:
                                parse_int=_int)
         except RecursionError:
             raise BadInput(_("JSON nested too deeply")) from None
+        if not isinstance(value, dict):  # every JSON call here sends an object
+            raise BadInput(_("The JSON body must be an object."))
         _check(value)
         return value
 
@@ -175,9 +181,24 @@ def ident(value: Any, name: str) -> int:
     return whole(value, name, 1, ID_MAX)
 
 
+class FormsOnly(UnsupportedMediaType):
+    """415: JSON sent where a page's form is expected."""
+
+
+def refuse_json_on_forms() -> None:
+    if (request.is_json and request.method != "GET" and not request.path.startswith("/api/")
+            and request.endpoint not in JSON_ENDPOINTS):
+        raise FormsOnly(_("This page takes a form, not JSON."))
+
+
 def init_app(app: Flask) -> None:
     """Before any blueprint is registered: the converter is bound when a rule is added."""
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["id"] = IdConverter
     app.request_class = StrictJSONRequest
     app.before_request(screen_request)
+
+
+def init_late(app: Flask) -> None:
+    """After CSRF's own check (a request without a token is refused for that first)."""
+    app.before_request(refuse_json_on_forms)

@@ -37,6 +37,7 @@ class Server:
     workers: int = 4
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
+    extra_args: tuple[str, ...] = ()  # e.g. ("-k", "sync") to compare with another worker
 
     @property
     def env(self) -> dict[str, str]:
@@ -65,7 +66,7 @@ class Server:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w",
-             str(self.workers), "-b", f"127.0.0.1:{self.port}", "app:app"],
+             str(self.workers), "-b", f"127.0.0.1:{self.port}", *self.extra_args, "app:app"],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
             stderr=open(self.instance / "gunicorn.log", "ab"),  # noqa: SIM115
             start_new_session=True)

@@ -159,3 +159,19 @@ def test_the_results_page_of_a_retry_made_from_a_set_attempt(app, notes_dir, now
     assert page.status_code == 200 and "Q1" in page.get_data(as_text=True)
     body = client.get(f"/api/quiz/attempts/{retry_id}/results").get_json()
     assert body["withheld"] is False and body["count"] == 2 and body["retry_of"] == attempt_id
+
+
+def test_json_where_a_form_is_expected_is_415_and_json_must_be_an_object(learner):
+    """WTForms read a JSON body as form data, numbers and lists included (500s in /login,
+    /settings, /settings/password); the JSON calls expect an object."""
+    client, teacher = learner
+    for url, body in (("/settings", {"exam_date": [1]}), ("/settings/password", {"x": 1}),
+                      ("/login", {"email": 5})):
+        r = client.post(url, json=body)
+        assert r.status_code == 415 and "takes a form" in r.get_json()["error"]
+    for body in ('"x"', "[1, 2]", "null", "3"):
+        r = raw_json(client, "/api/review/answer", body)
+        assert r.status_code == 400 and "must be an object" in r.get_json()["error"]
+    r = teacher.post("/sets", data={"title": "T"})
+    set_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    assert teacher.post(f"/sets/{set_id}/order", json={"order": []}).status_code == 200
