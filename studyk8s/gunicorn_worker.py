@@ -16,13 +16,14 @@ clients while measuring normal requests.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import selectors
 import time
 from collections import deque
 from functools import partial
 
-from gunicorn.workers.gthread import ThreadWorker, TConn
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 REQUEST_READ_TIMEOUT = 20.0  # seconds for a whole request to arrive
 MAX_HEAD = 64 * 1024  # past this the parser answers (431/400) without waiting for more
@@ -94,10 +95,8 @@ class BufferedThreadWorker(ThreadWorker):
         self.enqueue_req(conn)
 
     def _drop(self, conn: TConn) -> None:
-        try:
+        with contextlib.suppress(KeyError, ValueError, OSError):
             self.poller.unregister(conn.sock)
-        except (KeyError, ValueError, OSError):
-            pass
         if conn in self.reading_conns:
             self.reading_conns.remove(conn)
         self.nr_conns -= 1
