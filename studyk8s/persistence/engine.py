@@ -24,8 +24,8 @@ def make_engine(url: str, **kwargs) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        if path := sqlite_file(engine):
-            private_file(path)
+        if path := sqlite_file(engine):  # created on the first connection, not before
+            event.listen(engine, "do_connect", lambda *_args: private_file(path))
     return engine
 
 
