@@ -15,6 +15,7 @@ import os
 import random
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from werkzeug.routing import IntegerConverter
@@ -97,19 +98,14 @@ def _url(rule, rng: random.Random, known: dict[str, list[int]]) -> str:
 
 
 def _query(rng: random.Random) -> str:
-    if rng.random() < 0.5:
-        return ""
-    form = _form(rng)
-    from urllib.parse import urlencode
-
-    return "?" + urlencode(form)
+    return "" if rng.random() < 0.5 else "?" + urlencode(_form(rng))
 
 
 @pytest.fixture
 def world(app, notes_dir, now):
     """A learner and an instructor with something behind every kind of id: notes, a class,
     a published set with a question, an assignment, a quiz attempt and a set attempt."""
-    app.extensions["clock"].freeze(now) if hasattr(app.extensions["clock"], "freeze") else None
+    app.extensions["clock"].freeze(now)
     with app.app_context():
         s = app.extensions["db_sessions"]()
         import_notes(s, [notes_dir], now=now)
