@@ -25,6 +25,9 @@ preload_app = True
 timeout = 30  # a worker whose event loop stops for this long is restarted
 graceful_timeout = 20
 accesslog = os.environ.get("ACCESS_LOG")  # "-" for stdout
+# gunicorn's control socket (gunicornc) is not used; its default path is per user, so two
+# servers on one host (two ports, one database) would take it from each other.
+control_socket_disable = True
 
 
 def post_fork(server, worker):
