@@ -46,8 +46,9 @@ def measure(paths: str, n: int) -> tuple[float, float]:
     client = app.test_client()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
                       client.get("/signup").get_data(as_text=True))[1]
-    client.post("/signup", data={"email": "fp@example.com", "password": "password1",
-                                 "confirm": "password1", "timezone": "UTC", "csrf_token": token})
+    client.post("/signup", data={"email": "fp@example.com", "password": "kube-study-4471",
+                                 "confirm": "kube-study-4471", "timezone": "UTC",
+                                 "csrf_token": token})
     meta = re.search(r'<meta name="csrf-token" content="([^"]+)"',
                      client.get("/review").get_data(as_text=True))[1]
 

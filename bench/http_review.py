@@ -1,6 +1,8 @@
-"""The review JSON endpoints under gunicorn (2 and 4 sync workers, SQLite WAL) on loopback,
-next to a trivial Flask endpoint served the same way, with a bounded load of 20 concurrent
-clients from a second process (``bench.http_load``); then each worker's peak RSS.
+"""The review JSON endpoints under gunicorn (2 and 4 workers as gunicorn.conf.py makes them,
+SQLite WAL) on loopback, next to a trivial Flask endpoint served the same way, with a bounded
+load of 20 concurrent clients from a second process (``bench.http_load``); then each worker's
+peak RSS. The same review load with 4 workers on PostgreSQL (a scratch database), when one
+is reachable: the scale-out path must keep up with SQLite.
 
 Each client is a learner of its own (20 learners, 2,000 shared cards, new-card limit 9,999), so
 the answers are real writes: one SQLite writer at a time, the others queue on BEGIN IMMEDIATE.
@@ -22,7 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROWS = ("http_review_p99_ms", "http_review_p99_ms_target", "http_review_rps", "http_review_p50_ms",
-        "http_review_p99_ms_4w", "http_review_rps_4w", "worker_rss_mb", "worker_peak_rss_mb")
+        "http_review_p99_ms_4w", "http_review_rps_4w", "http_review_rps_4w_pg",
+        "http_review_p99_ms_4w_pg", "worker_rss_mb", "worker_peak_rss_mb")
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 20
 N_CARDS = 2_000
@@ -39,23 +42,30 @@ def _free_port() -> int:
 
 
 def _prepare(db: Path) -> None:
+    from .common import sqlite_engine
+
+    engine = sqlite_engine(db)
+    _seed(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+def _seed(engine) -> None:
+    """The cards and the 20 learners, on a migrated database of either kind."""
     from sqlalchemy.orm import Session
 
     from studyk8s.services.users import create_user, update_settings
 
-    from .common import seed_cards, sqlite_engine
+    from .common import seed_cards
     from .http_load import PASSWORD, user_email
 
-    engine = sqlite_engine(db)
     now = datetime.now(UTC)
     seed_cards(engine, N_CARDS, now)
     with Session(engine) as s:
         for i in range(CLIENTS):
             user = create_user(s, user_email(i), PASSWORD, now=now)
             update_settings(s, user, {"new_per_day": 9999, "reviews_per_day": 9999})
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
 
 
 class Server:
@@ -142,7 +152,31 @@ def measure() -> dict:
                       f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
                       f"{result['errors']} errors, worker RSS {result['worker_rss_mb']:.1f} MB "
                       f"(peak {result['worker_peak_rss_mb']:.1f} MB)", file=sys.stderr)
+        results.update(_measure_postgres(env))
     return results
+
+
+def _measure_postgres(env: dict[str, str]) -> dict:
+    """The review load on PostgreSQL, 4 workers (empty if no server is reachable)."""
+    from .common import postgres_available, postgres_scratch
+
+    if why := postgres_available():
+        print(f"# http on PostgreSQL skipped: {why}", file=sys.stderr)
+        return {}
+    with postgres_scratch("_http") as engine:
+        _seed(engine)
+        url = engine.url.render_as_string(hide_password=False)
+        engine.dispose()
+        server = Server("app:app", 4, {**env, "DATABASE_URL": url})
+        try:
+            server.wait_ready("/login")
+            result = _load(server.url, "review")
+        finally:
+            server.stop()
+    print(f"# http ours on PostgreSQL 4 workers: {result['rps']:.0f} req/s, "
+          f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+          f"{result['errors']} errors", file=sys.stderr)
+    return {"ours_4w_pg": result}
 
 
 def run() -> list[dict]:
@@ -151,6 +185,13 @@ def run() -> list[dict]:
     r = measure()
     Path(__file__).with_name("http_review_detail.json").write_text(json.dumps(r, indent=2) + "\n")
     o2, t2, o4, t4 = r["ours_2w"], r["trivial_2w"], r["ours_4w"], r["trivial_4w"]
+    pg = r.get("ours_4w_pg")
+    pg_rows = [
+        row("http_review_rps_4w_pg", pg["rps"], "req/s", "SQLite, 4 workers (issue 18: 0.8x)",
+            o4["rps"]),
+        row("http_review_p99_ms_4w_pg", pg["p99_ms"], "ms", "SQLite, 4 workers (target 50 ms)",
+            o4["p99_ms"]),
+    ] if pg else []
     return [
         row("http_review_p99_ms", o2["p99_ms"], "ms", "trivial endpoint, 2 workers", t2["p99_ms"]),
         row("http_review_p99_ms_target", o2["p99_ms"], "ms", "issue 8 target (20 clients)",
@@ -160,6 +201,7 @@ def run() -> list[dict]:
         row("http_review_p99_ms_4w", o4["p99_ms"], "ms", "trivial endpoint, 4 workers",
             t4["p99_ms"]),
         row("http_review_rps_4w", o4["rps"], "req/s", "trivial endpoint, 4 workers", t4["rps"]),
+        *pg_rows,
         row("worker_rss_mb", o4["worker_rss_mb"], "MB",
             "trivial Flask app's worker, after the same load", t4["worker_rss_mb"]),
         row("worker_peak_rss_mb", o4["worker_peak_rss_mb"], "MB",

@@ -15,6 +15,7 @@ from .web import (
     classes,
     errors,
     home,
+    inputs,
     language,
     notes,
     quiz,
@@ -38,6 +39,7 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    inputs.init_app(app)  # ids in URLs, strict JSON, form text: the gate before every view
     db.init_app(app)  # one SQLAlchemy session per app context
     clock.init_app(app)  # the time every view and command reads (tests freeze it)
     security.init_app(app)  # response headers, session cookies
@@ -45,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)  # Flask-Babel: English and Chinese UI, template formatters
     app.extensions["review_queues"] = QueueCache()  # learners' day queues, in this worker
     app.extensions["askable"] = AskableCache()  # the askable facts per deck, in this worker
+    inputs.init_late(app)  # JSON only where JSON is read (after the CSRF check)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -28,6 +28,9 @@ class Config:
     NOTES_DIR = os.environ.get("NOTES_DIR", str(ROOT / "content" / "notes"))
     # Quiz sets imported for the first admin when they sign up (empty: none).
     QUIZZES_DIR = os.environ.get("QUIZZES_DIR", str(ROOT / "content" / "quizzes"))
+    # Where the app is reached from outside: links meant to be shared (a class's join link)
+    # are built from it, never from the request's Host header, which any client can set.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     MAX_NOTE_BYTES = int(os.environ.get("MAX_NOTE_BYTES", 1_048_576))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1_048_576))
     SESSION_COOKIE_HTTPONLY = True
@@ -62,6 +65,7 @@ class Config:
 class TestConfig(Config):
     __test__ = False  # not a pytest test class, despite the name
     TESTING = True
+    MARK_SERVING = False  # thousands of test apps would each hold a lock file open
     SECRET_KEY = "test"
     QUIZZES_DIR = ""  # a test imports the example sets itself when it wants them
     RATELIMIT_STORAGE_URI = "memory://"  # each test app its own counters (tests share files)

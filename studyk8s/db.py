@@ -7,7 +7,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from .persistence.engine import make_engine, make_session_factory
+from .persistence.engine import make_engine, make_session_factory, mark_serving
 
 
 def init_app(app: Flask) -> None:
@@ -15,6 +15,16 @@ def init_app(app: Flask) -> None:
     app.extensions["db_engine"] = engine
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
+    if app.config.get("MARK_SERVING", True):
+        app.before_request(_mark_serving)
+
+
+def _mark_serving() -> None:
+    """On a process's first request (not when a command creates the app): `flask db restore`
+    then knows the database is being served (``persistence.engine.mark_serving``)."""
+    engine = current_app.extensions["db_engine"]
+    if getattr(engine, "_studyk8s_serving", None) is None:
+        mark_serving(engine)
 
 
 def get_session() -> Session:

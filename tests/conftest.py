@@ -144,7 +144,7 @@ class AuthActions:
     action takes another ``client`` (a second browser) if given, and the form's CSRF token
     when the app checks it."""
 
-    PASSWORD = "password1"
+    PASSWORD = "kube-study-4471"
 
     def __init__(self, client) -> None:
         self._client = client

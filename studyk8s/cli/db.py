@@ -51,15 +51,19 @@ def db_backup(path):
 @db_cli.command("restore")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def db_restore(path, yes):
-    """Replace the database with a backup (its integrity is checked first)."""
+@click.option("--force", is_flag=True,
+              help="Restore even while the app serves the database (answers given during the "
+                   "restore are lost).")
+def db_restore(path, yes, force):
+    """Replace the database with a backup (its integrity is checked first). Refused while
+    the app serves the database: stop it first."""
     from ..services.errors import ServiceError
     from ..services.maintenance import restore
 
     if not yes:
         click.confirm(f"Replace the current database with {path}?", abort=True)
     try:
-        restore(get_engine(), path)
+        restore(get_engine(), path, force=force)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"restored from {path}")

@@ -7,8 +7,11 @@ forks. ``write_transaction`` is the one way a service writes.
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +24,83 @@ def make_engine(url: str, **kwargs) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        if path := sqlite_file(engine):  # created on the first connection, not before
+            event.listen(engine, "do_connect", lambda *_args: private_file(path))
     return engine
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The SQLite database's file (None in memory)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):  # a URI (``file:path?mode=ro``)
+        database = database[5:].partition("?")[0]
+    return Path(database)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only (0600) if it does not exist: it holds
+    password hashes and session tokens. SQLite creates the WAL and shared-memory files with
+    the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+# --- "this database is being served" -----------------------------------------------------------
+#
+# A restore must not run under a serving app (it would silently roll back answers the app
+# acknowledged meanwhile). A process that serves requests marks its engine: on SQLite it holds
+# a shared lock on ``<database>.serving`` for as long as it lives; on PostgreSQL its
+# connections are named ``studyk8s-web`` (any host). ``served_elsewhere`` asks.
+
+SERVING_APP_NAME = "studyk8s-web"
+
+
+def mark_serving(engine: Engine) -> None:
+    """Called once per serving process, before its first query."""
+    if getattr(engine, "_studyk8s_serving", None) is not None:
+        return
+    if path := sqlite_file(engine):
+        lock = _lock_file(path)
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        engine._studyk8s_serving = lock  # closed (and unlocked) with the engine
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _name_serving_connection)
+        engine.dispose()  # a connection made before is renamed by being made again
+        engine._studyk8s_serving = True
+
+
+def _name_serving_connection(dbapi_conn, _record) -> None:
+    with dbapi_conn.cursor() as cur:
+        cur.execute(f"SET application_name = '{SERVING_APP_NAME}'")
+    dbapi_conn.commit()
+
+
+def _lock_file(path: Path):
+    lock = path.with_name(path.name + ".serving")
+    private_file(lock)
+    return open(lock, "rb")  # noqa: SIM115 (held for the process's life)
+
+
+def served_elsewhere(engine: Engine) -> bool:
+    """Whether an app process serves this database now (this process's own engine aside)."""
+    if path := sqlite_file(engine):
+        with _lock_file(path) as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return bool(conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND application_name = %(name)s",
+                {"name": SERVING_APP_NAME}).scalar())
+    return False
 
 
 def _sqlite_begin(conn) -> None:

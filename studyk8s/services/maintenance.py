@@ -7,6 +7,7 @@ PostgreSQL is backed up with pg_dump/pg_restore, which this module runs when the
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -17,9 +18,10 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from ..persistence.engine import private_file, served_elsewhere
 from ..persistence.models import CardState, ReviewLog, User
 from ..srs import CardMemory, Rating, fuzz_seed
-from .errors import ServiceError
+from .errors import Conflict, ServiceError
 from .scheduling import memory_of, scheduler_fingerprint, scheduler_for
 
 
@@ -31,18 +33,24 @@ def _sqlite_path(engine: Engine) -> str:
     return path
 
 
-def _pg_args(engine: Engine) -> list[str]:
+def _pg_command(engine: Engine) -> tuple[list[str], dict[str, str]]:
+    """The database's URL for pg_dump/pg_restore without its password, and their environment
+    with it (PGPASSWORD): a command line is visible to every user in the process list."""
     url = engine.url.set(drivername="postgresql")
-    return [url.render_as_string(hide_password=False)]
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    return [url._replace(password=None).render_as_string(hide_password=False)], env
 
 
 def backup(engine: Engine, dest: str | Path) -> Path:
     """Write a consistent copy of the database to ``dest`` while the app keeps running."""
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
         tmp = dest.with_name(dest.name + ".part")
         tmp.unlink(missing_ok=True)
+        private_file(tmp)  # a backup holds what the database holds: owner only (0600)
         src = sqlite3.connect(_sqlite_path(engine), timeout=30)
         try:
             out = sqlite3.connect(tmp)
@@ -57,7 +65,9 @@ def backup(engine: Engine, dest: str | Path) -> Path:
         if shutil.which("pg_dump") is None:
             raise ServiceError("maintenance.pg_dump_not_path",
                 "pg_dump is not on PATH: run `pg_dump -Fc -f FILE DATABASE_URL`")
-        subprocess.run(["pg_dump", "-Fc", "-f", str(dest), *_pg_args(engine)], check=True)
+        args, env = _pg_command(engine)
+        subprocess.run(["pg_dump", "-Fc", "-f", str(dest), *args], check=True, env=env,
+                       umask=0o077)
         return dest
     raise ServiceError("maintenance.backup_not_supported",
         "backup is not supported for {name}",
@@ -70,13 +80,20 @@ _NEW_EPOCHS = {"sqlite": "UPDATE users SET queue_epoch = abs(random() >> 2)",
                "postgresql": "UPDATE users SET queue_epoch = floor(random() * 4e18)::bigint"}
 
 
-def restore(engine: Engine, source: str | Path) -> None:
-    """Replace the database's contents with a backup made by ``backup`` (checked first)."""
+def restore(engine: Engine, source: str | Path, *, force: bool = False) -> None:
+    """Replace the database's contents with a backup made by ``backup`` (checked first).
+    Refused while an app process serves the database (it would go on acknowledging answers
+    the restore then rolls back), unless ``force``."""
     source = Path(source)
     if not source.is_file():
         raise ServiceError("maintenance.no_such_backup_file",
             "{source}: no such backup file",
             source=source)
+    if not force and served_elsewhere(engine):
+        raise Conflict("maintenance.database_being_served",
+            "the app is serving this database: stop it (every gunicorn server using it) "
+            "before restoring, or pass --force to restore under it (answers given during the "
+            "restore are lost)")
     if engine.dialect.name == "sqlite":
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
@@ -109,8 +126,9 @@ def restore(engine: Engine, source: str | Path) -> None:
             raise ServiceError("maintenance.pg_restore_not_path",
                 "pg_restore is not on PATH: run `pg_restore --clean --if-exists -d DATABASE_URL "
                 "FILE`")
-        subprocess.run(["pg_restore", "--clean", "--if-exists", "-d", *_pg_args(engine),
-                        str(source)], check=True)
+        args, env = _pg_command(engine)
+        subprocess.run(["pg_restore", "--clean", "--if-exists", "-d", *args, str(source)],
+                       check=True, env=env)
         with engine.begin() as conn:
             conn.exec_driver_sql(_NEW_EPOCHS["postgresql"])
         return

@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from ..persistence.engine import write_transaction
 from ..persistence.models import Note, User
@@ -40,6 +41,9 @@ FSRS_PARAMETER_COUNT = 21  # FSRS-6
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte "password" is a cheap denial of service
 MAX_EMAIL_LENGTH = 254
+# zxcvbn's score (0-4, from its estimate of guesses): 0 and 1 are under a million guesses.
+MIN_PASSWORD_SCORE = 2
+PASSWORD_CHECKED_CHARS = 72  # zxcvbn's own maximum; what follows only adds strength
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "desired_retention": 0.90,
@@ -86,7 +90,7 @@ def create_user(
 ) -> User:
     """Create and commit an account. The first account ever created is made admin."""
     email = _valid_email(email)
-    _check_password(password)
+    _check_password(password, email)
     timezone = _valid_timezone(timezone)
     if role not in ROLES:
         raise ServiceError("users.unknown_role_choose_one",
@@ -152,7 +156,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise ServiceError("users.current_password_not_right",
             "The current password is not right.",
             field="current")
-    _check_password(new)
+    _check_password(new, user.email)
     new_hash = _hasher.hash(new)
     with write_transaction(session):
         user.password_hash = new_hash
@@ -207,7 +211,7 @@ def _valid_email(email: str) -> str:
     return email
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, email: str = "") -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError("users.password_must_least_characters",
             "The password must be at least {MIN_PASSWORD_LENGTH} characters long",
@@ -216,6 +220,26 @@ def _check_password(password: str) -> None:
         raise ServiceError("users.password_must_most_characters",
             "The password must be at most {MAX_PASSWORD_LENGTH} characters long",
             field="password", MAX_PASSWORD_LENGTH=MAX_PASSWORD_LENGTH)
+    _check_guessable(password, email)
+
+
+COMMON_PASSWORD = "This password is one of the most common passwords: choose another one."
+GUESSABLE_PASSWORD = ("This password is too easy to guess (a repeated or sequential pattern, a "
+                      "common word or your email): add a few uncommon words.")
+
+
+def _check_guessable(password: str, email: str = "") -> None:
+    """Refuse what an attacker tries first (ASVS 2.1.7): zxcvbn's frequency lists (the most
+    common passwords from public breaches, English words, names) and patterns (repeats,
+    sequences, keyboard walks, dates, the account's own email)."""
+    result = zxcvbn(password[:PASSWORD_CHECKED_CHARS],
+                    user_inputs=[part for part in re.split(r"[@.+_-]", email) if part])
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return
+    common = any(m.get("dictionary_name") == "passwords" for m in result["sequence"])
+    if common:
+        raise ServiceError("users.password_too_common", COMMON_PASSWORD, field="password")
+    raise ServiceError("users.password_too_guessable", GUESSABLE_PASSWORD, field="password")
 
 
 @lru_cache(maxsize=1)

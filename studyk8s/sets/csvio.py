@@ -3,9 +3,11 @@ tags). Pure.
 
 A text cell that starts with ``= + - @``, a tab or a carriage return would run as a formula
 in Excel, LibreOffice or Google Sheets (CSV injection); such cells get a leading apostrophe,
-which spreadsheets show as text. Numbers are written as numbers. Files start with a UTF-8
-BOM so Excel reads Chinese text correctly. The cards reader takes that apostrophe off again,
-so an exported deck re-imports unchanged.
+which spreadsheets show as text, and so does every piece of a cell after a comma, semicolon,
+pipe, tab or line break (what a spreadsheet in another locale may split into cells). Numbers
+are written as numbers. Files start with a UTF-8 BOM so Excel reads Chinese text correctly.
+The cards reader takes those apostrophes off again, so an exported deck re-imports
+unchanged.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..notes.model import Problem
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_FILE_BYTES = 5 * 1_048_576
 MAX_FIELD = 20_000
 MAX_ROWS = 20_000
@@ -29,26 +30,28 @@ ANKI_HEADER = re.compile(r"^#(separator|html|tags column|deck column|notetype co
 
 
 def neutralise(value: Any) -> Any:
-    """A cell as written: dangerous text gets a leading apostrophe; numbers stay numbers."""
+    """A cell as written: dangerous text gets an apostrophe; numbers stay numbers."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    return "'" + text if _needs(text) else text
+    return _SEGMENT.sub(lambda m: "'" + m.group(1), str(value))
 
 
-def _needs(text: str) -> bool:
-    """A formula start, after any apostrophes: a text that already looks neutralised
-    ("'=x") gets one more, so reading the file back (``restore``) gives the original."""
-    return text.lstrip("'").startswith(DANGEROUS)
+# A formula start at the start of the text or of any piece a spreadsheet could split out of
+# it (a spreadsheet set to semicolons reads "x;=2+5" as the cells "x" and "=2+5"), after
+# any apostrophes: a text that already looks neutralised ("'=x") gets one more, so reading
+# the file back (``restore``) gives the original.
+_SPLITS = ",;|\t\n\r"
+_SEGMENT = re.compile(rf"(?:^|(?<=[{_SPLITS}]))('*)(?=[=+\-@\t\r])")
+_GUARD = re.compile(rf"(?:^|(?<=[{_SPLITS}]))'(?='*[=+\-@\t\r])")
 
 
 def restore(text: str) -> str:
     """Undo ``neutralise`` on a cell read back."""
-    return text[1:] if text.startswith("'") and _needs(text[1:]) else text
+    return _GUARD.sub("", text)
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -124,15 +127,12 @@ def read_cards(data: bytes, path: str, *, default_deck: str = "") -> CardsResult
         first = next((ln for ln in lines[skip:] if ln.strip()), "")
         counts = {sep: first.count(sep) for sep in ("\t", ";", ",")}
         separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(body), delimiter=separator)
+    reader = csv.reader(io.StringIO(body), delimiter=separator, strict=True)
     columns = list(range(len(CARD_COLUMNS)))
     if anki_columns:  # Anki: fields first, then the deck and tags columns it names
         columns = [0, 1, anki_columns.get("deck", -1), anki_columns.get("tags", -1)]
-    end = 0
     header_done = False
-    for record in reader:
-        line = skip + end + 1
-        end = reader.line_num
+    for line, record in _records(reader, path, skip, result):
         if not any(cell.strip() for cell in record):
             continue
         if not header_done:
@@ -177,6 +177,32 @@ def read_cards(data: bytes, path: str, *, default_deck: str = "") -> CardsResult
     if not result.rows and not result.errors:
         result.errors.append(Problem(path, skip + 1, "no cards found", "error"))
     return result
+
+
+def _records(reader, path: str, skip: int, result: CardsResult
+             ) -> Iterator[tuple[int, list[str]]]:
+    """(line, record) for each of the reader's records; a record the csv module cannot read
+    (a field over its 131,072-character limit, a quote never closed) ends the file with an
+    error naming the line the record starts on."""
+    end = 0
+    while True:
+        line = skip + end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            text = str(e)
+            if "field larger than field limit" in text:
+                why = f"a field is longer than {MAX_FIELD} characters"
+            elif "unexpected end of data" in text:
+                why = "a quote opened on this line is never closed"
+            else:
+                why = f"not valid CSV ({text}): check the quotes on this line"
+            result.errors.append(Problem(path, line, why, "error"))
+            return
+        end = reader.line_num
+        yield line, record
 
 
 def write_cards(rows: Iterable[tuple[str, str, str, Sequence[str]]]) -> str:

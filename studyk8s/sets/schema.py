@@ -33,6 +33,7 @@ the notes without this module knowing where facts come from.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,7 +144,7 @@ def _number(m: LMap, key: str, lo: float, hi: float, *, whole: bool = False) -> 
     if key not in m or m[key] is None:
         return None
     value = m[key]
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise Invalid(_line(m, key), f"{key} must be a number")
     if whole and value != int(value):
         raise Invalid(_line(m, key), f"{key} must be a whole number")

@@ -13,7 +13,7 @@ from ..db import get_session
 from ..services import classes, sets
 from ..services.stats import section_mastery
 from ..sets.analysis import FLAG_BELOW, MIN_ATTEMPTS
-from .responses import download
+from .responses import download, public_url
 from .sets import instructors, parse_local, render
 from .sets.common import local
 from .sets.forms import AssignForm, ClassNameForm, JoiningForm, TimesForm, saved
@@ -64,7 +64,7 @@ def _class_page(class_id: int, status: int = 200, **forms):
     forms.setdefault("rename_form", ClassNameForm(formdata=None, data={"name": klass.name}))
     return render("classes/show.html", status, klass=klass, members=members, mastery=mastery,
                   assignments=classes.class_assignments(session, klass, clock.now()),
-                  join_url=url_for("sets.join_page", code=klass.join_code, _external=True),
+                  join_url=public_url("sets.join_page", code=klass.join_code),
                   **forms)
 
 

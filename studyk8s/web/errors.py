@@ -2,19 +2,29 @@
 errors. A refusal's class gives its HTTP status and its code gives the message, in the UI
 language (``messages``): JSON to a script, a flashed message back to the form, or an error
 page. Error pages (400, 403, 404, 405, 409, 413, 500) are drawn in the site's layout, with its
-navigation and a way back, in the UI language."""
+navigation and a way back, in the UI language. Also, in the request's format: input refused
+at the gate (``inputs.BadInput``, 400) and a database that cannot be used now (read-only,
+full, locked or down: 503, nothing written)."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..db import get_session
 from ..services.errors import Conflict, ImportFailed, NotFound, ServiceError
 from . import messages
 from .auth import wants_json
+from .inputs import BadInput, FormsOnly
 from .messages import message
 from .responses import back
+
+log = logging.getLogger(__name__)
 
 # Most specific first.
 STATUS: tuple[tuple[type[ServiceError], int], ...] = ((NotFound, 404), (Conflict, 409),
@@ -47,6 +57,10 @@ def register(app: Flask) -> None:
     app.register_error_handler(ServiceError, handle)
     for status in PAGES:
         app.register_error_handler(status, http_error)
+    app.register_error_handler(BadInput, bad_input)
+    app.register_error_handler(FormsOnly, forms_only)
+    app.register_error_handler(DataError, bad_value)
+    app.register_error_handler(OperationalError, unavailable)
 
 
 def status_of(exc: ServiceError) -> int:
@@ -95,3 +109,51 @@ def handle(exc: ServiceError):
     fallback = ("home.index" if exc.code.startswith("quiz.")
                 else FALLBACK.get(request.blueprint or "", "home.index"))
     return redirect(back(url_for(fallback)), 303)
+
+
+def bad_input(exc: BadInput):
+    text = exc.description
+    if wants_json():
+        return jsonify(error=text, status=400), 400
+    return render_template("errors/message.html", title=_("Bad request"), message=text), 400
+
+
+def forms_only(exc: FormsOnly):
+    return jsonify(error=exc.description, status=415), 415
+
+
+def bad_value(exc: DataError):
+    """The database refused a value the gate let through (too long for its column, out of
+    range): nothing was written. A 400, logged so the gate can be tightened."""
+    log.warning("value refused by the database: %s", exc.orig)
+    _rollback()
+    return bad_input(BadInput(_("A value is too long or out of range. Nothing was saved.")))
+
+
+def unavailable(exc: OperationalError):
+    """503: nothing was saved and trying again later may work. The page reads nothing from
+    the database (it may be down), and falls back to English if even the language cannot
+    be chosen."""
+    log.error("database unavailable: %s", exc.orig)
+    _rollback()
+    try:
+        title, retry = _("Service unavailable"), _("Try again")
+        text = _("The database cannot be written right now (it is read-only, full, busy "
+                    "or down). Nothing was saved: try again in a minute.")
+        lang = request.accept_languages.best_match(["en", "zh"]) or "en"
+    except Exception:  # the locale comes from the user's row: the database may be down
+        title, retry, lang = "Service unavailable", "Try again", "en"
+        text = ("The database cannot be written right now (it is read-only, full, busy "
+                   "or down). Nothing was saved: try again in a minute.")
+    headers = {"Retry-After": "60"}
+    if wants_json():
+        return jsonify(error=text, status=503), 503, headers
+    return render_template("errors/unavailable.html", title=title, message=text,
+                           retry=retry, lang=lang), 503, headers
+
+
+def _rollback() -> None:
+    try:
+        get_session().rollback()
+    except Exception:  # the connection itself may be gone
+        log.debug("rollback after a database error failed", exc_info=True)

@@ -85,6 +85,10 @@ MESSAGES: dict[str, Any] = {
     "maintenance.backup_damaged_not_restored": _l(
         "%(source)s: the backup is damaged (%(ok)s); not restored"),
     "maintenance.backup_not_supported": _l("Backup is not supported for %(name)s"),
+    "maintenance.database_being_served": _l(
+        "The app is serving this database: stop it (every gunicorn server using it) before "
+        "restoring, or pass --force to restore under it (answers given during the restore are "
+        "lost)"),
     "maintenance.memory_sqlite_database_has": _l(
         "An in-memory SQLite database has nothing to back up"),
     "maintenance.no_such_backup_file": _l("%(source)s: no such backup file"),
@@ -217,6 +221,11 @@ MESSAGES: dict[str, Any] = {
     "users.password_must_least_characters": _n(
         "MIN_PASSWORD_LENGTH", "The password must be at least %(num)d character long",
         "The password must be at least %(num)d characters long"),
+    "users.password_too_common": _l(
+        "This password is one of the most common passwords: choose another one."),
+    "users.password_too_guessable": _l(
+        "This password is too easy to guess (a repeated or sequential pattern, a common word "
+        "or your email): add a few uncommon words."),
     "users.password_must_most_characters": _n(
         "MAX_PASSWORD_LENGTH", "The password must be at most %(num)d character long",
         "The password must be at most %(num)d characters long"),

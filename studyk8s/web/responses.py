@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from urllib.parse import urlsplit
 
-from flask import Response, request, send_file
+from flask import Response, current_app, request, send_file, url_for
 
 
 def safe_next(target: str | None) -> str | None:
@@ -32,6 +32,12 @@ def back(default: str) -> str:
     if target.startswith(request.host_url):
         target = "/" + target[len(request.host_url):]
     return safe_next(target) or default
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link to share outside the app (a class's join link), from the BASE_URL
+    setting: the Host header is the client's to choose, so it never goes into a link."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def download(body: str | bytes, filename: str, mimetype: str) -> Response:

@@ -11,6 +11,7 @@ from ..persistence.models import User
 from ..services import review
 from ..services.errors import ServiceError
 from ..services.users import StudySettings
+from .inputs import INT_MAX, ident, whole
 
 bp = Blueprint("review", __name__)
 
@@ -53,11 +54,10 @@ def _json() -> dict:
     return data
 
 
-def _int(data: dict, key: str, default: int | None = None) -> int:
-    try:
-        return int(data[key]) if key in data or default is None else default
-    except (KeyError, TypeError, ValueError):
-        raise ServiceError("request.not_integer", "{key} must be an integer", key=key) from None
+def _int(data: dict, key: str, default: int | None = None, *, id_: bool = False) -> int:
+    """A whole number from the body (``inputs``: bounded; an id must fit its column)."""
+    value = data.get(key)
+    return ident(value, key) if id_ else whole(value, key, -INT_MAX, INT_MAX, default)
 
 
 @bp.post("/api/review/answer")
@@ -68,7 +68,7 @@ def answer():
     now = clock.now()
     user = _user()
     result = review.answer(
-        session, user, card_id=_int(data, "card_id"), rating=_int(data, "rating"),
+        session, user, card_id=_int(data, "card_id", id_=True), rating=_int(data, "rating"),
         client_id=str(data.get("client_id", "")), version=_int(data, "version"), now=now,
         duration_ms=_int(data, "duration_ms", 0), queues=_queues(), settings=_settings(user),
     )
@@ -101,7 +101,7 @@ def suspend():
     session = get_session()
     now = clock.now()
     user = _user()
-    result = review.suspend(session, user, _int(data, "card_id"), now)
+    result = review.suspend(session, user, _int(data, "card_id", id_=True), now)
     return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
 
 

@@ -95,7 +95,7 @@ def test_srs_evaluate_bad_csv(runner, tmp_path):
 
 def test_import_revlog_then_optimize_and_keep(runner, session):
     assert runner.invoke(args=["users", "create", "a@example.com", "--password",
-                               "password1", "--timezone", "America/Chicago"]).exit_code == 0
+                               "kube-study-4471", "--timezone", "America/Chicago"]).exit_code == 0
     result = runner.invoke(args=["srs", "import-revlog", str(REVLOG), "--user", "a@example.com"])
     assert result.exit_code == 0 and "imported 12580 reviews" in result.output
     again = runner.invoke(args=["srs", "import-revlog", str(REVLOG), "--user", "a@example.com"])

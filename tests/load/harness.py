@@ -37,12 +37,17 @@ class Server:
     workers: int = 4
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
+    extra_args: tuple[str, ...] = ()  # e.g. ("-k", "sync") to compare with another worker
+    database_url: str | None = None  # PostgreSQL; else SQLite in the instance directory
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "STUDYK8S_INSTANCE": str(self.instance),
-                "SECRET_KEY": "load-test-secret", "NOTES_DIR": str(self.instance / "notes"),
-                "LOGIN_RATE_LIMIT": "10000 per minute", "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "STUDYK8S_INSTANCE": str(self.instance),
+               "SECRET_KEY": "load-test-secret", "NOTES_DIR": str(self.instance / "notes"),
+               "LOGIN_RATE_LIMIT": "10000 per minute", "PYTHONPATH": str(ROOT)}
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        return env
 
     def flask(self, *args: str) -> str:
         out = subprocess.run([PYTHON, "-m", "flask", "--app", "app", *args], cwd=ROOT,
@@ -65,7 +70,7 @@ class Server:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w",
-             str(self.workers), "-b", f"127.0.0.1:{self.port}", "app:app"],
+             str(self.workers), "-b", f"127.0.0.1:{self.port}", *self.extra_args, "app:app"],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
             stderr=open(self.instance / "gunicorn.log", "ab"),  # noqa: SIM115
             start_new_session=True)
@@ -97,18 +102,28 @@ class Server:
 
 
 class Client:
-    """One learner's browser: a cookie, a CSRF token, keep-alive, retries with the same id."""
+    """One learner's browser: a cookie, a CSRF token, keep-alive, retries with the same id.
+    With ``also`` (other servers' ports), its requests go to each server in turn, as behind
+    a round-robin load balancer."""
 
-    def __init__(self, port: int, email: str):
+    def __init__(self, port: int, email: str, *, also: tuple[int, ...] = ()):
         self.port, self.email = port, email
+        self.ports = (port, *also)
+        self.turn = 0
+        self.conns: dict[int, http.client.HTTPConnection] = {}
         self.cookie = ""
         self.csrf = ""
         self.conn: http.client.HTTPConnection | None = None
 
     def _request(self, method: str, path: str, body: bytes | None = None,
                  headers: dict | None = None) -> tuple[int, bytes]:
+        if len(self.ports) > 1:
+            self.port = self.ports[self.turn % len(self.ports)]
+            self.turn += 1
+            self.conn = self.conns.get(self.port)
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.conns[self.port] = self.conn
         h = {"Cookie": self.cookie} if self.cookie else {}
         h.update(headers or {})
         try:
@@ -118,6 +133,7 @@ class Client:
         except (OSError, http.client.HTTPException):
             self.conn.close()
             self.conn = None
+            self.conns.pop(self.port, None)
             raise
         for value in resp.headers.get_all("Set-Cookie") or []:
             if value.startswith("session="):
@@ -130,8 +146,8 @@ class Client:
 
     def signup(self) -> None:
         token = self._form_token("/signup")
-        body = (f"csrf_token={token}&email={self.email}&password=password1"
-                f"&confirm=password1&timezone=UTC").encode()
+        body = (f"csrf_token={token}&email={self.email}&password=kube-study-4471"
+                f"&confirm=kube-study-4471&timezone=UTC").encode()
         status, _ = self._request("POST", "/signup", body,
                                   {"Content-Type": "application/x-www-form-urlencoded"})
         if status != 302:

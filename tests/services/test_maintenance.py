@@ -30,7 +30,8 @@ sqlite_only = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite backup 
 def history(session, notes_dir):
     """A learner with a few days of reviews, one of them undone."""
     import_notes(session, [notes_dir], now=NOW)
-    user = create_user(session, "l@example.com", "password1", timezone="Europe/Berlin", now=NOW)
+    user = create_user(session, "l@example.com", "kube-study-4471", timezone="Europe/Berlin",
+                       now=NOW)
     now = NOW
     for day in range(3):
         for i in range(6):

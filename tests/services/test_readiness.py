@@ -21,8 +21,8 @@ from studyk8s.srs import readiness as model
 @pytest.fixture
 def learner(session, notes_dir, now):
     import_notes(session, [notes_dir], now=now)
-    create_user(session, "admin@example.com", "password1", now=now)
-    return create_user(session, "learner@example.com", "password1", now=now)
+    create_user(session, "admin@example.com", "kube-study-4471", now=now)
+    return create_user(session, "learner@example.com", "kube-study-4471", now=now)
 
 
 def first_day_session(session, user, now):

@@ -55,8 +55,8 @@ def cards(session, notes_dir):
 
 @pytest.fixture
 def learner(session, cards):
-    create_user(session, "admin@example.com", "password1", now=NOW)
-    return create_user(session, "learner@example.com", "password1", timezone=TZ, now=NOW)
+    create_user(session, "admin@example.com", "kube-study-4471", now=NOW)
+    return create_user(session, "learner@example.com", "kube-study-4471", timezone=TZ, now=NOW)
 
 
 def add_review(session, user, at, card_id=None, *, rating=3, state=State.REVIEW, undone=False,
@@ -430,7 +430,7 @@ def test_deck_page_of_an_unknown_deck(session, learner):
 
 
 def test_section_mastery_across_learners(session, learner, cards):
-    other = create_user(session, "other@example.com", "password1", timezone="UTC", now=NOW)
+    other = create_user(session, "other@example.com", "kube-study-4471", timezone="UTC", now=NOW)
     c = cards[2]
     set_state(session, learner, c.id, State.REVIEW, last_review=NOW - timedelta(days=5),
               due=NOW + timedelta(days=5), stability=9.0)

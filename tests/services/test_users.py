@@ -12,6 +12,7 @@ from studyk8s.services.errors import ServiceError
 from studyk8s.services.users import (
     DEFAULT_SETTINGS,
     authenticate,
+    change_password,
     create_user,
     set_timezone,
     settings_of,
@@ -87,7 +88,32 @@ def test_invalid_accounts_are_refused_and_nothing_is_written(
 
 
 def test_eight_characters_is_enough(session, now):
-    assert create_user(session, "a@b.c", "12345678", now=now).email == "a@b.c"
+    assert create_user(session, "a@b.c", "Kp7#vq2z", now=now).email == "a@b.c"
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("12345678", "one of the most common passwords"),
+    ("password", "one of the most common passwords"),
+    ("iloveyou", "one of the most common passwords"),
+    ("P@ssw0rd", "one of the most common passwords"),  # l33t is undone first
+    (" " * 8, "too easy to guess"),
+    ("abcdefghij", "too easy to guess"),
+    ("qwertyuiop", "one of the most common passwords"),
+    ("zxcvbnm,./", "too easy to guess"),  # a keyboard walk
+    ("lovelace1", "too easy to guess"),  # the account's own email
+])
+def test_common_and_guessable_passwords_are_refused_saying_why(session, now, password, why):
+    with pytest.raises(ServiceError, match=why) as err:
+        create_user(session, "ada.lovelace@example.com", password, now=now)
+    assert err.value.field == "password"
+    assert session.scalars(select(User)).all() == []
+
+
+def test_a_new_password_passes_the_same_policy(session, now):
+    user = create_user(session, "ada@example.com", PASSWORD, now=now)
+    with pytest.raises(ServiceError, match="most common passwords"):
+        change_password(session, user, PASSWORD, "football")
+    assert authenticate(session, "ada@example.com", PASSWORD) is user
 
 
 # --- authenticate ------------------------------------------------------------------------
@@ -240,28 +266,28 @@ def test_user_timezones_are_iana_names():
 
 def test_cli_creates_users_first_becomes_admin(app, runner):
     result = runner.invoke(
-        args=["users", "create", "a@b.c", "--role", "instructor", "--password", "secret123"]
+        args=["users", "create", "a@b.c", "--role", "instructor", "--password", "lab-notes-7719"]
     )
     assert result.exit_code == 0, result.output
     assert "created admin a@b.c" in result.output
     result = runner.invoke(
         args=["users", "create", "I@Example.com", "--role", "instructor", "--password",
-              "secret123", "--timezone", "Asia/Shanghai"]
+              "lab-notes-7719", "--timezone", "Asia/Shanghai"]
     )
     assert result.exit_code == 0, result.output
     assert "created instructor i@example.com" in result.output
     with app.extensions["db_sessions"]() as s:
         rows = {u.email: (u.role, u.timezone) for u in s.scalars(select(User))}
-        assert authenticate(s, "a@b.c", "secret123") is not None
+        assert authenticate(s, "a@b.c", "lab-notes-7719") is not None
     assert rows == {"a@b.c": ("admin", "UTC"), "i@example.com": ("instructor", "Asia/Shanghai")}
 
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--role", "superuser", "--password", "secret123"], 2, "Invalid value for '--role'"),
+        (["--role", "superuser", "--password", "lab-notes-7719"], 2, "Invalid value for '--role'"),
         (["--password", "short"], 1, "at least 8 characters"),
-        (["--password", "secret123", "--timezone", "Mars/Olympus"], 1, "Unknown time zone"),
+        (["--password", "lab-notes-7719", "--timezone", "Mars/Olympus"], 1, "Unknown time zone"),
     ],
 )
 def test_cli_refuses_bad_input(app, runner, args, code, message):
@@ -273,7 +299,7 @@ def test_cli_refuses_bad_input(app, runner, args, code, message):
 
 
 def test_cli_refuses_a_duplicate(runner):
-    args = ["users", "create", "a@b.c", "--password", "secret123"]
+    args = ["users", "create", "a@b.c", "--password", "lab-notes-7719"]
     assert runner.invoke(args=args).exit_code == 0
     result = runner.invoke(args=args)
     assert result.exit_code == 1 and "already exists" in result.output

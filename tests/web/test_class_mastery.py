@@ -14,9 +14,9 @@ NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 
 def test_class_page_shows_mastery_by_section(app, session, notes_dir):
     import_notes(session, [notes_dir], now=NOW)
-    create_user(session, "admin@example.com", "password1", now=NOW)
-    teacher = create_user(session, "t@example.com", "password1", role="instructor", now=NOW)
-    learner = create_user(session, "l@example.com", "password1", now=NOW)
+    create_user(session, "admin@example.com", "kube-study-4471", now=NOW)
+    teacher = create_user(session, "t@example.com", "kube-study-4471", role="instructor", now=NOW)
+    learner = create_user(session, "l@example.com", "kube-study-4471", now=NOW)
     klass = classes.create_class(session, teacher, "CKA evening", now=NOW)
     classes.join(session, learner, klass.join_code, now=NOW)
     for _ in range(3):  # the learner studies a little

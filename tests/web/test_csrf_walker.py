@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -21,7 +21,7 @@ def csrf_client(app, client, auth):
 
 
 def _url(rule: Rule) -> str:
-    values = {arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter"
+    values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter)
               else "x" for arg in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 

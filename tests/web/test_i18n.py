@@ -25,7 +25,7 @@ TRANSLATIONS = ROOT / "studyk8s" / "translations"
 ZH_PO = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
-PASSWORD = "password1"
+PASSWORD = "kube-study-4471"
 
 
 @pytest.fixture(autouse=True, scope="module")

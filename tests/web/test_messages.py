@@ -18,7 +18,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Words a Chinese sentence may keep in Latin script: names of things, not English prose.
 ALLOWED = {"json", "null", "true", "false", "sqlite", "path", "pg_dump", "pg_restore", "fsrs",
            "iana", "asia", "shanghai", "client_id", "studyk8s", "x1y", "id", "fsrs-6",
-           "name", "example", "com", "pod"}
+           "name", "example", "com", "pod", "gunicorn", "force"}
 
 
 def raised_codes() -> dict[str, list[str]]:

@@ -17,12 +17,12 @@ def probe_app(app_factory, db_url, notes_dir):
     """An app with CSRF on and a trivial login-required JSON endpoint (added before the first
     request, as Flask requires)."""
     with app_factory(db_url, notes_dir, WTF_CSRF_ENABLED=True) as app:
-        @app.route("/_probe", methods=["GET", "POST"])
+        @app.route("/api/_probe", methods=["GET", "POST"])
         @login_required
         def probe():
             return jsonify(ok=1)
 
-        @app.get("/_probe/own-csp")
+        @app.get("/api/_probe/own-csp")
         def own_csp():
             response = jsonify(ok=1)
             response.headers["Content-Security-Policy"] = "default-src 'none'"
@@ -36,8 +36,8 @@ def logged_in(probe_app):
     client = probe_app.test_client()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
                       client.get("/signup").get_data(as_text=True))[1]
-    r = client.post("/signup", data={"email": "cost@example.com", "password": "password1",
-                                     "confirm": "password1", "timezone": "UTC",
+    r = client.post("/signup", data={"email": "cost@example.com", "password": "kube-study-4471",
+                                     "confirm": "kube-study-4471", "timezone": "UTC",
                                      "csrf_token": token})
     assert r.status_code == 302
     meta = re.search(r'<meta name="csrf-token" content="([^"]+)"',
@@ -56,10 +56,10 @@ def test_an_authenticated_request_runs_one_query_and_sends_no_cookie(probe_app, 
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        r = client.get("/_probe")
+        r = client.get("/api/_probe")
         assert r.status_code == 200 and "Set-Cookie" not in r.headers
         assert len(statements) == 1 and "FROM users" in statements[0]
-        r = client.post("/_probe", json={}, headers={"X-CSRFToken": token})
+        r = client.post("/api/_probe", json={}, headers={"X-CSRFToken": token})
         assert r.status_code == 200 and "Set-Cookie" not in r.headers
         r = client.get("/api/review/next")
         assert r.status_code == 200 and "Set-Cookie" not in r.headers
@@ -69,10 +69,10 @@ def test_an_authenticated_request_runs_one_query_and_sends_no_cookie(probe_app, 
 
 def test_json_posts_still_need_the_header_token(logged_in):
     client, token = logged_in
-    assert client.post("/_probe", json={}).status_code == 400
-    assert client.post("/_probe", json={"csrf_token": token}).status_code == 400  # body: no
-    assert client.post("/_probe", json={}, headers={"X-CSRFToken": "forged"}).status_code == 400
-    assert client.post("/_probe", json={}, headers={"X-CSRFToken": token}).status_code == 200
+    assert client.post("/api/_probe", json={}).status_code == 400
+    assert client.post("/api/_probe", json={"csrf_token": token}).status_code == 400  # body: no
+    assert client.post("/api/_probe", json={}, headers={"X-CSRFToken": "forged"}).status_code == 400
+    assert client.post("/api/_probe", json={}, headers={"X-CSRFToken": token}).status_code == 200
 
 
 def test_rate_limit_hooks_run_on_auth_routes_only(probe_app, logged_in):
@@ -82,7 +82,7 @@ def test_rate_limit_hooks_run_on_auth_routes_only(probe_app, logged_in):
     assert not any(getattr(h, "__self__", None) is limiter
                    or getattr(h, "args", (None,))[:1] == (limiter,) for h in app_wide)
     client, _ = logged_in
-    assert not any(k.startswith("X-RateLimit") for k, _ in client.get("/_probe").headers)
+    assert not any(k.startswith("X-RateLimit") for k, _ in client.get("/api/_probe").headers)
     anon = probe_app.test_client()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
                       anon.get("/login").get_data(as_text=True))[1]
@@ -94,7 +94,7 @@ def test_rate_limit_hooks_run_on_auth_routes_only(probe_app, logged_in):
 
 def test_security_headers_once_and_a_views_own_value_kept(probe_app):
     client = probe_app.test_client()
-    r = client.get("/_probe/own-csp")
+    r = client.get("/api/_probe/own-csp")
     assert r.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
     assert r.headers.getlist("X-Frame-Options") == ["DENY"]
     r = client.get("/login")

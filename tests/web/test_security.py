@@ -151,7 +151,7 @@ def test_two_workers_share_login_failures_through_redis(db_url, notes_dir, app_f
     assert codes == [200, 200, 200, 200, 429]
 
 
-def _signup(client, email="t@example.com", password="password1"):
+def _signup(client, email="t@example.com", password="kube-study-4471"):
     from tests.conftest import AuthActions
 
     assert AuthActions(client).signup(email, password).status_code == 302
@@ -178,14 +178,14 @@ def test_password_change_ends_other_sessions_but_not_this_one(app, client):
     other_device = app.test_client()
     other_device.set_cookie("session", _cookie(client))
     assert other_device.get("/review").status_code == 200
-    r = client.post("/settings/password", data={"current": "password1",
+    r = client.post("/settings/password", data={"current": "kube-study-4471",
                                                  "password": "new-password-2",
                                                  "confirm": "new-password-2"})
     assert r.status_code == 302
     assert client.get("/review").status_code == 200  # this session carries on
     assert other_device.get("/review").status_code == 302  # the other one is over
     client.post("/logout")
-    assert client.post("/login", data={"email": "p@example.com", "password": "password1"}
+    assert client.post("/login", data={"email": "p@example.com", "password": "kube-study-4471"}
                        ).status_code == 200  # old password refused
     assert client.post("/login", data={"email": "p@example.com",
                                        "password": "new-password-2"}).status_code == 302

@@ -13,7 +13,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ...persistence.engine import write_transaction
-from ...persistence.models import Card, CardState, Fact, QuizAnswer, QuizAttempt, QuizQuestion, User
+from ...persistence.models import (
+    Assignment,
+    Card,
+    CardState,
+    Fact,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+    User,
+)
 from ...quiz import kinds as qkinds
 from ...quiz.attempt import DEFAULT_PASS_MARK, GRACE, grade, is_expired, open_until
 from ...quiz.model import Question
@@ -94,16 +103,31 @@ def _rendered(q: Question) -> dict[str, Any]:
     return {"prompt_html": to_html(q.prompt)}
 
 
-def withheld(attempt: QuizAttempt, now: datetime) -> bool:
+def withheld(session: Session, attempt: QuizAttempt, now: datetime) -> bool:
     """Whether a quiz set keeps this attempt's right answers from the learner for now (its
-    review setting: after_submit, after_close or never)."""
+    review setting: after_submit, after_close or never). "after_close" is decided from the
+    assignment as it is now, not as it was when the attempt started: a close time moved
+    later keeps the answers hidden, and an assignment with no close time never shows them
+    (other learners may still be taking it)."""
     review = attempt.settings.get("review")
     if review == "never":
         return True
     if review == "after_close":
-        after = attempt.settings.get("review_after")
-        return after is not None and now < datetime.fromisoformat(after)
+        closes = _closes_at(session, attempt)
+        return closes is None or now < closes
     return False
+
+
+def _closes_at(session: Session, attempt: QuizAttempt) -> datetime | None:
+    """The current close time of the assignment the attempt was taken for (a retry carries
+    its original's settings, so the same assignment); without one, the time recorded at
+    the start."""
+    assignment_id = (attempt.settings.get("set") or {}).get("assignment_id")
+    if assignment_id is not None:
+        return session.scalar(select(Assignment.closes_at)
+                              .where(Assignment.id == assignment_id))
+    after = attempt.settings.get("review_after")
+    return datetime.fromisoformat(after) if after else None
 
 
 def _feedback(q: Question, response: Any) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def results(session: Session, user: User, attempt_id: int, now: datetime, *,
         items.append({"position": pos, **q.public(), **_rendered(q), "response": response,
                       **_feedback(q, response)})
     wrong = [i for i in items if not i["correct"]]
-    hidden = not full and withheld(attempt, now)
+    hidden = not full and withheld(session, attempt, now)
     if hidden:
         items, wrong = [], []
     return {
@@ -102,7 +102,7 @@ def retry_wrong(session: Session, user: User, attempt_id: int, *, now: datetime,
     if attempt.submitted_at is None:
         raise Conflict("quiz.submit_attempt_before_retrying",
             "submit this attempt before retrying its wrong answers")
-    if withheld(attempt, now):
+    if withheld(session, attempt, now):
         raise ServiceError("quiz.answers_quiz_set_are",
             "the answers of this quiz set are not shown yet, so its wrong answers cannot be "
             "retried")
@@ -118,6 +118,11 @@ def retry_wrong(session: Session, user: User, attempt_id: int, *, now: datetime,
     rng = random.Random(seed)
     fresh = [qkinds.reshuffle(q, rng) for q in wrong]
     settings = dict(attempt.settings)
+    # A retry is the learner's own practice, not an attempt at the quiz set: its results are
+    # on the quiz pages, and it shows its answers (only allowed once the set's are shown).
+    for key in ("set", "review_after"):
+        settings.pop(key, None)
+    settings["review"] = "after_submit"
     limit = None
     if mode == EXAM:
         old_limit = settings.get("time_limit_min") or DEFAULT_TIME_LIMIT_MIN

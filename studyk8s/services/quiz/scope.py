@@ -159,10 +159,16 @@ def scope_options(session: Session, cache: AskableCache | None = None) -> list[d
 # --- validation ----------------------------------------------------------------------------
 
 
+ID_MAX = 2**31 - 1  # an INTEGER primary key on PostgreSQL
+
+
 def _int_in(value: Any, name: str, lo: int, hi: int) -> int:
+    """A whole number in [lo, hi]: 2.5, true, "inf" and NaN are refused, not rounded."""
     try:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError(value)
         v = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ServiceError("quiz.must_whole_number",
             "{name} must be a whole number",
             name=name) from None
@@ -234,8 +240,8 @@ def _deck_ids(session: Session, value: Any) -> list[int]:
     if not isinstance(value, list | tuple):
         value = [value]
     try:
-        ids = sorted({int(v) for v in value})
-    except (TypeError, ValueError):
+        ids = sorted({_int_in(v, "decks", 1, ID_MAX) for v in value})
+    except ServiceError:
         raise ServiceError("quiz.decks_must_deck_ids", "decks must be deck ids") from None
     found = set(session.scalars(select(Note.id).where(Note.id.in_(ids),
                                                       Note.retired_at.is_(None))))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import secrets
 import unicodedata
@@ -92,6 +93,8 @@ def parse_settings(form: dict[str, Any]) -> Settings:
             return default
         try:
             v = float(raw)
+            if not math.isfinite(v):  # "inf", "nan": int() of them would fail below
+                raise ValueError(raw)
         except (TypeError, ValueError):
             raise ServiceError("sets.must_number",
                 "{label} must be a number",
