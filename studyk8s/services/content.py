@@ -200,8 +200,8 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
                  for n in new for row in n.prepared.facts.values()]
     fact_ids = dict(session.execute(insert(facts).returning(facts.c.key, facts.c.id),
                                     fact_rows).all()) if fact_rows else {}
-    card_rows = [{**row, "note_id": note_ids[n.note["path"]]}
-                 for n in new for row in _card_rows(n.prepared.cards, fact_ids).values()]
+    card_rows = [{**row, "fact_id": fact_ids[row["fact_id"]], "note_id": note_ids[n.note["path"]]}
+                 for n in new for row in n.prepared.cards]
     if card_rows:
         _insert_plain(session, cards, card_rows)
     report.added["notes"] += len(new)
@@ -286,13 +286,8 @@ def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, re
 
 
 def _card_rows(cards: list[dict], fact_ids: dict[str, int]) -> dict[str, dict]:
-    """Key → row of prepared card rows, each linked to its fact's id."""
-    out = {}
-    for c in cards:
-        row = dict(c)
-        row["fact_id"] = fact_ids[row.pop("fact_key")]
-        out[row["key"]] = row
-    return out
+    """Key → row of prepared card rows, each with its fact's id for the fact's key."""
+    return {c["key"]: {**c, "fact_id": fact_ids[c["fact_id"]]} for c in cards}
 
 
 def _retire_note(session, note: Note, now, report) -> None:

@@ -31,7 +31,7 @@ class Prepared:
     content_hash: str
     warnings: tuple[Problem, ...]
     facts: dict[str, dict]  # fact key → row (no note_id)
-    cards: list[dict]  # card rows in note order, with ``fact_key`` instead of fact_id
+    cards: list[dict]  # card rows in note order; ``fact_id`` holds the fact's key
     askable: int
     not_askable: dict[str, int]
     gate: dict[str, int]
@@ -41,12 +41,12 @@ class Prepared:
 def prepare(parsed: ParsedNote) -> Prepared:
     screening = screen(facts_of(parsed) + handson_facts_of(parsed))
     specs, log = generate_cards_logged(parsed)
-    cards = [{"key": s.key, "kind": s.kind, "front": s.front, "back": s.back,
-              "diagram": s.diagram, "section": " > ".join(s.section),
-              "line": int(s.source.rsplit(":", 1)[1]), "position": s.position,
-              "fact_key": s.fact_key} for s in specs]
+    cards = {s.key: {"key": s.key, "kind": s.kind, "front": s.front, "back": s.back,
+                     "diagram": s.diagram, "section": " > ".join(s.section),
+                     "line": int(s.source.rsplit(":", 1)[1]), "position": s.position,
+                     "fact_id": s.fact_key} for s in specs}  # one row per key
     return Prepared(parsed.path, parsed.title, parsed.lang, parsed.content_hash,
-                    parsed.warnings, fact_rows(parsed), cards, screening.count,
+                    parsed.warnings, fact_rows(parsed), list(cards.values()), screening.count,
                     screening.by_reason(), gate.count(log), len(parsed.handson))
 
 
