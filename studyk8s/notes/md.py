@@ -286,7 +286,6 @@ def _dispatch_block_rules(md: MarkdownIt) -> None:
                        if n not in _FIRST_CHARS or ch in _FIRST_CHARS[n]]
     first_line = rules  # line 0: every rule (front matter is only there)
     max_nesting = md.options.maxNesting
-    _dispatch_terminators(block.ruler)
 
     def tokenize(state, startLine: int, endLine: int) -> None:
         # markdown-it-py 4.3's ParserBlock.tokenize with the rules picked per line
@@ -325,38 +324,6 @@ def _dispatch_block_rules(md: MarkdownIt) -> None:
                 state.line = line
 
     block.tokenize = tokenize
-
-
-def _dispatch_terminators(ruler) -> None:
-    """The same for the rules that may end a paragraph, list or quote early: at every line
-    of them, markdown-it asks each rule of the chain (``getRules("paragraph")``…) in turn.
-    Each chain in the ruler's cache becomes one rule that asks only those that can start at
-    the line's first character; colon_label can end a paragraph at any line. The cache is
-    rebuilt (and this undone) whenever the parser's rules change."""
-    ruler.getRules("")  # builds the cache
-    cache = ruler.__cache__
-    starts = {n: c for n, c in _FIRST_CHARS.items() if n != "colon_label"}
-    for chain, fns in list(cache.items()):
-        names = [r.name for r in ruler.__rules__ if r.enabled and chain in r.alt]
-        if not chain or len(fns) < 2 or len(names) != len(fns):
-            continue
-        everywhere = [f for n, f in zip(names, fns, strict=True) if n not in starts]
-        by_char = {ch: [f for n, f in zip(names, fns, strict=True)
-                        if n not in starts or ch in starts[n]]
-                   for ch in {c for chars in starts.values() for c in chars}}
-        cache[chain] = [_terminator(fns, by_char, everywhere)]
-
-
-def _terminator(fns: list, by_char: dict[str, list], everywhere: list):
-    def terminates(state, line: int, end: int, silent: bool) -> bool:
-        if line == 0:
-            rules = fns
-        else:
-            pos = state.bMarks[line] + state.tShift[line]
-            rules = by_char.get(state.src[pos:pos + 1], everywhere)
-        return any(rule(state, line, end, silent) for rule in rules)
-
-    return terminates
 
 
 # The inline rules active in the reader's parser, and the characters any of them starts at

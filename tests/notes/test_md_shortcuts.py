@@ -1,6 +1,5 @@
-"""The reader's parsing shortcuts (studyk8s/notes/md.py) give exactly markdown-it's tokens:
-the block loop that tries only the rules a line's first character allows (and the same for
-the rules that end a paragraph, list or quote early), and plain inline
+"""The reader's two parsing shortcuts (studyk8s/notes/md.py) give exactly markdown-it's tokens:
+the block loop that tries only the rules a line's first character allows, and plain inline
 text made into its text token without the inline rules. Compared on every note the repository
 holds (corpus, fixtures, the shared note) and on Markdown written to reach each rule."""
 
@@ -71,38 +70,6 @@ _under_ 12. not a list -not a list #not a heading >not a quote
 - an image alone: !x
 - a link alone: [x]
 - emphasis alone: _x_ and *y*
-
-A paragraph ended by a heading
-## Heading
-A paragraph ended by a fence
-```
-code
-```
-A paragraph ended by a quote
-> quote
-A paragraph ended by a rule
-***
-A paragraph ended by a list
-- item
-A paragraph ended by html
-<div>
-</div>
-A paragraph ended by a shortcode
-{{< note >}}
-A paragraph before a table
-| a | b |
-|---|---|
-| 1 | 2 |
-Lazy continuation 12. not a list
-1) ordered ends it
-- list
-  continued
-> quote in a list's wake
-- list
----
-> quote
-lazy line
-- list in a quote's wake
 """.replace("{HARD}", "  ")
 
 
@@ -112,8 +79,6 @@ def _reference():
     del md.block.tokenize
     assert md.block.tokenize.__func__ is ParserBlock.tokenize
     md.core.ruler.at("inline", core_inline)
-    md.block.ruler.__cache__ = None  # terminator chains rebuilt as markdown-it builds them
-    assert len(md.block.ruler.getRules("paragraph")) > 1
     return md
 
 
@@ -123,7 +88,6 @@ def test_shortcuts_give_markdown_its_tokens(text):
     source, _ = clean_source(text)
     fast, ref = new_parser(), _reference()
     assert fast.block.tokenize is not ParserBlock.tokenize  # the shortcut is installed
-    assert len(fast.block.ruler.getRules("paragraph")) == 1  # and the terminators' one
     assert [t.as_dict() for t in fast.parse(source)] == [t.as_dict() for t in ref.parse(source)]
 
 
