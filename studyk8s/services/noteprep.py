@@ -50,20 +50,19 @@ def prepare(parsed: ParsedNote) -> Prepared:
                     screening.by_reason(), gate.count(log), len(parsed.handson))
 
 
-def prepare_file(name: str, data: bytes) -> Prepared | NoteError:
-    """``prepare`` of the note ``name`` with bytes ``data``, or the error that stops it."""
+def _parse(name: str, data: bytes) -> ParsedNote | NoteError:
     try:
-        return prepare(attach(parse_note(data, name), data))
+        return attach(parse_note(data, name), data)
     except NoteError as e:
         return e
 
 
 def prepare_all(items: Sequence[tuple[str, bytes]], parallel: bool | None = None
                 ) -> list[Prepared | NoteError]:
-    """``prepare_file`` of each (name, bytes), in order. With many notes and an idle core
-    (or ``parallel=True``), a forked child prepares the second half while this process
-    prepares the first; otherwise (a busy machine, where a second process only competes
-    with the first) one after the other."""
+    """``prepare`` of each note (name, bytes), or the error that stops it, in order. With
+    many notes and an idle core (or ``parallel=True``), a forked child prepares the second
+    half while this process prepares the first; otherwise (a busy machine, where a second
+    process only competes with the first) one after the other."""
     if not _worth_a_child(len(items), parallel):
         return _prepare_many(items)
     half = len(items) // 2
@@ -86,7 +85,9 @@ def prepare_all(items: Sequence[tuple[str, bytes]], parallel: bool | None = None
 
 
 def _prepare_many(items: Sequence[tuple[str, bytes]]) -> list[Prepared | NoteError]:
-    return [prepare_file(name, data) for name, data in items]
+    # all parsed, then all prepared (measured: a few per cent quicker than note by note)
+    parsed = [_parse(name, data) for name, data in items]
+    return [p if isinstance(p, NoteError) else prepare(p) for p in parsed]
 
 
 def _child(send, items) -> None:
