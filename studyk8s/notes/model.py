@@ -146,6 +146,9 @@ class NoteError(Exception):
         super().__init__(f"{path}:{line}: error: {message}")
         self.path, self.line, self.message = path, line, message
 
+    def __reduce__(self):  # pickled whole (a forked import process sends it back)
+        return type(self), (self.path, self.line, self.message)
+
     @property
     def problem(self) -> Problem:
         return Problem(self.path, self.line, self.message, "error")

@@ -17,16 +17,13 @@ from pathlib import Path
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..cards import CardSpec, fact_key, generate_cards_logged
-from ..notes import NoteError, ParsedNote, Problem, parse_note
-from ..notes.handson import attach
+from ..notes import NoteError, ParsedNote, Problem
 from ..notes.reader import collector_paused, note_files, read_bytes
 from ..persistence.engine import write_transaction
 from ..persistence.models import Card, Fact, Note
 from ..quiz import gate
-from ..quiz.handson.questions import screen
-from ..quiz.model import facts_of, handson_facts_of
 from .errors import ImportFailed
+from .noteprep import Prepared, prepare, prepare_all
 
 # Bump when the parser or card generator changes output, so unchanged files re-import once.
 # 3: the notes reader on markdown-it-py (issue 13); 4: cards pass the quality gate (issue 14);
@@ -82,34 +79,45 @@ def import_notes(
     max_bytes: int = 1_048_576,
     base: str | Path | None = None,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Parse ``paths`` (files or directories) and bring the database in line, in one commit.
 
     Notes are named relative to ``base`` when they lie inside it (the CLI passes the project
     root), so a note keeps its identity wherever the checkout lives. Raises ImportFailed
-    (after writing nothing) if any note cannot be read.
+    (after writing nothing) if any note cannot be read. Many changed notes are parsed in two
+    processes when a core is idle (``parallel``: None decides so, True/False force it).
     """
     with collector_paused():
-        return _import(session, paths, now, max_bytes, base, progress)
+        return _import(session, paths, now, max_bytes, base, progress, parallel)
 
 
-def _import(session, paths, now, max_bytes, base, progress) -> ImportReport:
+def _import(session, paths, now, max_bytes, base, progress, parallel) -> ImportReport:
     files, errors = note_files(list(paths), base=base)
     existing = {n.path: n for n in session.scalars(select(Note))}
     report = ImportReport(notes=len(files))
-    changed: list[ParsedNote] = []
+    read: list[tuple[str, bytes] | NoteError] = []  # in file order
     for name, disk in files:
         try:
             data = read_bytes(name, disk, max_bytes)
-            note = existing.get(name)
-            # Unchanged bytes are not even parsed: that is what keeps a re-import fast.
-            if note is not None and note.retired_at is None and note.content_hash == _stamp(
-                    hashlib.sha256(data).hexdigest()):
-                report.unchanged += 1
-                continue
-            changed.append(attach(parse_note(data, name), data))
         except NoteError as e:
-            errors.append(e)
+            read.append(e)
+            continue
+        note = existing.get(name)
+        # Unchanged bytes are not even parsed: that is what keeps a re-import fast.
+        if note is not None and note.retired_at is None and note.content_hash == _stamp(
+                hashlib.sha256(data).hexdigest()):
+            report.unchanged += 1
+        else:
+            read.append((name, data))
+    prepared = iter(prepare_all([r for r in read if not isinstance(r, NoteError)], parallel))
+    changed: list[Prepared] = []
+    for r in read:  # errors in file order, as reading one note after another finds them
+        result = r if isinstance(r, NoteError) else next(prepared)
+        if isinstance(result, NoteError):
+            errors.append(result)
+        else:
+            changed.append(result)
     if errors:
         raise ImportFailed(errors)
     if not changed and not _any_to_retire(existing, {name for name, _ in files}, paths, base):
@@ -148,7 +156,7 @@ def import_parsed(session: Session, parsed: Sequence[ParsedNote], *, now: dateti
                 report.unchanged += 1
                 continue
             report.warnings.extend(note.warnings)
-            _import_one(session, note, old, now, report, new)
+            _import_one(session, prepare(note), old, now, report, new)
         _insert_new(session, new, report)
     return report
 
@@ -179,8 +187,7 @@ class _NewNote:
     of the run (three multi-row inserts in all, instead of three statements per note)."""
 
     note: dict
-    facts: list[dict]
-    specs: list[CardSpec]
+    prepared: Prepared
 
 
 def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> None:
@@ -189,11 +196,12 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
     notes, facts, cards = Note.__table__, Fact.__table__, Card.__table__
     note_ids = dict(session.execute(insert(notes).returning(notes.c.path, notes.c.id),
                                     [n.note for n in new]).all())
-    fact_rows = [{**row, "note_id": note_ids[n.note["path"]]} for n in new for row in n.facts]
+    fact_rows = [{**row, "note_id": note_ids[n.note["path"]]}
+                 for n in new for row in n.prepared.facts.values()]
     fact_ids = dict(session.execute(insert(facts).returning(facts.c.key, facts.c.id),
                                     fact_rows).all()) if fact_rows else {}
-    card_rows = [{**row, "note_id": note_ids[n.note["path"]]}
-                 for n in new for row in _card_rows(n.specs, fact_ids).values()]
+    card_rows = [{**row, "fact_id": fact_ids[row["fact_id"]], "note_id": note_ids[n.note["path"]]}
+                 for n in new for row in n.prepared.cards]
     if card_rows:
         _insert_plain(session, cards, card_rows)
     report.added["notes"] += len(new)
@@ -213,56 +221,28 @@ def _insert_plain(session: Session, table, rows: list[dict]) -> None:
 
 
 def _import_one(
-    session: Session, parsed: ParsedNote, note: Note | None, now: datetime, report: ImportReport,
+    session: Session, prep: Prepared, note: Note | None, now: datetime, report: ImportReport,
     new: list[_NewNote],
 ) -> None:
-    stamp = _stamp(parsed.content_hash)
-    if note is None:  # a new note has no rows to compare with: its rows are inserted later
-        row = {"path": parsed.path, "title": parsed.title, "lang": parsed.lang,
-               "content_hash": stamp, "imported_at": now}
-        new.append(_NewNote(row, list(_fact_rows(parsed).values()), []))
-    else:
-        note.title, note.lang, note.content_hash = parsed.title, parsed.lang, stamp
-        note.imported_at, note.retired_at = now, None
-        report.updated["notes"] += 1
-        fact_ids = _sync_facts(session, note, parsed, now, report)
-    screening = screen(facts_of(parsed) + handson_facts_of(parsed))
-    report.handson += len(parsed.handson)
-    report.askable += screening.count
-    for reason, n in screening.by_reason().items():
+    stamp = _stamp(prep.content_hash)
+    report.handson += prep.handson
+    report.askable += prep.askable
+    for reason, n in prep.not_askable.items():
         report.not_askable[reason] = report.not_askable.get(reason, 0) + n
-    specs, log = generate_cards_logged(parsed)
-    for key, n in gate.count(log).items():
+    for key, n in prep.gate.items():
         report.gate[key] = report.gate.get(key, 0) + n
-    if note is None:
-        new[-1].specs = specs
-    else:
-        _sync_cards(session, note, specs, fact_ids, now, report)
-
-
-def _fact_row(parsed: ParsedNote, position: int, fact) -> dict:
-    # Only the non-empty extras go into ``data``; built by hand because dataclasses.asdict
-    # was a third of the import time.
-    extras = {
-        "aliases": list(fact.aliases),
-        "items": list(fact.items),
-        "edges": [{"source": e.source, "target": e.target, "label": e.label,
-                   "bidirectional": e.bidirectional} for e in fact.edges],
-        "parent": fact.parent,
-        "cloze": fact.cloze,
-        "diagram": fact.diagram,
-    }
-    return {
-        "key": fact_key(parsed.path, fact),
-        "kind": fact.kind,
-        "term": fact.term,
-        "definition": fact.definition,
-        "group": fact.group,
-        "section": " > ".join(fact.section),
-        "line": fact.line,
-        "position": position,
-        "data": {k: v for k, v in extras.items() if v},
-    }
+    if note is None:  # a new note has no rows to compare with: its rows are inserted later
+        row = {"path": prep.path, "title": prep.title, "lang": prep.lang,
+               "content_hash": stamp, "imported_at": now}
+        new.append(_NewNote(row, prep))
+        return
+    note.title, note.lang, note.content_hash = prep.title, prep.lang, stamp
+    note.imported_at, note.retired_at = now, None
+    report.updated["notes"] += 1
+    fact_ids = _sync_rows(session, Fact, _FACT_FIELDS, note.id, prep.facts, now, report,
+                          "facts")
+    _sync_rows(session, Card, _CARD_FIELDS, note.id, _card_rows(prep.cards, fact_ids), now,
+               report, "cards")
 
 
 _FACT_FIELDS = ("kind", "term", "definition", "group", "section", "line", "position", "data")
@@ -305,39 +285,9 @@ def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, re
     return ids
 
 
-def _fact_rows(parsed: ParsedNote) -> dict[str, dict]:
-    wanted = {}
-    for pos, fact in enumerate((*parsed.facts, *parsed.handson)):
-        row = _fact_row(parsed, pos, fact)
-        wanted[row["key"]] = row
-    return wanted
-
-
-def _sync_facts(session, note: Note, parsed: ParsedNote, now, report) -> dict[str, int]:
-    return _sync_rows(session, Fact, _FACT_FIELDS, note.id, _fact_rows(parsed), now, report,
-                      "facts")
-
-
-def _card_rows(specs: list[CardSpec], fact_ids: dict[str, int]) -> dict[str, dict]:
-    return {
-        s.key: {
-            "key": s.key,
-            "kind": s.kind,
-            "front": s.front,
-            "back": s.back,
-            "diagram": s.diagram,
-            "section": " > ".join(s.section),
-            "line": int(s.source.rsplit(":", 1)[1]),
-            "position": s.position,
-            "fact_id": fact_ids[s.fact_key],
-        }
-        for s in specs
-    }
-
-
-def _sync_cards(session, note: Note, specs: list[CardSpec], fact_ids, now, report) -> None:
-    _sync_rows(session, Card, _CARD_FIELDS, note.id, _card_rows(specs, fact_ids), now, report,
-               "cards")
+def _card_rows(cards: list[dict], fact_ids: dict[str, int]) -> dict[str, dict]:
+    """Key → row of prepared card rows, each with its fact's id for the fact's key."""
+    return {c["key"]: {**c, "fact_id": fact_ids[c["fact_id"]]} for c in cards}
 
 
 def _retire_note(session, note: Note, now, report) -> None:
