@@ -78,22 +78,41 @@ def answer():
 @bp.post("/api/review/undo")
 @login_required
 def undo():
+    """Undo the latest action (a rating, suspend, bury, flag, report); the card it brought
+    back is shown next when it can be."""
     session = get_session()
     now = clock.now()
     user = _user()
     result = review.undo(session, user, now)
-    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user),
+                                                           prefer=result["card_id"]))
 
 
-@bp.post("/api/review/suspend")
+# The review page's other keys: each takes the card id and the version the page showed.
+_ACTIONS = {
+    "suspend": lambda s, u, c, d, now, **kw: review.suspend(s, u, c, now, **kw),
+    "bury": lambda s, u, c, d, now, **kw: review.bury(s, u, c, now, **kw),
+    "flag": lambda s, u, c, d, now, **kw: review.flag(s, u, c, _int(d, "flag"), now, **kw),
+    "report": lambda s, u, c, d, now, **kw: review.report(s, u, c, str(d.get("comment", "")),
+                                                         now, **kw),
+}
+
+
+@bp.post("/api/review/<any(suspend, bury, flag, report):action>")
 @login_required
-def suspend():
+def card_action(action: str):
     data = _json()
     session = get_session()
     now = clock.now()
     user = _user()
-    result = review.suspend(session, user, _int(data, "card_id"), now)
-    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
+    version = _int(data, "version") if "version" in data else None
+    client_id = str(data["client_id"]) if data.get("client_id") else None
+    result = _ACTIONS[action](session, user, _int(data, "card_id"), data, now,
+                              version=version, client_id=client_id)
+    # A flag keeps the card on screen (Anki): show it again, with its new version.
+    prefer = result["card_id"] if action == "flag" else None
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user),
+                                                           prefer=prefer))
 
 
 @bp.get("/notes/<int:note_id>/source")

@@ -20,9 +20,15 @@ def csrf_client(app, client, auth):
     return client
 
 
+def _value(converter):
+    """A value the converter accepts: 1 for integers, one of its words for ``any``."""
+    kind = converter.__class__.__name__
+    return 1 if kind == "IntegerConverter" else (
+        sorted(converter.items)[0] if kind == "AnyConverter" else "x")
+
+
 def _url(rule: Rule) -> str:
-    values = {arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter"
-              else "x" for arg in rule.arguments}
+    values = {arg: _value(rule._converters[arg]) for arg in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 

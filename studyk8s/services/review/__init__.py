@@ -1,18 +1,35 @@
-"""The daily review: the due queue, answering (idempotent, stale-safe), undo and suspend.
+"""The daily review: the due queue, answering (idempotent, stale-safe), undo, and the other
+actions on a card (suspend, bury, flag, report, forget, set due).
 
     queries       the due queue in SQL (the reference), the study day, the counts
     cards         one card as the page shows it, with each button's interval
     queue_cache   the day queues kept in a worker's memory (``QueueCache``) and ``next_view``
-    answering     answer, undo, suspend: each one write transaction
+    answering     answer: one write transaction
+    actions       every other change to a card, each logged (``CardAction``), and ``undo`` of
+                  the latest action, a rating or one of those
 
 Sibling burying is derived from today's review log rather than stored, so undoing a review
 unburies its siblings by itself. Which scheduler a learner gets is ``services.scheduling``.
 """
-from .answering import answer, suspend, undo
+from .actions import (
+    FLAGS,
+    bury,
+    flag,
+    forget,
+    report,
+    reset_leech,
+    set_due,
+    suspend,
+    unbury,
+    undo,
+    unsuspend,
+)
+from .answering import answer
 from .cards import STATE_NAMES, card_view
 from .queries import LEARN_AHEAD, Counts, counts, next_card_id, tomorrow_count
 from .queue_cache import LOG_WEIGHT, QueueCache, next_view
 
-__all__ = ["LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "QueueCache", "answer",
-           "card_view", "counts", "next_card_id", "next_view", "suspend", "tomorrow_count",
-           "undo"]
+__all__ = ["FLAGS", "LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "QueueCache", "answer",
+           "bury", "card_view", "counts", "flag", "forget", "next_card_id", "next_view",
+           "report", "reset_leech", "set_due", "suspend", "tomorrow_count", "unbury", "undo",
+           "unsuspend"]
