@@ -9,7 +9,8 @@ Revises: 0006
 report, forget, reschedule…) with the state before and after, so ``u`` undoes the last action
 whatever it was; ``card_reports`` are the "this card is wrong" reports, open while the note is
 unchanged. Plain ADD COLUMN (no table rebuild), so migration 0006's triggers on card_states
-stay: every write here moves the learner's queue stamp.
+stay: every write here moves the learner's queue stamp. ``cards.added_at`` is when a card came
+in (the card browser's ``added:`` filter).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,6 +29,11 @@ def upgrade() -> None:
     op.add_column('card_states', sa.Column('buried_until',
                                            studyk8s.persistence.types.UTCDateTime(),
                                            nullable=True))
+    # When a card first came in (the browser's "added" filter); older cards: their note's import.
+    op.add_column('cards', sa.Column('added_at', studyk8s.persistence.types.UTCDateTime(),
+                                     nullable=True))
+    op.execute("UPDATE cards SET added_at = (SELECT imported_at FROM notes "
+               "WHERE notes.id = cards.note_id)")
     op.create_table('card_actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -70,6 +76,8 @@ def downgrade() -> None:
     op.drop_table('card_reports')
     op.drop_index('ix_card_actions_user_time', table_name='card_actions')
     op.drop_table('card_actions')
+    with op.batch_alter_table('cards', schema=None) as batch_op:
+        batch_op.drop_column('added_at')
     with op.batch_alter_table('card_states', schema=None) as batch_op:
         batch_op.drop_column('buried_until')
         batch_op.drop_column('flag')

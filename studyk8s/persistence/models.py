@@ -86,6 +86,7 @@ class Card(Base):
     line: Mapped[int]
     position: Mapped[int]
     retired_at: Mapped[datetime | None]
+    added_at: Mapped[datetime | None]  # set by the import (services.content)
     __table_args__ = (Index("ix_cards_note_position", "note_id", "position"),)
 
 

@@ -23,6 +23,7 @@ from ..persistence.engine import write_transaction
 from ..persistence.models import Card, Fact, Note
 from ..quiz import gate
 from ..quiz.model import facts_of
+from .card_problems import resolve_note_reports
 from .errors import ImportFailed
 
 # Bump when the parser or card generator changes output, so unchanged files re-import once.
@@ -157,7 +158,8 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
     fact_rows = [{**row, "note_id": note_ids[n.note["path"]]} for n in new for row in n.facts]
     fact_ids = dict(session.execute(insert(facts).returning(facts.c.key, facts.c.id),
                                     fact_rows).all()) if fact_rows else {}
-    card_rows = [{**row, "note_id": note_ids[n.note["path"]]}
+    added = _added(Card, new[0].note["imported_at"])
+    card_rows = [{**row, "note_id": note_ids[n.note["path"]], **added}
                  for n in new for row in _card_rows(n.specs, fact_ids).values()]
     if card_rows:
         session.execute(insert(cards), card_rows)
@@ -179,6 +181,7 @@ def _import_one(
         note.title, note.lang, note.content_hash = parsed.title, parsed.lang, stamp
         note.imported_at, note.retired_at = now, None
         report.updated["notes"] += 1
+        resolve_note_reports(session, note.id, now)  # the note was fixed: its reports close
         fact_ids = _sync_facts(session, note, parsed, now, report)
     screening = gate.askable(facts_of(parsed))
     report.askable += screening.count
@@ -236,7 +239,7 @@ def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, re
     for key, row in wanted.items():
         cur = current.get(key)
         if cur is None:
-            inserts.append({**row, "note_id": note_id})
+            inserts.append({**row, "note_id": note_id, **_added(model, now)})
             continue
         ids[key] = cur.id
         changed = {f: row[f] for f in fields if getattr(cur, f) != row[f]}
@@ -256,6 +259,11 @@ def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, re
     report.updated[label] += len(updates)
     report.retired[label] += len(retire)
     return ids
+
+
+def _added(model, now: datetime) -> dict:
+    """A new card's ``added_at`` (the card browser's ``added:`` filter)."""
+    return {"added_at": now} if model is Card else {}
 
 
 def _fact_rows(parsed: ParsedNote) -> dict[str, dict]:
@@ -295,6 +303,7 @@ def _sync_cards(session, note: Note, specs: list[CardSpec], fact_ids, now, repor
 
 def _retire_note(session, note: Note, now, report) -> None:
     note.retired_at = now
+    resolve_note_reports(session, note.id, now)
     report.retired["notes"] += 1
     for model, label in ((Fact, "facts"), (Card, "cards")):
         result = session.execute(

@@ -13,7 +13,9 @@ unburies its siblings by itself. Which scheduler a learner gets is ``services.sc
 """
 from .actions import (
     FLAGS,
+    KINDS,
     bury,
+    change_cards,
     flag,
     forget,
     report,
@@ -29,7 +31,7 @@ from .cards import STATE_NAMES, card_view
 from .queries import LEARN_AHEAD, Counts, counts, next_card_id, tomorrow_count
 from .queue_cache import LOG_WEIGHT, QueueCache, next_view
 
-__all__ = ["FLAGS", "LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "QueueCache", "answer",
-           "bury", "card_view", "counts", "flag", "forget", "next_card_id", "next_view",
-           "report", "reset_leech", "set_due", "suspend", "tomorrow_count", "unbury", "undo",
-           "unsuspend"]
+__all__ = ["FLAGS", "KINDS", "LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "QueueCache",
+           "answer", "bury", "card_view", "change_cards", "counts", "flag", "forget",
+           "next_card_id", "next_view", "report", "reset_leech", "set_due", "suspend",
+           "tomorrow_count", "unbury", "undo", "unsuspend"]

@@ -11,6 +11,7 @@ so each worker's in-memory queue is rebuilt before it is read again.
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -86,11 +87,33 @@ def _last_review_id(session: Session, user: User) -> int:
     return session.scalar(select(func.max(ReviewLog.id)).where(ReviewLog.user_id == user.id)) or 0
 
 
-def change_card(session: Session, user: User, card_id: int, kind: str, now: datetime,
-                change: Callable[[CardState], None], *, version: int | None = None,
-                client_id: str | None = None,
-                extra: Callable[[CardState], dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Apply ``change`` to the learner's state of one card and log it as ``kind``."""
+def _change_one(session: Session, user: User, card_id: int, kind: str, now: datetime,
+                change: Callable[[CardState], dict[str, Any] | None], version: int | None,
+                client_id: str | None, after_review: int, batch: str | None) -> CardAction:
+    """Inside a write transaction: lock, check the version the page saw, change, log."""
+    state = _lock_state(session, user, card_id)
+    if version is not None and int(version) != (state.version or 0):
+        raise Conflict("review.stale_version",
+                       "card {card_id} changed since it was shown (version {version}, "
+                       "now {current}); reload it",
+                       card_id=card_id, version=version, current=state.version or 0)
+    before = snapshot(state)
+    extra = change(state) or {}
+    state.version = (state.version or 0) + 1
+    after = {**snapshot(state), **extra, **({"batch": batch} if batch else {})}
+    action = CardAction(user_id=user.id, card_id=card_id, kind=kind, client_id=client_id,
+                        state_before=before, state_after=after, created_at=now,
+                        after_review=after_review)
+    session.add(action)
+    return action
+
+
+def change_card(session: Session, user: User, card_id: int, kind: str, now: datetime, *,
+                version: int | None = None, client_id: str | None = None,
+                **args: Any) -> dict[str, Any]:
+    """One action (``KINDS``) on one card, logged; the same ``client_id`` again returns the
+    first result."""
+    change = _changer(session, user, kind, now, args)
     if client_id is not None:
         done = session.scalar(select(CardAction).where(CardAction.client_id == client_id))
         if done is not None:
@@ -98,21 +121,24 @@ def change_card(session: Session, user: User, card_id: int, kind: str, now: date
                 raise Conflict("review.client_id_already_used", "client_id already used")
             return _action_result(done, duplicate=True)
     with write_transaction(session):
-        state = _lock_state(session, user, card_id)
-        if version is not None and int(version) != (state.version or 0):
-            raise Conflict("review.stale_version",
-                           "card {card_id} changed since it was shown (version {version}, "
-                           "now {current}); reload it",
-                           card_id=card_id, version=version, current=state.version or 0)
-        before = snapshot(state)
-        change(state)
-        state.version = (state.version or 0) + 1
-        after = {**snapshot(state), **(extra(state) if extra else {})}
-        action = CardAction(user_id=user.id, card_id=card_id, kind=kind, client_id=client_id,
-                            state_before=before, state_after=after, created_at=now,
-                            after_review=_last_review_id(session, user))
-        session.add(action)
+        action = _change_one(session, user, card_id, kind, now, change, version, client_id,
+                             _last_review_id(session, user), None)
     return _action_result(action, duplicate=False)
+
+
+def change_cards(session: Session, user: User, kind: str, cards: list[tuple[int, int | None]],
+                 now: datetime, **args: Any) -> int:
+    """One action on a selection of (card id, version shown): all or nothing (one stale card
+    refuses the lot), and one undo takes it all back. Returns how many cards."""
+    change = _changer(session, user, kind, now, args)
+    if not cards:
+        raise ServiceError("cards.none_selected", "select at least one card")
+    batch = secrets.token_hex(8)
+    with write_transaction(session):
+        last = _last_review_id(session, user)
+        for card_id, version in cards:
+            _change_one(session, user, card_id, kind, now, change, version, None, last, batch)
+    return len(cards)
 
 
 def _action_result(action: CardAction, duplicate: bool) -> dict[str, Any]:
@@ -123,64 +149,32 @@ def _action_result(action: CardAction, duplicate: bool) -> dict[str, Any]:
             "duplicate": duplicate}
 
 
-# --- the actions ---------------------------------------------------------------------------
+# --- the actions: each makes the change for one card state -----------------------------------
+
+Change = Callable[[CardState], dict[str, Any] | None]
 
 
-def suspend(session: Session, user: User, card_id: int, now: datetime, *,
-            version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
+def _set(**values: Any) -> Change:
     def do(s: CardState) -> None:
-        s.suspended = True
-    return change_card(session, user, card_id, "suspend", now, do, version=version,
-                       client_id=client_id)
+        for k, v in values.items():
+            setattr(s, k, v)
+    return do
 
 
-def unsuspend(session: Session, user: User, card_id: int, now: datetime, *,
-              version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
-    """Back to study; a leech stays tagged (``reset_leech`` clears the tag)."""
-    def do(s: CardState) -> None:
-        s.suspended = False
-    return change_card(session, user, card_id, "unsuspend", now, do, version=version,
-                       client_id=client_id)
-
-
-def bury(session: Session, user: User, card_id: int, now: datetime, *,
-         version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
-    """Out of today's queue; back at the start of the next study day (Anki's bury)."""
-    until = StudyDay.of(now, user.timezone).end
-
-    def do(s: CardState) -> None:
-        s.buried_until = until
-    return change_card(session, user, card_id, "bury", now, do, version=version,
-                       client_id=client_id)
-
-
-def unbury(session: Session, user: User, card_id: int, now: datetime, *,
-           version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
-    def do(s: CardState) -> None:
-        s.buried_until = None
-    return change_card(session, user, card_id, "unbury", now, do, version=version,
-                       client_id=client_id)
-
-
-def flag(session: Session, user: User, card_id: int, value: int, now: datetime, *,
-         version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
+def _flag(value: Any) -> Change:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        value = -1
     if value not in FLAGS:
         raise ServiceError("review.bad_flag", "flag must be 0, 1, 2, 3 or 4")
-
-    def do(s: CardState) -> None:
-        s.flag = value
-    return change_card(session, user, card_id, "flag", now, do, version=version,
-                       client_id=client_id)
+    return _set(flag=value)
 
 
-def forget(session: Session, user: User, card_id: int, now: datetime, *,
-           version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
+def _forget() -> Change:
     """Back to new (Anki's Forget): the memory state goes, the review history stays."""
-    def do(s: CardState) -> None:
-        s.state, s.step, s.stability, s.difficulty = int(State.NEW), None, None, None
-        s.due, s.last_review, s.buried_until = None, None, None
-    return change_card(session, user, card_id, "forget", now, do, version=version,
-                       client_id=client_id)
+    return _set(state=int(State.NEW), step=None, stability=None, difficulty=None, due=None,
+                last_review=None, buried_until=None)
 
 
 def parse_due_days(text: str) -> tuple[int, int]:
@@ -196,57 +190,99 @@ def parse_due_days(text: str) -> tuple[int, int]:
     return low, high
 
 
+def _set_due(user: User, now: datetime, days: Any, rng: random.Random | None) -> Change:
+    """Due in ``days`` study days (a range: a random day in it, per card), as a review card
+    (Anki's set due date). A card never studied gets a memory to start from, as if answered
+    Good now with that interval (FSRS refines it on the first answer)."""
+    low, high = parse_due_days(days)
+    start = StudyDay.of(now, user.timezone).start
+
+    def do(s: CardState) -> None:
+        n = (rng or random.Random(f"{s.card_id}:{now.isoformat()}")).randint(low, high)
+        if s.state == int(State.NEW) or s.stability is None:
+            s.stability, s.difficulty, s.last_review = float(max(n, 1)), 5.0, now
+        s.state, s.step, s.buried_until = int(State.REVIEW), None, None
+        s.due = _add_study_days(start, n, user.timezone, 4) if n else now
+    return do
+
+
+def _report(session: Session, user: User, now: datetime, comment: Any) -> Change:
+    """"This card is wrong": suspended for this learner and listed for the notes' authors
+    until the note is imported again changed."""
+    comment = str(comment or "").strip()
+    if len(comment) > 2000:
+        raise ServiceError("review.comment_too_long",
+                           "the comment is too long (2,000 characters at most)", field="comment")
+
+    def do(s: CardState) -> dict[str, Any]:
+        note = session.get(Note, session.get(Card, s.card_id).note_id)
+        rep = CardReport(user_id=user.id, card_id=s.card_id, note_id=note.id, comment=comment,
+                         note_hash=note.content_hash, suspended=not s.suspended, created_at=now)
+        session.add(rep)
+        session.flush()
+        s.suspended = True
+        return {"report_id": rep.id}
+    return do
+
+
+KINDS = ("suspend", "unsuspend", "bury", "unbury", "flag", "forget", "set_due", "reset_leech",
+         "report")
+
+
+def _changer(session: Session, user: User, kind: str, now: datetime,
+             args: dict[str, Any]) -> Change:
+    if kind == "suspend":
+        return _set(suspended=True)
+    if kind == "unsuspend":  # back to study; a leech stays tagged (reset_leech untags it)
+        return _set(suspended=False)
+    if kind == "bury":  # out of the queue until the next study day (Anki's bury)
+        return _set(buried_until=StudyDay.of(now, user.timezone).end)
+    if kind == "unbury":
+        return _set(buried_until=None)
+    if kind == "flag":
+        return _flag(args.get("flag"))
+    if kind == "forget":
+        return _forget()
+    if kind == "set_due":
+        return _set_due(user, now, args.get("days"), args.get("rng"))
+    if kind == "reset_leech":  # untag, back to study, lapses counted afresh (Anki's reset)
+        return _set(leech=False, suspended=False, lapses=0)
+    if kind == "report":
+        return _report(session, user, now, args.get("comment"))
+    raise ServiceError("cards.bad_action", "unknown action {kind}", kind=kind)
+
+
+def _one(kind: str):
+    def action(session: Session, user: User, card_id: int, now: datetime, *,
+               version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
+        return change_card(session, user, card_id, kind, now, version=version,
+                           client_id=client_id)
+    action.__name__ = kind
+    action.__doc__ = f"``{kind}`` one card (``change_card``)."
+    return action
+
+
+suspend, unsuspend, bury, unbury, forget, reset_leech = (
+    _one(k) for k in ("suspend", "unsuspend", "bury", "unbury", "forget", "reset_leech"))
+
+
+def flag(session: Session, user: User, card_id: int, value: int, now: datetime, *,
+         version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
+    return change_card(session, user, card_id, "flag", now, version=version,
+                       client_id=client_id, flag=value)
+
+
 def set_due(session: Session, user: User, card_id: int, days: str, now: datetime, *,
             version: int | None = None, client_id: str | None = None,
             rng: random.Random | None = None) -> dict[str, Any]:
-    """Due in ``days`` study days (a range: a random day in it), as a review card (Anki's set
-    due date). A card never studied gets a memory to start from, as if answered Good now
-    with that interval (FSRS refines it on the first answer)."""
-    low, high = parse_due_days(days)
-    n = (rng or random.Random(f"{card_id}:{now.isoformat()}")).randint(low, high)
-    start = StudyDay.of(now, user.timezone).start
-    due = _add_study_days(start, n, user.timezone, 4) if n else now
-
-    def do(s: CardState) -> None:
-        if s.state == int(State.NEW) or s.stability is None:
-            s.stability, s.difficulty, s.last_review = float(max(n, 1)), 5.0, now
-        s.state, s.step = int(State.REVIEW), None
-        s.due, s.buried_until = due, None
-    return change_card(session, user, card_id, "set_due", now, do, version=version,
-                       client_id=client_id)
-
-
-def reset_leech(session: Session, user: User, card_id: int, now: datetime, *,
-                version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
-    """Untag a leech and bring it back to study, its lapses counted afresh (Anki's reset)."""
-    def do(s: CardState) -> None:
-        s.leech, s.suspended, s.lapses = False, False, 0
-    return change_card(session, user, card_id, "reset_leech", now, do, version=version,
-                       client_id=client_id)
+    return change_card(session, user, card_id, "set_due", now, version=version,
+                       client_id=client_id, days=days, rng=rng)
 
 
 def report(session: Session, user: User, card_id: int, comment: str, now: datetime, *,
            version: int | None = None, client_id: str | None = None) -> dict[str, Any]:
-    """"This card is wrong": suspended for this learner and listed for the notes' authors
-    until the note is imported again changed."""
-    comment = (comment or "").strip()
-    if len(comment) > 2000:
-        raise ServiceError("review.comment_too_long", "the comment is too long (2,000 characters "
-                           "at most)", field="comment")
-    made: dict[str, Any] = {}
-
-    def do(s: CardState) -> None:
-        card = session.get(Card, card_id)
-        note = session.get(Note, card.note_id)
-        rep = CardReport(user_id=user.id, card_id=card_id, note_id=note.id, comment=comment,
-                         note_hash=note.content_hash, suspended=not s.suspended,
-                         created_at=now)
-        session.add(rep)
-        session.flush()
-        made["report_id"] = rep.id
-        s.suspended = True
-    return change_card(session, user, card_id, "report", now, do, version=version,
-                       client_id=client_id, extra=lambda s: made)
+    return change_card(session, user, card_id, "report", now, version=version,
+                       client_id=client_id, comment=comment)
 
 
 # --- undo ----------------------------------------------------------------------------------
@@ -292,18 +328,27 @@ def _undo_rating(session: Session, user: User, log: ReviewLog, now: datetime) ->
 
 def _undo_action(session: Session, user: User, action: CardAction,
                  now: datetime) -> dict[str, Any]:
-    state = session.scalar(select(CardState).where(CardState.user_id == user.id,
-                                                   CardState.card_id == action.card_id)
-                           .with_for_update())
-    if state is None or not _same(state, action.state_after):
-        raise Conflict("review.undo_stale", "the card changed after that; cannot undo it")
-    _restore(state, action.state_before)
-    state.version = (state.version or 0) + 1
-    if (report_id := action.state_after.get("report_id")) is not None:
-        rep = session.get(CardReport, report_id)
-        if rep is not None and rep.resolved_at is None:
-            rep.resolved_at = now
-    action.undone_at = now
+    """Undo one action, or the whole selection it was part of (the browser's ``batch``)."""
+    group = [action]
+    if batch := action.state_after.get("batch"):
+        group = [a for a in session.scalars(
+            select(CardAction).where(CardAction.user_id == user.id,
+                                     CardAction.undone_at.is_(None),
+                                     CardAction.created_at == action.created_at,
+                                     CardAction.id <= action.id))
+            if a.state_after.get("batch") == batch]
+    for one in group:
+        state = session.scalar(select(CardState).where(CardState.user_id == user.id,
+                                                       CardState.card_id == one.card_id)
+                               .with_for_update())
+        if state is None or not _same(state, one.state_after):
+            raise Conflict("review.undo_stale", "the card changed after that; cannot undo it")
+        _restore(state, one.state_before)
+        state.version = (state.version or 0) + 1
+        if (report_id := one.state_after.get("report_id")) is not None:
+            rep = session.get(CardReport, report_id)
+            if rep is not None and rep.resolved_at is None:
+                rep.resolved_at = now
+        one.undone_at = now
     return {"undone": action.kind, "card_id": action.card_id, "rating": None,
-            "version": state.version, "flag": state.flag}
-
+            "version": state.version, "flag": state.flag, "cards": len(group)}
