@@ -10,6 +10,7 @@ from .config import Config
 from .services.review import QueueCache
 from .web import (
     auth,
+    cards,
     classes,
     errors,
     home,
@@ -50,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
         settings.bp,
         language.bp,  # the language switch
         review.bp,
+        cards.bp,  # the card browser and card problems
         quiz.bp,
         stats.bp,  # learner statistics
         sets.bp,  # quiz sets (instructors) and assigned sets (learners)
