@@ -7,6 +7,8 @@ actions on a card (suspend, bury, flag, report, forget, set due).
     answering     answer: one write transaction
     actions       every other change to a card, each logged (``CardAction``), and ``undo`` of
                   the latest action, a rating or one of those
+    custom        the Done screen's offers: review ahead, more new cards today
+    deck_counts   due cards per deck, suspended cards and leeches, for the home page
 
 Sibling burying is derived from today's review log rather than stored, so undoing a review
 unburies its siblings by itself. Which scheduler a learner gets is ``services.scheduling``.
@@ -28,10 +30,13 @@ from .actions import (
 )
 from .answering import answer
 from .cards import STATE_NAMES, card_view
+from .custom import more_new_today, review_ahead
+from .deck_counts import DeckCounts, DeckDue, deck_counts
 from .queries import LEARN_AHEAD, Counts, counts, next_card_id, tomorrow_count
 from .queue_cache import LOG_WEIGHT, QueueCache, next_view
 
-__all__ = ["FLAGS", "KINDS", "LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "QueueCache",
-           "answer", "bury", "card_view", "change_cards", "counts", "flag", "forget",
-           "next_card_id", "next_view", "report", "reset_leech", "set_due", "suspend",
-           "tomorrow_count", "unbury", "undo", "unsuspend"]
+__all__ = ["FLAGS", "KINDS", "LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "DeckCounts",
+           "DeckDue", "QueueCache", "answer", "bury", "card_view", "change_cards", "counts",
+           "deck_counts", "flag", "forget", "more_new_today", "next_card_id", "next_view",
+           "report", "reset_leech", "review_ahead", "set_due", "suspend", "tomorrow_count",
+           "unbury", "undo", "unsuspend"]

@@ -226,7 +226,7 @@ def _report(session: Session, user: User, now: datetime, comment: Any) -> Change
 
 
 KINDS = ("suspend", "unsuspend", "bury", "unbury", "flag", "forget", "set_due", "reset_leech",
-         "report")
+         "report", "ahead")
 
 
 def _changer(session: Session, user: User, kind: str, now: datetime,
@@ -249,6 +249,8 @@ def _changer(session: Session, user: User, kind: str, now: datetime,
         return _set(leech=False, suspended=False, lapses=0)
     if kind == "report":
         return _report(session, user, now, args.get("comment"))
+    if kind == "ahead":  # review ahead (``custom``): due now; the answer counts the real days
+        return _set(due=now)
     raise ServiceError("cards.bad_action", "unknown action {kind}", kind=kind)
 
 

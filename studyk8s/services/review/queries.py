@@ -258,7 +258,7 @@ def _new_q(user: User, day: StudyDay):
 
 def counts(session: Session, user: User, now: datetime,
            settings: StudySettings | None = None) -> Counts:
-    settings = settings or StudySettings.of(user)
+    settings = settings or StudySettings.of(user, now)
     day = StudyDay.of(now, user.timezone)
     new_left, review_left = _limits_left(session, user, settings, day)
     q, p = _statements(settings, session), _params(user, day)
@@ -273,7 +273,7 @@ def next_card_id(session: Session, user: User, now: datetime,
                  settings: StudySettings | None = None) -> int | None:
     """Anki's order: learning cards that are due, then reviews, then new cards, then learning
     cards due within the learn-ahead window."""
-    settings = settings or StudySettings.of(user)
+    settings = settings or StudySettings.of(user, now)
     day = StudyDay.of(now, user.timezone)
     new_left, review_left = _limits_left(session, user, settings, day)
     q, p = _statements(settings, session), _params(user, day)
@@ -299,5 +299,6 @@ def tomorrow_count(session: Session, user: User, now: datetime,
     q = _statements(settings, session)
     due = session.scalar(q.started_due, {"uid": user.id, "until": end}) or 0
     tomorrow = StudyDay(day.end, day.end, end)
-    new = session.scalar(q.new_count, _params(user, tomorrow, cap=settings.new_per_day))
+    new = session.scalar(q.new_count, _params(user, tomorrow,
+                                              cap=settings.new_per_day - settings.extra_new))
     return due + (new or 0)

@@ -147,7 +147,7 @@ class QueueCache:
         same stamp, study day and scheduler settings), it is shown as it was. Its intervals
         depend on the time only through the study day (``Scheduler.review`` counts whole
         study days). ``prefer``: show that card if it can be shown now (after an undo)."""
-        settings = settings or StudySettings.of(user)
+        settings = settings or StudySettings.of(user, now)
         day = StudyDay.of(now, user.timezone)
         conn = session.connection()
         with self._lock:

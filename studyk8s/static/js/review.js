@@ -252,7 +252,7 @@
     if (!view || !view.card) return;
     const card = view.card;
     return act(async () => {
-      const data = await call(urls.action.replace(/suspend$/, action),
+      const data = await call(urls.action.replace("/suspend", "/" + action),
                               Object.assign({ card_id: card.id, version: card.version,
                                               client_id: newId() }, extra || {}));
       if (!data) return;
@@ -326,6 +326,28 @@
   $("flag-select").addEventListener("change", () => {
     const f = +$("flag-select").value;
     if (view && view.card && view.card.flag !== f) setFlag(f);
+  });
+  // The Done screen's offers (Anki's custom study): review ahead, more new cards today.
+  $("ahead-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const days = +$("ahead-days").value;
+    act(async () => {
+      const data = await call(urls.ahead, { days: days });
+      if (!data) return;
+      render(data.next);
+      const n = data.result.cards;
+      say(n ? t(n === 1 ? "ahead_one" : "ahead_other", { n: n }) : t("ahead_none", { n: days }),
+          null, "ahead");
+    });
+  });
+  $("more-new-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    act(async () => {
+      const data = await call(urls.moreNew, { n: +$("more-new-n").value });
+      if (!data) return;
+      render(data.next);
+      say(t("more_new", { n: data.result.extra_new }), null, "more-new");
+    });
   });
   $("diagram-zoom").addEventListener("click", () => zoom(!$("card-figure").classList.contains("wide")));
   $("card-diagram").addEventListener("click", () => zoom(!$("card-figure").classList.contains("wide")));
