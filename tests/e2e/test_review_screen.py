@@ -225,3 +225,58 @@ def test_the_source_opens_beside_the_review(new_context):
     assert re.search(r"/notes/\d+/source#L" + line + "$", tab.url)
     assert tab.locator(f"#L{line}").is_visible()
     assert page.url.endswith("/review") and page.locator("#show-answer").is_visible()
+
+
+def rate_easy_until_done(page) -> None:
+    for _ in range(20):
+        if page.locator("#done").is_visible():
+            return
+        shown = card_id(page)
+        page.keyboard.press("Space")
+        page.keyboard.press("4")
+        page.wait_for_function(
+            "b => !document.getElementById('done').hidden || (document.getElementById("
+            "'card-source').textContent + '|' + document.getElementById('card-front')"
+            ".textContent) !== b", arg=shown)
+    raise AssertionError("never done")
+
+
+@pytest.mark.parametrize("viewport,locale", [(DESKTOP, "en-US"), (PHONE, "zh-CN")],
+                         ids=["desktop-en", "phone-zh"])
+def test_a_deck_link_reviews_that_deck_and_done_offers_more(new_context, viewport, locale):
+    from tests.e2e.test_flows import set_new_per_day
+
+    page = new_context(viewport=viewport, locale=locale).new_page()
+    signup(page, fresh_email("decks"))
+    if locale == "en-US":
+        set_new_per_day(page, 2)
+    else:  # the same through the Chinese form, by field name
+        page.goto("/settings")
+        page.locator("input[name=new_per_day]").fill("2")
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+    page.goto("/")
+    assert page.get_by_test_id("deck-new").first.inner_text() == "2"
+    axe_check(page, f"home with deck links ({locale})")
+    page.get_by_test_id("deck-review").first.click()
+    page.wait_for_url(re.compile(r"/review\?deck=\d+$"))
+    page.locator("#show-answer:visible").wait_for()
+    assert page.locator("p.scope").is_visible()
+    rate_easy_until_done(page)
+    axe_check(page, f"review (done, with offers, {locale})")
+
+    page.locator("#more-new-n").fill("1")
+    page.locator("#more-new-form button").click()
+    page.locator("#show-answer:visible").wait_for()
+    assert counts(page)[0] == 1
+    rate_easy_until_done(page)
+
+    page.locator("#ahead-days").fill("60")
+    page.locator("#ahead-form button").click()
+    page.locator("#show-answer:visible").wait_for()
+    assert page.locator("#status").get_attribute("data-kind") == "ahead"
+    assert counts(page)[2] == 3  # the three cards rated Easy, due within 60 days
+    page.keyboard.press("u")  # puts them back
+    page.locator("#done").wait_for()
+    assert page.locator("#status").get_attribute("data-kind") == "undo:ahead"
+    shot(page, f"review-done-offers-{locale}")
