@@ -23,17 +23,25 @@ branch_labels = None
 depends_on = None
 
 
+# The card browser's searches read a learner's states from this index alone (services/browse):
+# a scan of the learner's range, or a probe by card.
+BROWSE_COLUMNS = ('user_id', 'card_id', 'state', 'suspended', 'leech', 'flag', 'lapses', 'reps',
+                  'due', 'last_review', 'stability', 'difficulty', 'buried_until')
+
+
 def upgrade() -> None:
     op.add_column('card_states', sa.Column('flag', sa.Integer(), server_default='0',
                                            nullable=False))
     op.add_column('card_states', sa.Column('buried_until',
                                            studyk8s.persistence.types.UTCDateTime(),
                                            nullable=True))
+    op.create_index('ix_card_states_browse', 'card_states', list(BROWSE_COLUMNS))
     # When a card first came in (the browser's "added" filter); older cards: their note's import.
     op.add_column('cards', sa.Column('added_at', studyk8s.persistence.types.UTCDateTime(),
                                      nullable=True))
     op.execute("UPDATE cards SET added_at = (SELECT imported_at FROM notes "
                "WHERE notes.id = cards.note_id)")
+    op.create_index('ix_cards_added_at', 'cards', ['added_at'])
     op.create_table('card_actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -76,6 +84,8 @@ def downgrade() -> None:
     op.drop_table('card_reports')
     op.drop_index('ix_card_actions_user_time', table_name='card_actions')
     op.drop_table('card_actions')
+    op.drop_index('ix_card_states_browse', table_name='card_states')
+    op.drop_index('ix_cards_added_at', table_name='cards')
     with op.batch_alter_table('cards', schema=None) as batch_op:
         batch_op.drop_column('added_at')
     with op.batch_alter_table('card_states', schema=None) as batch_op:

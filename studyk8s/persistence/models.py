@@ -86,7 +86,7 @@ class Card(Base):
     line: Mapped[int]
     position: Mapped[int]
     retired_at: Mapped[datetime | None]
-    added_at: Mapped[datetime | None]  # set by the import (services.content)
+    added_at: Mapped[datetime | None] = mapped_column(index=True)  # set by the import
     __table_args__ = (Index("ix_cards_note_position", "note_id", "position"),)
 
 
@@ -179,6 +179,15 @@ class ReviewLog(Base):
         Index("ix_review_log_user_time", "user_id", "reviewed_at"),
         Index("ix_review_log_card", "card_id", "reviewed_at"),
     )
+
+
+# The card browser (services.browse) filters and sorts a learner's cards by these: a search
+# that only started cards can match scans this index alone, in the learner's range, and one
+# that starts from the cards probes it by card without reading the state rows.
+Index("ix_card_states_browse", CardState.user_id, CardState.card_id, CardState.state,
+      CardState.suspended, CardState.leech, CardState.flag, CardState.lapses, CardState.reps,
+      CardState.due, CardState.last_review, CardState.stability, CardState.difficulty,
+      CardState.buried_until)
 
 
 class CardAction(Base):

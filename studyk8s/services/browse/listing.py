@@ -34,7 +34,7 @@ from .query import STATES, Term, parse
 
 PAGE_SIZE = 50
 SORTS = ("due", "interval", "stability", "difficulty", "retrievability", "reviews", "lapses",
-         "last_review", "added", "deck")
+         "last_review", "added")
 DEFAULT_SORT = "due"
 
 
@@ -81,31 +81,38 @@ def _days(dialect: str, later, earlier):
 def _state_is(name: str):
     value = STATES.index(name)
     if value == State.NEW:
-        return or_(CardState.id.is_(None), CardState.state == int(State.NEW))
+        return or_(CardState.card_id.is_(None), CardState.state == int(State.NEW))
     return CardState.state == value
 
 
-def _contains(column, text: str):
-    """Case-insensitive "contains", with LIKE's wildcards taken literally."""
+def _contains(column, text: str, sqlite: bool = False):
+    """Case-insensitive "contains", with LIKE's wildcards taken literally. (SQLite's LIKE
+    ignores case already, for ASCII: its ILIKE, ``lower() LIKE lower()``, costs twice.)"""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    pattern = f"%{escaped}%"
+    return (column.like(pattern, escape="\\") if sqlite
+            else column.ilike(pattern, escape="\\"))
 
 
 _COMPARE = {"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__", "=": "__eq__",
             "!=": "__ne__"}
 
 
-def _condition(term: Term, user: User, day: StudyDay, now, dialect: str):
+def _condition(term: Term, user: User, day: StudyDay, now, dialect: str, card_id):
+    """``term`` as SQL; ``card_id`` is the card id column of the search's first table."""
     f, v = term.field, term.value
     if f == "text":
-        # the aliases are in the fact's JSON data, searched as its text
-        return or_(_contains(Card.front, v), _contains(Card.back, v), _contains(Fact.term, v),
-                   _contains(cast(Fact.data, String), v))
-    if f == "deck":
-        return or_(_contains(Note.title, v), _contains(Note.path, v),
-                   Note.id == int(v) if v.isdigit() else false())
+        # The term and aliases (in the fact's JSON data, searched as its text) through the
+        # facts that match, found once: the card rows are then filtered on their own.
+        lite = dialect == "sqlite"
+        facts = select(Fact.id).where(or_(_contains(Fact.term, v, lite),
+                                          _contains(cast(Fact.data, String), v, lite)))
+        return or_(_contains(Card.front, v, lite), _contains(Card.back, v, lite),
+                   Card.fact_id.in_(facts))
+    if f == "deck_ids":
+        return Card.note_id.in_([int(x) for x in v.split(",")])
     if f == "section":
-        return _contains(Card.section, v)
+        return _contains(Card.section, v, dialect == "sqlite")
     if f == "kind":
         return func.lower(Card.kind) == v.lower()
     if f == "flag":
@@ -138,7 +145,7 @@ def _condition(term: Term, user: User, day: StudyDay, now, dialect: str):
                         CardState.suspended.is_(False))
         if v == "reported":
             return exists(select(CardReport.id).where(
-                CardReport.card_id == Card.id, CardReport.user_id == user.id,
+                CardReport.card_id == card_id, CardReport.user_id == user.id,
                 CardReport.resolved_at.is_(None)))
     if f == "prop":
         column = {"lapses": CardState.lapses, "reps": CardState.reps,
@@ -162,39 +169,112 @@ def _sort_key(sort: str, dialect: str, now):
         "reviews": CardState.reps,
         "lapses": CardState.lapses,
         "last_review": CardState.last_review,
-        "added": Card.added_at,
-        "deck": Note.path,
+        "added": Card.id,  # card ids grow as cards come in
     }[sort]
 
 
-def search(session: Session, user: User, text: str, now: datetime, *,
+# Terms that only a started card (one with a state row) can match, unless negated: a search
+# with one of them starts from the learner's card states (``ix_card_states_browse`` covers
+# them) instead of from every card.
+_STATE_ONLY_IS = ("learning", "review", "relearning", "suspended", "leech", "buried",
+                  "flagged", "due", "reported")
+_CARD_FIELDS = ("text", "deck", "section", "kind", "added", "cid")
+
+
+def _needs_state(term: Term) -> bool:
+    if term.negated:
+        return False
+    return (term.field in ("due", "prop") or (term.field == "flag" and term.value != "0")
+            or (term.field == "is" and term.value in _STATE_ONLY_IS))
+
+
+def _decks(session: Session, terms: list[Term]) -> list[Term]:
+    """``deck:`` terms as the note ids they name (one small query), so the search filters
+    cards by their indexed ``note_id`` instead of matching every card's deck by text."""
+    out = []
+    for t in terms:
+        if t.field == "deck":
+            ids = session.scalars(select(Note.id).where(or_(
+                _contains(Note.title, t.value), _contains(Note.path, t.value),
+                Note.id == (int(t.value) if t.value.isdigit() else -1)))).all()
+            t = Term("deck_ids", ",".join(map(str, ids)) or "-1", t.negated)
+        out.append(t)
+    return out
+
+
+# Active cards, written so SQLite does not pick an index led by ``retired_at`` (nearly every
+# card is active: it would select nothing and cost a sort), as in ``review.queries``.
+_ACTIVE = func.coalesce(Card.retired_at, Card.retired_at).is_(None)
+
+
+def _touches_state(terms: list[Term]) -> bool:
+    return any(t.field in ("is", "flag", "due", "prop") for t in terms)
+
+
+def _count(session: Session, q) -> int:
+    return session.scalar(select(func.count()).select_from(q.subquery())) or 0
+
+
+def search(session: Session, user: User, text_query: str, now: datetime, *,
            extra: list[Term] | None = None, sort: str = DEFAULT_SORT, desc: bool = False,
            page: int = 1, page_size: int = PAGE_SIZE) -> BrowsePage:
-    """The cards matching ``text`` (the search syntax, ``query.parse``) and ``extra`` terms
-    (the form's filters), sorted by ``sort``; raises ``QueryError`` on a term it cannot read."""
-    terms = [*parse(text), *(extra or [])]
+    """The cards matching ``text_query`` (the search syntax, ``query.parse``) and ``extra`` terms
+    (the form's filters), sorted by ``sort``; raises ``QueryError`` on a term it cannot read.
+
+    One statement finds the page's card ids, one counts the matches (from the cards alone
+    when the learner's states do not matter), one reads the page's cards; a text search
+    counts in its one scan (``count() OVER ()``)."""
+    terms = [*parse(text_query), *(extra or [])]
     dialect = session.get_bind().dialect.name
     day = StudyDay.of(now, user.timezone)
-    conds = [Card.retired_at.is_(None), Note.retired_at.is_(None)]
-    for term in terms:
-        c = _condition(term, user, day, now, dialect)
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    key = _sort_key(sort, dialect, now)
+    searched = _decks(session, terms)
+    card_level = any(t.field in _CARD_FIELDS or t.field == "deck_ids" for t in searched)
+    # Only started cards can match and nothing is asked of the card itself: from the states.
+    from_states = any(_needs_state(t) for t in searched) and not card_level
+    card_id = CardState.card_id if from_states else Card.id
+    if from_states and sort == "added":
+        key = CardState.card_id
+    conds = []
+    for term in searched:
+        c = _condition(term, user, day, now, dialect, card_id)
         if term.negated:
             # a missing state row reads as NULLs: "not suspended" must include it
             c = not_(func.coalesce(c, false()))
+        elif not from_states and _touches_state([term]):
+            # Keeps the outer join one (SQLite would make it inner and may then start from
+            # the learner's states): a search that names cards starts from those cards.
+            c = func.coalesce(c, false())
         conds.append(c)
-    base = (select(Card.id).select_from(Card).join(Note, Note.id == Card.note_id)
-            .outerjoin(CardState, and_(CardState.card_id == Card.id,
-                                       CardState.user_id == user.id)))
-    if any(t.field == "text" for t in terms):
-        base = base.join(Fact, Fact.id == Card.fact_id)
+    text = any(t.field == "text" for t in searched)
+    if from_states:  # a retired card is the rare case: a short list to leave out
+        base = select(CardState.card_id.label("id")).where(
+            CardState.user_id == user.id,
+            CardState.card_id.not_in(select(Card.id).where(Card.retired_at.is_not(None))))
+    else:  # every card, with the learner's state where there is one
+        base = (select(Card.id.label("id")).outerjoin(
+            CardState, and_(CardState.card_id == Card.id, CardState.user_id == user.id))
+            .where(_ACTIVE))
     base = base.where(and_(true(), *conds))
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    sort = sort if sort in SORTS else DEFAULT_SORT
-    key = _sort_key(sort, dialect, now)
-    ordered = (key.desc() if desc else key.asc()).nulls_last()
+    ordered = key.desc() if desc else key.asc()
+    if sort != "added":  # card ids are never NULL: their order is the index's, no sort
+        ordered = ordered.nulls_last()
+    page = max(1, page)
+    page_q = base.order_by(ordered, base.selected_columns.id).limit(page_size).offset(
+        (page - 1) * page_size)
+    if text:  # few matches, found by one scan: count them in the same one
+        found = session.execute(page_q.add_columns(func.count().over().label("total"))).all()
+        total = found[0].total if found else _count(session, base)
+    else:
+        found = session.execute(page_q).all()
+        total = _count(session, base if from_states or _touches_state(searched) else
+                       select(Card.id).where(_ACTIVE, *conds))
     pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
-    ids = base.order_by(ordered, Card.id).limit(page_size).offset((page - 1) * page_size)
+    if not found and total and page > pages:
+        return search(session, user, text_query, now, extra=extra, sort=sort, desc=desc,
+                      page=pages, page_size=page_size)
+    order = {row.id: i for i, row in enumerate(found)}
     rows = session.execute(
         select(Card.id, Card.kind, Card.front, Card.section, Note.title, Note.lang,
                CardState.id.label("state_id"), CardState.version, CardState.state,
@@ -203,8 +283,8 @@ def search(session: Session, user: User, text: str, now: datetime, *,
                CardState.leech, CardState.flag, CardState.buried_until)
         .join(Note, Note.id == Card.note_id)
         .outerjoin(CardState, and_(CardState.card_id == Card.id, CardState.user_id == user.id))
-        .where(Card.id.in_(ids.scalar_subquery()))
-        .order_by(ordered, Card.id)).all()
+        .where(Card.id.in_(list(order)))).all() if order else []
+    rows.sort(key=lambda r: order[r.id])
     scheduler = scheduler_for(user)
     return BrowsePage([_row(r, scheduler, now) for r in rows], total, page, pages, terms)
 
