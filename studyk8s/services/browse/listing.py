@@ -207,6 +207,30 @@ def _decks(session: Session, terms: list[Term]) -> list[Term]:
 _ACTIVE = func.coalesce(Card.retired_at, Card.retired_at).is_(None)
 
 
+def _all_by_state(session: Session, user: User, ordered, page: int,
+                  page_size: int) -> tuple[list, int]:
+    """Every card sorted by a state column, NULLs last: the started cards in that order (a
+    scan of the learner's covering index, not a probe per card), then the cards never
+    started, in card order. Which page is from which part comes from the two counts."""
+    retired = select(Card.id).where(Card.retired_at.is_not(None))
+    started = (select(CardState.card_id.label("id"))
+               .where(CardState.user_id == user.id, CardState.card_id.not_in(retired)))
+    n_started = _count(session, started)
+    total = session.scalar(select(func.count()).select_from(Card).where(_ACTIVE)) or 0
+    skip = (page - 1) * page_size
+    found = list(session.execute(started.order_by(ordered, CardState.card_id)
+                                 .limit(page_size).offset(skip)).all()) if skip < n_started \
+        else []
+    if len(found) < page_size:
+        unstarted = (select(Card.id.label("id")).where(_ACTIVE, ~exists(
+            select(CardState.id).where(CardState.user_id == user.id,
+                                       CardState.card_id == Card.id)))
+            .order_by(Card.id).limit(page_size - len(found))
+            .offset(max(0, skip - n_started)))
+        found += session.execute(unstarted).all()
+    return found, total
+
+
 def _touches_state(terms: list[Term]) -> bool:
     return any(t.field in ("is", "flag", "due", "prop") for t in terms)
 
@@ -266,6 +290,8 @@ def search(session: Session, user: User, text_query: str, now: datetime, *,
     if text:  # few matches, found by one scan: count them in the same one
         found = session.execute(page_q.add_columns(func.count().over().label("total"))).all()
         total = found[0].total if found else _count(session, base)
+    elif not searched and sort != "added":  # every card, by a column of the learner's states
+        found, total = _all_by_state(session, user, ordered, page, page_size)
     else:
         found = session.execute(page_q).all()
         total = _count(session, base if from_states or _touches_state(searched) else
