@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..persistence.models import Card, CardReport, CardState, Note, User
@@ -53,7 +53,10 @@ def open_problems(session: Session, user: User, limit: int = 500) -> list[Proble
 
 
 def open_count(session: Session, user: User) -> int:
-    return len(open_problems(session, user))
+    q = select(func.count()).select_from(CardReport).where(CardReport.resolved_at.is_(None))
+    if user.role not in AUTHORS:
+        q = q.where(CardReport.user_id == user.id)
+    return session.scalar(q) or 0
 
 
 def resolve_note_reports(session: Session, note_id: int, now: datetime) -> int:

@@ -99,27 +99,19 @@ def undo():
                                                            prefer=result["card_id"]))
 
 
-# The review page's other keys: each takes the card id and the version the page showed.
-_ACTIONS = {
-    "suspend": lambda s, u, c, d, now, **kw: review.suspend(s, u, c, now, **kw),
-    "bury": lambda s, u, c, d, now, **kw: review.bury(s, u, c, now, **kw),
-    "flag": lambda s, u, c, d, now, **kw: review.flag(s, u, c, _int(d, "flag"), now, **kw),
-    "report": lambda s, u, c, d, now, **kw: review.report(s, u, c, str(d.get("comment", "")),
-                                                         now, **kw),
-}
-
-
 @bp.post("/api/review/<any(suspend, bury, flag, report):action>")
 @login_required
 def card_action(action: str):
+    """The review page's other keys (@ - Ctrl+1–4 !): the card id and the version shown."""
     data = _json()
     session = get_session()
     now = clock.now()
     user = _user()
     version = _int(data, "version") if "version" in data else None
     client_id = str(data["client_id"]) if data.get("client_id") else None
-    result = _ACTIONS[action](session, user, _int(data, "card_id"), data, now,
-                              version=version, client_id=client_id)
+    result = review.change_card(session, user, _int(data, "card_id"), action, now,
+                                version=version, client_id=client_id, flag=data.get("flag"),
+                                comment=data.get("comment", ""))
     # A flag keeps the card on screen (Anki): show it again, with its new version.
     prefer = result["card_id"] if action == "flag" else None
     return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user),

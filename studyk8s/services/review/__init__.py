@@ -17,6 +17,7 @@ from .actions import (
     FLAGS,
     KINDS,
     bury,
+    change_card,
     change_cards,
     flag,
     forget,
@@ -36,7 +37,7 @@ from .queries import LEARN_AHEAD, Counts, counts, next_card_id, tomorrow_count
 from .queue_cache import LOG_WEIGHT, QueueCache, next_view
 
 __all__ = ["FLAGS", "KINDS", "LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "DeckCounts",
-           "DeckDue", "QueueCache", "answer", "bury", "card_view", "change_cards", "counts",
-           "deck_counts", "flag", "forget", "more_new_today", "next_card_id", "next_view",
-           "report", "reset_leech", "review_ahead", "set_due", "suspend", "tomorrow_count",
-           "unbury", "undo", "unsuspend"]
+           "DeckDue", "QueueCache", "answer", "bury", "card_view", "change_card", "change_cards",
+           "counts", "deck_counts", "flag", "forget", "more_new_today", "next_card_id",
+           "next_view", "report", "reset_leech", "review_ahead", "set_due", "suspend",
+           "tomorrow_count", "unbury", "undo", "unsuspend"]
