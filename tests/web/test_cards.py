@@ -104,3 +104,16 @@ def test_card_problems_lists_the_reports_with_their_line(learner_client):
     html = learner_client.get("/cards/problems").get_data(as_text=True)
     assert view["source"] in html and "wrong term" in html
     assert total(learner_client, "q=is:reported") == 1
+
+
+def test_a_card_page_shows_only_the_viewers_own_history(learner_client, app):
+    card = learner_client.get("/api/review/next").get_json()["card"]
+    learner_client.post("/api/review/answer", json={
+        "card_id": card["id"], "rating": 3, "version": 0, "client_id": "mine-00000001"})
+    assert 'data-testid="card-reviews"' in learner_client.get(f"/cards/{card['id']}").get_data(
+        as_text=True)
+    other = app.test_client()
+    other.post("/signup", data={"email": "other@example.com", "password": "correct horse 1",
+                                "confirm": "correct horse 1"})
+    html = other.get(f"/cards/{card['id']}").get_data(as_text=True)
+    assert 'data-testid="card-reviews"' not in html and "Not reviewed yet." in html
