@@ -344,7 +344,8 @@ def _undo_action(session: Session, user: User, action: CardAction,
                                                        CardState.card_id == one.card_id)
                                .with_for_update())
         if state is None or not _same(state, one.state_after):
-            raise Conflict("review.undo_stale", "the card changed after that; cannot undo it")
+            raise Conflict("review.undo_action_stale",
+                           "the card changed after that; cannot undo it")
         _restore(state, one.state_before)
         state.version = (state.version or 0) + 1
         if (report_id := one.state_after.get("report_id")) is not None:
