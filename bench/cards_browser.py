@@ -55,6 +55,11 @@ def seed(engine: Engine) -> datetime:
         conn.execute(text("UPDATE card_states SET flag = 1 WHERE user_id = 1 AND id % 50 = 0"))
         conn.execute(text("UPDATE card_states SET leech = true, suspended = true, lapses = 8 "
                           "WHERE user_id = 1 AND id % 997 = 0"))
+        # cards.search_text, as migration 0007 fills it for cards already there
+        conn.execute(text(
+            "UPDATE cards SET search_text = lower(replace(replace(front || ' ' || back || ' ' || "
+            "coalesce((SELECT term || ' ' || CAST(data AS TEXT) FROM facts "
+            "WHERE facts.id = cards.fact_id), ''), '**', ''), '`', ''))"))
         for days in range(60):  # ~1,700 cards a day over the last 60 days
             conn.execute(text("UPDATE cards SET added_at = :at WHERE id % 60 = :d"),
                          {"at": (now - timedelta(days=days)).replace(tzinfo=None), "d": days})

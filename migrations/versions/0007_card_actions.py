@@ -29,6 +29,12 @@ BROWSE_COLUMNS = ('user_id', 'card_id', 'state', 'suspended', 'leech', 'flag', '
                   'due', 'last_review', 'stability', 'difficulty', 'buried_until')
 
 
+SEARCH_TEXT_BACKFILL = (
+    "UPDATE cards SET search_text = lower(replace(replace(front || ' ' || back || ' ' || "
+    "coalesce((SELECT term || ' ' || CAST(data AS TEXT) FROM facts "
+    "WHERE facts.id = cards.fact_id), ''), '**', ''), '`', ''))")
+
+
 def upgrade() -> None:
     op.add_column('card_states', sa.Column('flag', sa.Integer(), server_default='0',
                                            nullable=False))
@@ -42,6 +48,10 @@ def upgrade() -> None:
     op.execute("UPDATE cards SET added_at = (SELECT imported_at FROM notes "
                "WHERE notes.id = cards.note_id)")
     op.create_index('ix_cards_added_at', 'cards', ['added_at'])
+    # What the browser's words search: the next import writes it (services/content.py), this
+    # fills it for the cards already there (aliases as their JSON text).
+    op.add_column('cards', sa.Column('search_text', sa.Text(), nullable=True))
+    op.execute(SEARCH_TEXT_BACKFILL)
     op.create_table('card_actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -87,6 +97,7 @@ def downgrade() -> None:
     op.drop_index('ix_card_states_browse', table_name='card_states')
     op.drop_index('ix_cards_added_at', table_name='cards')
     with op.batch_alter_table('cards', schema=None) as batch_op:
+        batch_op.drop_column('search_text')
         batch_op.drop_column('added_at')
     with op.batch_alter_table('card_states', schema=None) as batch_op:
         batch_op.drop_column('buried_until')

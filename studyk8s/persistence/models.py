@@ -87,6 +87,8 @@ class Card(Base):
     position: Mapped[int]
     retired_at: Mapped[datetime | None]
     added_at: Mapped[datetime | None] = mapped_column(index=True)  # set by the import
+    # Lowercased sides, term and aliases (services.content.search_text): the browser's words
+    search_text: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (Index("ix_cards_note_position", "note_id", "position"),)
 
 

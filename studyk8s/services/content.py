@@ -160,7 +160,7 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
                                     fact_rows).all()) if fact_rows else {}
     added = _added(Card, new[0].note["imported_at"])
     card_rows = [{**row, "note_id": note_ids[n.note["path"]], **added}
-                 for n in new for row in _card_rows(n.specs, fact_ids).values()]
+                 for n in new for row in _card_rows(n.specs, fact_ids, _names(n.facts)).values()]
     if card_rows:
         session.execute(insert(cards), card_rows)
     report.added["notes"] += len(new)
@@ -182,7 +182,9 @@ def _import_one(
         note.imported_at, note.retired_at = now, None
         report.updated["notes"] += 1
         resolve_note_reports(session, note.id, now)  # the note was fixed: its reports close
-        fact_ids = _sync_facts(session, note, parsed, now, report)
+        fact_rows = _fact_rows(parsed)
+        fact_ids = _sync_rows(session, Fact, _FACT_FIELDS, note.id, fact_rows, now, report,
+                              "facts")
     screening = gate.askable(facts_of(parsed))
     report.askable += screening.count
     for reason, n in screening.by_reason().items():
@@ -193,7 +195,8 @@ def _import_one(
     if note is None:
         new[-1].specs = specs
     else:
-        _sync_cards(session, note, specs, fact_ids, now, report)
+        _sync_rows(session, Card, _CARD_FIELDS, note.id,
+                   _card_rows(specs, fact_ids, _names(fact_rows.values())), now, report, "cards")
 
 
 def _fact_row(parsed: ParsedNote, position: int, fact) -> dict:
@@ -222,7 +225,8 @@ def _fact_row(parsed: ParsedNote, position: int, fact) -> dict:
 
 
 _FACT_FIELDS = ("kind", "term", "definition", "group", "section", "line", "position", "data")
-_CARD_FIELDS = ("kind", "front", "back", "diagram", "section", "line", "position", "fact_id")
+_CARD_FIELDS = ("kind", "front", "back", "diagram", "section", "line", "position", "fact_id",
+                "search_text")
 
 
 def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, report, label):
@@ -274,12 +278,8 @@ def _fact_rows(parsed: ParsedNote) -> dict[str, dict]:
     return wanted
 
 
-def _sync_facts(session, note: Note, parsed: ParsedNote, now, report) -> dict[str, int]:
-    return _sync_rows(session, Fact, _FACT_FIELDS, note.id, _fact_rows(parsed), now, report,
-                      "facts")
-
-
-def _card_rows(specs: list[CardSpec], fact_ids: dict[str, int]) -> dict[str, dict]:
+def _card_rows(specs: list[CardSpec], fact_ids: dict[str, int],
+               names: dict[str, str]) -> dict[str, dict]:
     return {
         s.key: {
             "key": s.key,
@@ -291,14 +291,21 @@ def _card_rows(specs: list[CardSpec], fact_ids: dict[str, int]) -> dict[str, dic
             "line": int(s.source.rsplit(":", 1)[1]),
             "position": s.position,
             "fact_id": fact_ids[s.fact_key],
+            "search_text": search_text(s.front, s.back, names.get(s.fact_key, "")),
         }
         for s in specs
     }
 
 
-def _sync_cards(session, note: Note, specs: list[CardSpec], fact_ids, now, report) -> None:
-    _sync_rows(session, Card, _CARD_FIELDS, note.id, _card_rows(specs, fact_ids), now, report,
-               "cards")
+def _names(fact_rows) -> dict[str, str]:
+    """Fact key → its term and aliases: what a card's search text adds to its two sides."""
+    return {r["key"]: " ".join([r["term"], *r["data"].get("aliases", ())]) for r in fact_rows}
+
+
+def search_text(front: str, back: str, names: str) -> str:
+    """What the card browser's words search, lowercased once here (``services.browse``): the
+    sides without Markdown's emphasis marks, the term and its aliases."""
+    return " ".join((front, back, names)).replace("**", "").replace("`", "").lower()
 
 
 def _retire_note(session, note: Note, now, report) -> None:

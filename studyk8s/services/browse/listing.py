@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     Float,
-    String,
     and_,
     cast,
     exists,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ...persistence.models import Card, CardReport, CardState, Fact, Note, User
+from ...persistence.models import Card, CardReport, CardState, Note, User
 from ...persistence.types import UTCDateTime
 from ...srs import State
 from ...srs.days import StudyDay
@@ -85,12 +84,13 @@ def _state_is(name: str):
     return CardState.state == value
 
 
-def _contains(column, text: str, sqlite: bool = False):
+def _contains(column, text: str, sqlite: bool = False, lowered: bool = False):
     """Case-insensitive "contains", with LIKE's wildcards taken literally. (SQLite's LIKE
-    ignores case already, for ASCII: its ILIKE, ``lower() LIKE lower()``, costs twice.)"""
+    ignores case already, for ASCII: its ILIKE, ``lower() LIKE lower()``, costs twice.)
+    ``lowered``: the column and ``text`` are lowercase already, so LIKE will do anywhere."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
-    return (column.like(pattern, escape="\\") if sqlite
+    return (column.like(pattern, escape="\\") if sqlite or lowered
             else column.ilike(pattern, escape="\\"))
 
 
@@ -102,13 +102,8 @@ def _condition(term: Term, user: User, day: StudyDay, now, dialect: str, card_id
     """``term`` as SQL; ``card_id`` is the card id column of the search's first table."""
     f, v = term.field, term.value
     if f == "text":
-        # The term and aliases (in the fact's JSON data, searched as its text) through the
-        # facts that match, found once: the card rows are then filtered on their own.
-        lite = dialect == "sqlite"
-        facts = select(Fact.id).where(or_(_contains(Fact.term, v, lite),
-                                          _contains(cast(Fact.data, String), v, lite)))
-        return or_(_contains(Card.front, v, lite), _contains(Card.back, v, lite),
-                   Card.fact_id.in_(facts))
+        # the sides, term and aliases, lowercased once at import (services.content)
+        return _contains(Card.search_text, v.lower(), dialect == "sqlite", lowered=True)
     if f == "deck_ids":
         return Card.note_id.in_([int(x) for x in v.split(",")])
     if f == "section":
