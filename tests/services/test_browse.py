@@ -83,6 +83,7 @@ def test_each_filter_finds_exactly_the_cards_it_names(session, learner):
     assert set(every(session, learner, "kind:cloze")) == clozes
     borg = set(session.scalars(select(Card.id).where(Card.back.contains("Borg"))))
     assert borg and set(every(session, learner, "borg")) >= borg  # any case: 前身是Borg系统
+    assert set(every(session, learner, "前身是BORG系统")) == borg & clozes  # across the bold
     assert set(every(session, learner, "deck:docker-k8s")) == cards  # the note's path
     assert every(session, learner, "deck:no-such-deck") == []
     assert set(every(session, learner, f"cid:{some[0]},{some[1]}")) == set(some)
