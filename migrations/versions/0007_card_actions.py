@@ -23,10 +23,6 @@ branch_labels = None
 depends_on = None
 
 
-# The card browser's searches read a learner's states from this index alone (services/browse):
-# a scan of the learner's range, or a probe by card.
-BROWSE_COLUMNS = ('user_id', 'card_id', 'state', 'suspended', 'leech', 'flag', 'lapses', 'reps',
-                  'due', 'last_review', 'stability', 'difficulty', 'buried_until')
 
 
 SEARCH_TEXT_BACKFILL = (
@@ -41,7 +37,10 @@ def upgrade() -> None:
     op.add_column('card_states', sa.Column('buried_until',
                                            studyk8s.persistence.types.UTCDateTime(),
                                            nullable=True))
-    op.create_index('ix_card_states_browse', 'card_states', list(BROWSE_COLUMNS))
+    # The card browser's flag: and is:leech searches (services/browse); an answer never
+    # writes these columns, so they cost the review step nothing.
+    op.create_index('ix_card_states_user_flag', 'card_states', ['user_id', 'flag'])
+    op.create_index('ix_card_states_user_leech', 'card_states', ['user_id', 'leech'])
     # When a card first came in (the browser's "added" filter); older cards: their note's import.
     op.add_column('cards', sa.Column('added_at', studyk8s.persistence.types.UTCDateTime(),
                                      nullable=True))
@@ -94,7 +93,8 @@ def downgrade() -> None:
     op.drop_table('card_reports')
     op.drop_index('ix_card_actions_user_time', table_name='card_actions')
     op.drop_table('card_actions')
-    op.drop_index('ix_card_states_browse', table_name='card_states')
+    op.drop_index('ix_card_states_user_leech', table_name='card_states')
+    op.drop_index('ix_card_states_user_flag', table_name='card_states')
     op.drop_index('ix_cards_added_at', table_name='cards')
     with op.batch_alter_table('cards', schema=None) as batch_op:
         batch_op.drop_column('search_text')

@@ -169,8 +169,8 @@ def _sort_key(sort: str, dialect: str, now):
 
 
 # Terms that only a started card (one with a state row) can match, unless negated: a search
-# with one of them starts from the learner's card states (``ix_card_states_browse`` covers
-# them) instead of from every card.
+# with one of them starts from the learner's card states (by their indexes on user and due,
+# suspended, flag or leech) instead of from every card.
 _STATE_ONLY_IS = ("learning", "review", "relearning", "suspended", "leech", "buried",
                   "flagged", "due", "reported")
 _CARD_FIELDS = ("text", "deck", "section", "kind", "added", "cid")
@@ -205,7 +205,7 @@ _ACTIVE = func.coalesce(Card.retired_at, Card.retired_at).is_(None)
 def _all_by_state(session: Session, user: User, ordered, page: int,
                   page_size: int) -> tuple[list, int]:
     """Every card sorted by a state column, NULLs last: the started cards in that order (a
-    scan of the learner's covering index, not a probe per card), then the cards never
+    scan of the learner's states, not a probe per card), then the cards never
     started, in card order. Which page is from which part comes from the two counts."""
     retired = select(Card.id).where(Card.retired_at.is_not(None))
     started = (select(CardState.card_id.label("id"))
