@@ -29,6 +29,7 @@ _MODULE_NAMES = {
     "question_quality": "question_quality",
     "stats": "stats",
     "scale": "scale",
+    "cards_browser": "cards_browser",
     "review_loop": "review_loop",
     "http": "http_review",
 }

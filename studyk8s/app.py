@@ -12,6 +12,7 @@ from .services.review import QueueCache
 from .web import (
     admin,
     auth,
+    cards,
     classes,
     errors,
     home,
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
         settings.bp,
         language.bp,  # the language switch
         review.bp,
+        cards.bp,  # the card browser and card problems
         quiz.bp,
         stats.bp,  # learner statistics
         sets.bp,  # quiz sets (instructors) and assigned sets (learners)

@@ -3,7 +3,7 @@
 ``quiz_questions.flagged``: a learner marks a question of an open attempt to come back to it.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 
 The question rows are the attempt's own snapshot, so the flag lives with them (as Moodle keeps
 it with the question attempt), whether answered or not.
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -87,6 +87,9 @@ class Card(Base):
     line: Mapped[int]
     position: Mapped[int]
     retired_at: Mapped[datetime | None]
+    added_at: Mapped[datetime | None] = mapped_column(index=True)  # set by the import
+    # Lowercased sides, term and aliases (services.noteprep.search_text): the browser's words
+    search_text: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (Index("ix_cards_note_position", "note_id", "position"),)
 
 
@@ -150,6 +153,8 @@ class CardState(Base):
     lapses: Mapped[int] = mapped_column(default=0)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
+    flag: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0, 1–4 (Anki's)
+    buried_until: Mapped[datetime | None]  # out of the queue until then (the next study day)
     version: Mapped[int] = mapped_column(default=0)
     __table_args__ = (
         UniqueConstraint("user_id", "card_id", name="uq_card_states_user_card"),
@@ -177,6 +182,52 @@ class ReviewLog(Base):
         Index("ix_review_log_user_time", "user_id", "reviewed_at"),
         Index("ix_review_log_card", "card_id", "reviewed_at"),
     )
+
+
+# The card browser's flag: and is:leech searches (services.browse). An answer never writes
+# these columns, so the review step does not maintain them (a wider index over the columns an
+# answer changes cost it about 5 %).
+Index("ix_card_states_user_flag", CardState.user_id, CardState.flag)
+Index("ix_card_states_user_leech", CardState.user_id, CardState.leech)
+
+
+class CardAction(Base):
+    """A change to a card other than a rating (suspend, bury, flag, report, forget, set due…),
+    with the learner's state of the card before and after, so the latest one can be undone.
+    ``after_review`` is the newest review-log id when it was taken: it orders actions and
+    ratings for undo. Append-only, like the review log: undo marks ``undone_at``."""
+
+    __tablename__ = "card_actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    state_before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state_after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after_review: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    undone_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_card_actions_user_time", "user_id", "created_at"),)
+
+
+class CardReport(Base):
+    """"This card is wrong": a learner's report, listed for the notes' authors while open. It
+    closes when the note is imported again changed (``note_hash`` is the note's hash when it
+    was reported), and then the card comes back if the report had suspended it."""
+
+    __tablename__ = "card_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    note_hash: Mapped[str] = mapped_column(String(80))
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)  # the report suspended it
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_card_reports_note_open", "note_id", "resolved_at"),
+                      Index("ix_card_reports_user_card", "user_id", "card_id"))
 
 
 # --- quizzes and exams (services/quiz.py) ---------------------------------------------------

@@ -22,6 +22,7 @@ from ..notes.reader import collector_paused, note_files, read_bytes
 from ..persistence.engine import write_transaction
 from ..persistence.models import Card, Fact, Note
 from ..quiz import gate
+from .card_problems import resolve_note_reports
 from .errors import ImportFailed
 from .noteprep import Prepared, prepare, prepare_all
 
@@ -200,8 +201,9 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
                  for n in new for row in n.prepared.facts.values()]
     fact_ids = dict(session.execute(insert(facts).returning(facts.c.key, facts.c.id),
                                     fact_rows).all()) if fact_rows else {}
-    card_rows = [{**row, "fact_id": fact_ids[row["fact_id"]], "note_id": note_ids[n.note["path"]]}
-                 for n in new for row in n.prepared.cards]
+    added = _added(Card, new[0].note["imported_at"])
+    card_rows = [{**row, "fact_id": fact_ids[row["fact_id"]], "note_id": note_ids[n.note["path"]],
+                  **added} for n in new for row in n.prepared.cards]
     if card_rows:
         _insert_plain(session, cards, card_rows)
     report.added["notes"] += len(new)
@@ -210,12 +212,17 @@ def _insert_new(session: Session, new: list[_NewNote], report: ImportReport) -> 
 
 
 def _insert_plain(session: Session, table, rows: list[dict]) -> None:
-    """``rows`` (all with the same keys) in one driver ``executemany``, for a table whose
-    columns are all text and numbers, which the driver takes as they are: SQLAlchemy's
-    per-row parameter processing was a fifth of writing a thousand notes' 60,000 cards."""
+    """``rows`` (all with the same keys) in one driver ``executemany``: SQLAlchemy's per-row
+    parameter processing was a fifth of writing a thousand notes' 60,000 cards. Text and
+    numbers go to the driver as they are; a column whose type converts its values (a
+    datetime on SQLite) is converted here with the type's own bind processor."""
     names = list(rows[0])
-    compiled = insert(table).values({c: bindparam(c) for c in names}).compile(
-        dialect=session.get_bind().dialect)
+    dialect = session.get_bind().dialect
+    for name in names:
+        convert = table.c[name].type.bind_processor(dialect)
+        if convert is not None:
+            rows = [{**r, name: convert(r[name])} for r in rows]
+    compiled = insert(table).values({c: bindparam(c) for c in names}).compile(dialect=dialect)
     params = list(map(itemgetter(*compiled.positiontup), rows)) if compiled.positional else rows
     session.connection().exec_driver_sql(compiled.string, params)
 
@@ -239,6 +246,7 @@ def _import_one(
     note.title, note.lang, note.content_hash = prep.title, prep.lang, stamp
     note.imported_at, note.retired_at = now, None
     report.updated["notes"] += 1
+    resolve_note_reports(session, note.id, now)  # the note was fixed: its reports close
     fact_ids = _sync_rows(session, Fact, _FACT_FIELDS, note.id, prep.facts, now, report,
                           "facts")
     _sync_rows(session, Card, _CARD_FIELDS, note.id, _card_rows(prep.cards, fact_ids), now,
@@ -246,7 +254,8 @@ def _import_one(
 
 
 _FACT_FIELDS = ("kind", "term", "definition", "group", "section", "line", "position", "data")
-_CARD_FIELDS = ("kind", "front", "back", "diagram", "section", "line", "position", "fact_id")
+_CARD_FIELDS = ("kind", "front", "back", "diagram", "section", "line", "position", "fact_id",
+                "search_text")
 
 
 def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, report, label):
@@ -263,7 +272,7 @@ def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, re
     for key, row in wanted.items():
         cur = current.get(key)
         if cur is None:
-            inserts.append({**row, "note_id": note_id})
+            inserts.append({**row, "note_id": note_id, **_added(model, now)})
             continue
         ids[key] = cur.id
         changed = {f: row[f] for f in fields if getattr(cur, f) != row[f]}
@@ -285,6 +294,11 @@ def _sync_rows(session, model, fields, note_id, wanted: dict[str, dict], now, re
     return ids
 
 
+def _added(model, now: datetime) -> dict:
+    """A new card's ``added_at`` (the card browser's ``added:`` filter)."""
+    return {"added_at": now} if model is Card else {}
+
+
 def _card_rows(cards: list[dict], fact_ids: dict[str, int]) -> dict[str, dict]:
     """Key → row of prepared card rows, each with its fact's id for the fact's key."""
     return {c["key"]: {**c, "fact_id": fact_ids[c["fact_id"]]} for c in cards}
@@ -292,6 +306,7 @@ def _card_rows(cards: list[dict], fact_ids: dict[str, int]) -> dict[str, dict]:
 
 def _retire_note(session, note: Note, now, report) -> None:
     note.retired_at = now
+    resolve_note_reports(session, note.id, now)
     report.retired["notes"] += 1
     for model, label in ((Fact, "facts"), (Card, "cards")):
         result = session.execute(

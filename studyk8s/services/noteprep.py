@@ -41,13 +41,28 @@ class Prepared:
 def prepare(parsed: ParsedNote) -> Prepared:
     screening = screen(facts_of(parsed) + handson_facts_of(parsed))
     specs, log = generate_cards_logged(parsed)
+    facts = fact_rows(parsed)
+    names = _names(facts.values())
     cards = {s.key: {"key": s.key, "kind": s.kind, "front": s.front, "back": s.back,
                      "diagram": s.diagram, "section": " > ".join(s.section),
                      "line": int(s.source.rsplit(":", 1)[1]), "position": s.position,
-                     "fact_id": s.fact_key} for s in specs}  # one row per key
+                     "fact_id": s.fact_key,
+                     "search_text": search_text(s.front, s.back, names.get(s.fact_key, ""))}
+             for s in specs}  # one row per key
     return Prepared(parsed.path, parsed.title, parsed.lang, parsed.content_hash,
-                    parsed.warnings, fact_rows(parsed), list(cards.values()), screening.count,
+                    parsed.warnings, facts, list(cards.values()), screening.count,
                     screening.by_reason(), gate.count(log), len(parsed.handson))
+
+
+def _names(fact_rows) -> dict[str, str]:
+    """Fact key → its term and aliases: what a card's search text adds to its two sides."""
+    return {r["key"]: " ".join([r["term"], *r["data"].get("aliases", ())]) for r in fact_rows}
+
+
+def search_text(front: str, back: str, names: str) -> str:
+    """What the card browser's words search, lowercased once here (``services.browse``): the
+    sides without Markdown's emphasis marks, the term and its aliases."""
+    return " ".join((front, back, names)).replace("**", "").replace("`", "").lower()
 
 
 def _parse(name: str, data: bytes) -> ParsedNote | NoteError:

@@ -263,7 +263,8 @@ def _valid_timezone(tz: str) -> str:
 def settings_of(user: User) -> dict[str, Any]:
     """The learner's settings: the defaults overlaid with what they changed (a fresh dict)."""
     merged = {**DEFAULT_SETTINGS, **(user.settings or {})}
-    return {k: list(v) if isinstance(v, list) else v for k, v in merged.items()}
+    return {k: list(v) if isinstance(v, list) else v for k, v in merged.items()
+            if k != EXTRA_NEW}
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,14 +279,18 @@ class StudySettings:
     card_kinds: tuple[str, ...] | None  # None: every kind
     parameters: tuple[float, ...] | None  # None: FSRS-6 defaults
     timezone: str
+    extra_new: int = 0  # today's "more new cards" (Done screen), included in new_per_day
 
     @classmethod
-    def of(cls, user: User) -> StudySettings:
+    def of(cls, user: User, now: datetime | None = None) -> StudySettings:
+        """``now``: include today's raise of the new-card limit, if there is one."""
         merged = {**DEFAULT_SETTINGS, **(user.settings or {})}
         decks, kinds, params = merged["decks"], merged["card_kinds"], merged["parameters"]
+        extra = _extra_new(user.settings or {}, now)
         return cls(
+            extra_new=extra,
             desired_retention=float(merged["desired_retention"]),
-            new_per_day=merged["new_per_day"],
+            new_per_day=merged["new_per_day"] + extra,
             reviews_per_day=merged["reviews_per_day"],
             decks=tuple(decks) if decks else None,
             card_kinds=tuple(kinds) if kinds else None,
@@ -307,6 +312,33 @@ class StudySettings:
     def scheduler_key(self) -> tuple:
         """What picks the learner's scheduler: parameters, retention, time zone."""
         return self.parameters, self.desired_retention, self.timezone
+
+
+EXTRA_NEW = "extra_new"  # {"until": ISO time (the study day's end), "n": cards}: not a setting
+
+
+def _extra_new(settings: dict[str, Any], now: datetime | None) -> int:
+    extra = settings.get(EXTRA_NEW)
+    if now is None or not isinstance(extra, dict):
+        return 0
+    try:
+        return int(extra["n"]) if datetime.fromisoformat(extra["until"]) > now else 0
+    except (KeyError, TypeError, ValueError):
+        return 0
+
+
+def raise_new_limit(session: Session, user: User, n: int, now: datetime,
+                    until: datetime) -> int:
+    """Today's new-card limit raised by ``n`` (Anki's custom study), until ``until`` (the
+    study day's end). Returns today's raise in all."""
+    if not 1 <= int(n) <= 1000:
+        raise ServiceError("users.bad_extra_new", "enter a number of cards from 1 to 1000",
+                           field="n")
+    total = _extra_new(user.settings or {}, now) + int(n)
+    with write_transaction(session):
+        user.settings = {**(user.settings or {}),
+                         EXTRA_NEW: {"until": until.isoformat(), "n": total}}
+    return total
 
 
 def update_settings(

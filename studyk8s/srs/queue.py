@@ -153,6 +153,15 @@ class DayQueue:
             return first[1]
         return None
 
+    def available(self, card_id: int, now: datetime, ahead: datetime) -> bool:
+        """Could ``card_id`` be shown now (due, in the queue, within the limits)? Undo asks,
+        to show the card it brought back, as Anki does."""
+        due = self.learning.due.get(card_id)
+        if due is not None:
+            return due <= ahead
+        return ((card_id in self.review and self.review_left > 0)
+                or (card_id in self.new.live and self.new_left > 0))
+
     def needs_rebuild(self) -> bool:
         """A partial list shorter than what is left of its limit may be missing cards."""
         return ((not self.new_complete and len(self.new) < self.new_left)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import current_user, login_required
 
@@ -9,6 +11,7 @@ from .. import clock
 from ..db import get_session
 from ..persistence.models import User
 from ..services import review
+from ..services.decks import list_decks
 from ..services.errors import ServiceError
 from ..services.users import StudySettings
 from .inputs import INT_MAX, ident, whole
@@ -22,10 +25,16 @@ def _queues() -> review.QueueCache:
 
 
 def _settings(user: User) -> StudySettings:
-    """The learner's study settings, read once per request and passed down."""
+    """The learner's study settings, read once per request and passed down; ``?deck=ID``
+    (a deck's link on the home page) studies that deck alone."""
     if "study_settings" not in g:
-        g.study_settings = StudySettings.of(user)
+        g.study_settings = _scoped(StudySettings.of(user, clock.now()))
     return g.study_settings
+
+
+def _scoped(settings: StudySettings) -> StudySettings:
+    deck = request.args.get("deck", type=int)
+    return dataclasses.replace(settings, decks=(deck,)) if deck else settings
 
 
 def _user() -> User:
@@ -37,7 +46,9 @@ def _user() -> User:
 @bp.get("/review")
 @login_required
 def index():
-    return render_template("review/index.html")
+    deck = request.args.get("deck", type=int)
+    title = next((d.title for d in list_decks(get_session()) if d.id == deck), None)
+    return render_template("review/index.html", deck=deck if title else None, deck_title=title)
 
 
 @bp.get("/api/review/next")
@@ -87,22 +98,56 @@ def check():
 @bp.post("/api/review/undo")
 @login_required
 def undo():
+    """Undo the latest action (a rating, suspend, bury, flag, report); the card it brought
+    back is shown next when it can be."""
     session = get_session()
     now = clock.now()
     user = _user()
     result = review.undo(session, user, now)
-    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user),
+                                                           prefer=result["card_id"]))
 
 
-@bp.post("/api/review/suspend")
+@bp.post("/api/review/<any(suspend, bury, flag, report):action>")
 @login_required
-def suspend():
+def card_action(action: str):
+    """The review page's other keys (@ - Ctrl+1–4 !): the card id and the version shown."""
     data = _json()
     session = get_session()
     now = clock.now()
     user = _user()
-    result = review.suspend(session, user, _int(data, "card_id", id_=True), now)
-    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
+    version = _int(data, "version") if "version" in data else None
+    client_id = str(data["client_id"]) if data.get("client_id") else None
+    result = review.change_card(session, user, _int(data, "card_id", id_=True), action, now,
+                                version=version, client_id=client_id, flag=data.get("flag"),
+                                comment=data.get("comment", ""))
+    # A flag keeps the card on screen (Anki): show it again, with its new version.
+    prefer = result["card_id"] if action == "flag" else None
+    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user),
+                                                           prefer=prefer))
+
+
+@bp.post("/api/review/ahead")
+@login_required
+def review_ahead():
+    """The Done screen: the review cards due in the next ``days`` days, now (``u`` undoes)."""
+    data = _json()
+    session, now, user = get_session(), clock.now(), _user()
+    n = review.review_ahead(session, user, _int(data, "days"), now, _settings(user))
+    return jsonify(result={"cards": n}, next=_queues().next_view(session, user, now,
+                                                                  _settings(user)))
+
+
+@bp.post("/api/review/more-new")
+@login_required
+def more_new():
+    """The Done screen: today's new-card limit raised by ``n``."""
+    data = _json()
+    session, now, user = get_session(), clock.now(), _user()
+    total = review.more_new_today(session, user, _int(data, "n"), now)
+    settings = _scoped(StudySettings.of(user, now))  # the raised limit, not the cached one
+    return jsonify(result={"extra_new": total},
+                   next=_queues().next_view(session, user, now, settings))
 
 
 @bp.get("/notes/<int:note_id>/source")

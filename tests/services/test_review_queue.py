@@ -1,10 +1,11 @@
 """The in-memory queue behind ``next_view`` against the SQL queries it stands in for.
 
 Random sessions on the real shared note (siblings, so burying matters): answers, undo,
-suspend, time passing, another study day, changed limits, decks and card kinds, answers to
-cards outside the chosen decks and kinds (a stale tab), a second worker answering, and writes
-that bypass the review service. After every step the counts and the card that
-``next_view`` shows must be exactly what ``counts`` and ``next_card_id`` (plain SQL) give.
+suspend, bury, flags, forget, set due, unsuspend, time passing, another study day, changed
+limits, decks and card kinds, answers to cards outside the chosen decks and kinds (a stale
+tab), a second worker answering, and writes that bypass the review service. After every step
+the counts and the card that ``next_view`` shows must be exactly what ``counts`` and
+``next_card_id`` (plain SQL) give.
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
         if card is not None:  # the card as shown (kept from the last view, or read now)
             assert card == review.card_view(session, learner, card_id, now), f"step {step}"
         op = rng.choices(["answer", "undo", "suspend", "wait", "day", "limits", "retention",
-                          "worker", "direct", "decks", "kinds", "elsewhere"],
-                         weights=[60, 6, 3, 12, 4, 3, 3, 8, 4, 4, 4, 10])[0]
+                          "worker", "direct", "decks", "kinds", "elsewhere", "bury", "flag",
+                          "forget", "set_due", "unsuspend"],
+                         weights=[60, 8, 3, 12, 4, 3, 3, 8, 4, 4, 4, 10, 4, 3, 2, 2, 2])[0]
         if op == "answer" and card is not None:
             review.answer(session, learner, queues=queues(), card_id=card_id,
                           rating=rng.choice([1, 2, 3, 3, 4]), client_id=uuid.uuid4().hex,
@@ -106,6 +108,18 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
                 review.undo(session, learner, now)
         elif op == "suspend" and card is not None:
             review.suspend(session, learner, card_id, now)
+        elif op == "bury" and card is not None:
+            review.bury(session, learner, card_id, now)
+        elif op == "flag" and card is not None:
+            review.flag(session, learner, card_id, rng.randint(0, 4), now)
+        elif op in ("forget", "set_due", "unsuspend"):  # the card browser, on any card
+            other = rng.choice(cards).id
+            if op == "forget":
+                review.forget(session, learner, other, now)
+            elif op == "set_due":
+                review.set_due(session, learner, other, rng.choice(["0", "1", "0-3"]), now)
+            else:
+                review.unsuspend(session, learner, other, now)
         elif op == "wait":
             now += timedelta(minutes=rng.choice([1, 5, 11, 30, 90]))
         elif op == "day":

@@ -113,7 +113,8 @@ def test_an_answer_reads_the_study_settings_once(learner_client, monkeypatch):
     reads = []
     real = StudySettings.of.__func__
     monkeypatch.setattr(StudySettings, "of",
-                        classmethod(lambda cls, user: reads.append(user.id) or real(cls, user)))
+                        classmethod(lambda cls, user, now=None: reads.append(user.id)
+                                    or real(cls, user, now)))
     r = answer(learner_client, card, 3, "a1b2c3d4-0100")
     assert r.status_code == 200 and r.get_json()["next"]["card"]
     assert len(reads) == 1

@@ -383,6 +383,10 @@ NOT_OWNED = {
     "/stats/decks/<int:note_id>": "a deck is shared; the page shows only the viewer's own stats",
     "/decks/<int:note_id>/export.apkg": "a deck is shared content (any learner may export it)",
     "/decks/<int:note_id>/export.csv": "a deck is shared content (any learner may export it)",
+    "/api/review/<any(suspend, bury, flag, report):action>": "the action's name, not an id; "
+    "it changes only the caller's own state of a card",
+    "/cards/<int:card_id>": "a card is shared content; the page shows only the viewer's own "
+    "state, reviews and reports of it",
 }
 
 

@@ -1,4 +1,4 @@
-"""Answering a card, undoing the last answer, suspending: each one write transaction.
+"""Answering a card: one write transaction (undo and the other actions: ``actions``).
 
 Each answer checks the card's ``version`` (the state the rating was given for) and the
 rating's client-generated id, so a retry returns the first result and a stale tab gets a
@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from ...persistence.engine import write_transaction
 from ...persistence.models import Card, CardState, ReviewLog, User
 from ...srs import CardMemory, Rating, format_interval, fuzz_seed
-from ...srs.days import StudyDay
 from ...srs.queue import Change
 from ..errors import Conflict, NotFound, ServiceError
 from ..scheduling import scheduler_fingerprint, scheduler_for
@@ -25,14 +24,6 @@ from ..users import StudySettings
 from .cards import _STATE_COLUMNS, _memory_of_row
 from .queries import _UID, _state_join
 from .queue_cache import _STAMP, QueueCache, _in_selection
-
-
-def _get_state(session: Session, user: User, card_id: int, *,
-               lock: bool = False) -> CardState | None:
-    """``lock``: the row stays locked until commit (FOR UPDATE on PostgreSQL; on SQLite the
-    transaction already holds the write lock), so the version check and the write are one."""
-    q = select(CardState).where(CardState.user_id == user.id, CardState.card_id == card_id)
-    return session.scalar(q.with_for_update() if lock else q)
 
 
 def _check_client_id(client_id: str) -> str:
@@ -175,49 +166,3 @@ def _memory_fields(m: CardMemory) -> dict[str, Any]:
     return {"state": int(m.state), "step": m.step, "stability": m.stability,
             "difficulty": m.difficulty, "due": m.due, "last_review": m.last_review,
             "reps": m.reps, "lapses": m.lapses}
-
-
-def undo(session: Session, user: User, now: datetime) -> dict[str, Any]:
-    """Undo the learner's latest rating of today: restore the card's previous state, mark the
-    review undone (kept in the log, out of the schedule). The card comes back to the queue."""
-    day = StudyDay.of(now, user.timezone)
-    with write_transaction(session):
-        log = session.scalar(
-            select(ReviewLog)
-            .where(ReviewLog.user_id == user.id, ReviewLog.undone_at.is_(None),
-                   ReviewLog.imported.is_(False), ReviewLog.reviewed_at >= day.start)
-            .order_by(ReviewLog.id.desc())
-            .limit(1)
-        )
-        if log is None:
-            raise ServiceError("review.nothing_to_undo", "nothing to undo")
-        state = _get_state(session, user, log.card_id)
-        before = log.state_before
-        fields = _memory_fields(CardMemory.from_dict(before))
-        fields.update(suspended=before.get("suspended", False), leech=before.get("leech", False))
-        result = session.execute(
-            update(CardState)
-            .where(CardState.id == state.id, CardState.version == log.state_after["version"])
-            .values(**fields, version=state.version + 1)
-        )
-        if result.rowcount != 1:
-            raise Conflict("review.undo_stale",
-                "the card changed after that review; cannot undo it")
-        log.undone_at = now
-    return {"undone_review_id": log.id, "card_id": log.card_id, "rating": log.rating,
-            "version": state.version + 1}
-
-
-def suspend(session: Session, user: User, card_id: int, now: datetime) -> dict[str, Any]:
-    with write_transaction(session):
-        if session.get(Card, card_id) is None:
-            raise NotFound("review.card_does_not_exist",
-                "card {card_id} does not exist",
-                card_id=card_id)
-        state = _get_state(session, user, card_id, lock=True)
-        if state is None:
-            state = CardState(user_id=user.id, card_id=card_id, version=0, state=0)
-            session.add(state)
-        state.suspended = True
-        state.version = (state.version or 0) + 1
-    return {"card_id": card_id, "suspended": True, "version": state.version}

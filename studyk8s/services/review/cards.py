@@ -26,7 +26,7 @@ _CARD_COLUMNS = (Card.id, Card.kind, Card.front, Card.back, Card.section, Card.l
 _STATE_COLUMNS = (CardState.id.label("state_id"), CardState.version, CardState.state,
                   CardState.step, CardState.stability, CardState.difficulty, CardState.due,
                   CardState.last_review, CardState.reps, CardState.lapses, CardState.suspended,
-                  CardState.leech)
+                  CardState.leech, CardState.flag)
 # One statement for a card, its note and the learner's state of it (none yet: NULLs).
 _CARD_VIEW = (select(*_CARD_COLUMNS, *_STATE_COLUMNS)
               .join(Note, Note.id == Card.note_id)
@@ -72,6 +72,7 @@ def _card_parts(conn, user: User, card_id: int) -> tuple[dict[str, Any], CardMem
         "note_id": row.note_id,
         "line": row.line,
         "diagram": row.diagram,
+        "flag": row.flag or 0,
     }, memory
 
 

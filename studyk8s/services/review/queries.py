@@ -61,6 +61,11 @@ def _state_join():
     return and_(CardState.card_id == Card.id, CardState.user_id == _UID)
 
 
+def _not_set_aside():
+    """Not buried by hand (``-``, the browser) for the rest of the study day."""
+    return or_(CardState.buried_until.is_(None), CardState.buried_until <= _DAY_START)
+
+
 def _not_buried(sqlite: bool):
     """No other card of the same fact was reviewed today (Anki's sibling burying).
 
@@ -91,7 +96,8 @@ def _is_new(sqlite: bool):
     burying probe runs only for new cards, not for every started card a queue scan steps over.
     """
     started = or_(CardState.id.is_(None),
-                  and_(CardState.state == State.NEW, CardState.suspended.is_(False)))
+                  and_(CardState.state == State.NEW, CardState.suspended.is_(False),
+                       _not_set_aside()))
     return case((started, _not_buried(sqlite)), else_=false())
 
 
@@ -131,14 +137,14 @@ def _queue_statements(dialect: str, decks: tuple[int, ...] | None,
     learning = (
         select(Card.id)
         .join(CardState, _state_join())
-        .where(selected, CardState.suspended.is_(False),
+        .where(selected, CardState.suspended.is_(False), _not_set_aside(),
                CardState.state.in_((State.LEARNING, State.RELEARNING)), CardState.due <= _UNTIL)
         .order_by(CardState.due, Card.id)
     )
     review = (
         select(Card.id)
         .join(CardState, _state_join())
-        .where(selected, CardState.suspended.is_(False),
+        .where(selected, CardState.suspended.is_(False), _not_set_aside(),
                CardState.state == State.REVIEW, CardState.due < _DAY_END, _not_buried(sqlite))
         .order_by(CardState.due, Card.id)
     )
@@ -194,7 +200,7 @@ def _queue_statements(dialect: str, decks: tuple[int, ...] | None,
                  ReviewLog.undone_at.is_(None), ReviewLog.id <= _UPTO)
     return _Statements(
         learning_rows=select(Card.id, CardState.due).join(CardState, _state_join()).where(
-            selected, CardState.suspended.is_(False),
+            selected, CardState.suspended.is_(False), _not_set_aside(),
             CardState.state.in_((State.LEARNING, State.RELEARNING)), CardState.due.is_not(None)),
         review_rows=review.with_only_columns(Card.id, Card.fact_id, CardState.due).limit(_CAP),
         new_rows=new.with_only_columns(Card.id, Card.fact_id).limit(_CAP),
@@ -237,7 +243,9 @@ def _left(settings: StudySettings, done: tuple[int | None, int | None]) -> tuple
 
 
 def _learning_q(user: User, until: datetime):
-    return _statements(StudySettings.of(user)).learning.params(uid=user.id, until=until)
+    day = StudyDay.of(until, user.timezone)
+    return _statements(StudySettings.of(user)).learning.params(uid=user.id, until=until,
+                                                               day_start=day.start)
 
 
 def _review_q(user: User, day: StudyDay):
@@ -250,7 +258,7 @@ def _new_q(user: User, day: StudyDay):
 
 def counts(session: Session, user: User, now: datetime,
            settings: StudySettings | None = None) -> Counts:
-    settings = settings or StudySettings.of(user)
+    settings = settings or StudySettings.of(user, now)
     day = StudyDay.of(now, user.timezone)
     new_left, review_left = _limits_left(session, user, settings, day)
     q, p = _statements(settings, session), _params(user, day)
@@ -265,7 +273,7 @@ def next_card_id(session: Session, user: User, now: datetime,
                  settings: StudySettings | None = None) -> int | None:
     """Anki's order: learning cards that are due, then reviews, then new cards, then learning
     cards due within the learn-ahead window."""
-    settings = settings or StudySettings.of(user)
+    settings = settings or StudySettings.of(user, now)
     day = StudyDay.of(now, user.timezone)
     new_left, review_left = _limits_left(session, user, settings, day)
     q, p = _statements(settings, session), _params(user, day)
@@ -291,5 +299,6 @@ def tomorrow_count(session: Session, user: User, now: datetime,
     q = _statements(settings, session)
     due = session.scalar(q.started_due, {"uid": user.id, "until": end}) or 0
     tomorrow = StudyDay(day.end, day.end, end)
-    new = session.scalar(q.new_count, _params(user, tomorrow, cap=settings.new_per_day))
+    new = session.scalar(q.new_count, _params(user, tomorrow,
+                                              cap=settings.new_per_day - settings.extra_new))
     return due + (new or 0)

@@ -138,21 +138,25 @@ class QueueCache:
             self._queues.clear()
 
     def next_view(self, session: Session, user: User, now: datetime,
-                  settings: StudySettings | None = None) -> dict[str, Any]:
+                  settings: StudySettings | None = None,
+                  prefer: int | None = None) -> dict[str, Any]:
         """The counts and the next card, from the learner's queue kept in memory, so a step
         reads one small row (and the card) instead of scanning the collection.
 
         The card last shown is kept with the queue: asked again with nothing changed (the
         same stamp, study day and scheduler settings), it is shown as it was. Its intervals
         depend on the time only through the study day (``Scheduler.review`` counts whole
-        study days)."""
-        settings = settings or StudySettings.of(user)
+        study days). ``prefer``: show that card if it can be shown now (after an undo)."""
+        settings = settings or StudySettings.of(user, now)
         day = StudyDay.of(now, user.timezone)
         conn = session.connection()
         with self._lock:
             cached = self._day_queue(conn, user, settings, day)
             new, learning, review = cached.queue.counts()
-            card_id = cached.queue.next_card(now, now + LEARN_AHEAD)
+            if prefer is not None and cached.queue.available(prefer, now, now + LEARN_AHEAD):
+                card_id: int | None = prefer
+            else:
+                card_id = cached.queue.next_card(now, now + LEARN_AHEAD)
             seen = cached.seq, card_id, settings.scheduler_key
             shown = cached.shown[1] if cached.shown and cached.shown[0] == seen else None
         view: dict[str, Any] = {"counts": {"new": new, "learning": learning, "review": review}}

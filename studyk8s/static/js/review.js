@@ -1,4 +1,5 @@
-// Review page: Anki's keys (Space/Enter show, 1–4 rate, u / Ctrl+Z undo, @ suspend), no reloads.
+// Review page: Anki's keys (Space/Enter show, 1–4 rate, u / Ctrl+Z undo the last action, @ suspend,
+// - bury, Ctrl+1–4 flag, ! report), no reloads.
 // Every rating carries a client-generated id and the card version it was given for, so a retry
 // after a network error is answered with the first result and never recorded twice.
 (function () {
@@ -60,7 +61,9 @@
         const s = document.createElement("script");
         s.src = urls.mermaid;
         s.onload = () => {
-          window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+          window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict",
+                                     flowchart: { useMaxWidth: false },
+                                     themeVariables: { fontSize: "16px" } });
           resolve(window.mermaid);
         };
         s.onerror = reject;
@@ -72,8 +75,9 @@
 
   async function drawDiagram(card) {
     const box = $("card-diagram");
-    box.hidden = !card.diagram;
+    $("card-figure").hidden = !card.diagram;
     box.textContent = "";
+    zoom(false);
     if (!card.diagram) return;
     try {
       const mermaid = await loadMermaid();
@@ -90,10 +94,38 @@
     }
   }
 
+  // The diagram is drawn at its own size (labels as large as the page's text) and scrolls
+  // in its box; a click or the button opens it over the whole window, Escape closes it.
+  function zoom(open) {
+    const fig = $("card-figure");
+    fig.classList.toggle("wide", open);
+    $("diagram-zoom").setAttribute("aria-expanded", String(open));
+    $("diagram-zoom").textContent = open ? t("diagram_close") : t("diagram_open");
+  }
+
   // "10m", "3d", "1.2mo" (Anki's labels, from the server) in the page's language.
   function interval(text) {
     const m = /^(<?)(\d+(?:\.\d+)?)(m|h|d|mo|y)$/.exec(text);
     return m ? m[1] + t("iv_" + m[3], { n: m[2] }) : text;
+  }
+
+  const FLAG_KEYS = ["", "flag_1", "flag_2", "flag_3", "flag_4"];
+
+  function showFlag(card) {
+    const badge = $("card-flag");
+    const f = (card && card.flag) || 0;
+    badge.hidden = !f;
+    badge.className = "flag-badge flag-" + f;
+    badge.textContent = f ? t("flagged", { flag: t(FLAG_KEYS[f]) }) : "";
+    $("flag-select").value = String(f);
+  }
+
+  // A short quote of a card's front, so a message names the card it is about.
+  function quote(card) {
+    const div = document.createElement("div");
+    div.innerHTML = card.front_html;
+    const text = div.textContent.replace(/\s+/g, " ").trim();
+    return text.length > 40 ? text.slice(0, 39) + "…" : text;
   }
 
   function render(next) {
@@ -106,9 +138,10 @@
     $("card").hidden = !card;
     $("actions").hidden = !card;
     $("done").hidden = !!card;
-    $("suspend").disabled = !card;
+    for (const id of ["suspend", "bury", "report", "flag-select"]) $(id).disabled = !card;
     if (!card) {
       $("tomorrow").textContent = t(next.tomorrow === 1 ? "tomorrow_one" : "tomorrow_other", { n: next.tomorrow });
+      showFlag(null);
       return;
     }
     // The note's language on the card's text only: the UI around it keeps the page's.
@@ -119,6 +152,8 @@
     $("card-section").textContent = card.section;
     $("card-front").innerHTML = card.front_html; // sanitised server-side (nh3)
     $("card-back").innerHTML = card.back_html;
+    $("card-front").hidden = false;
+    $("card").classList.toggle("cloze", card.kind === "cloze");
     $("card-answer").hidden = true;
     const src = $("card-source");
     src.textContent = card.source;
@@ -128,10 +163,18 @@
     for (const el of document.querySelectorAll("[data-iv]")) {
       el.textContent = interval(card.intervals[el.dataset.iv] || "");
     }
+    showFlag(card);
     drawDiagram(card);
     typedBox(card);
     shownAt = Date.now();
-    (typedInput || $("show-answer")).focus({ preventScroll: true });
+    focusPrimary();
+  }
+
+  // Where Space and Enter act: "Show answer" on the front, the ratings once it shows.
+  function focusPrimary() {
+    if (!view || !view.card) return;
+    if (!revealed && typedInput) { typedInput.focus({ preventScroll: true }); return; }
+    (revealed ? $("ratings") : $("show-answer")).focus({ preventScroll: true });
   }
 
   // A typed card (a command, a manifest): an input under the front; Show answer first checks
@@ -192,19 +235,33 @@
       if (revealed) return;
     }
     revealed = true;
+    // A cloze's back is its whole sentence with the answer marked, in place of the front.
+    if (view.card.kind === "cloze") $("card-front").hidden = true;
     $("card-answer").hidden = false;
     $("show-answer").hidden = true;
     $("ratings").hidden = false;
     $("ratings").focus({ preventScroll: true });
+    if (statusCard !== view.card.id) status("");
+  }
+
+  let statusCard = null; // the card the status line is about
+  function say(text, card, kind) {
+    status(text);
+    statusCard = card ? card.id : null;
+    $("status").dataset.kind = kind || "";
   }
 
   async function act(fn) {
     if (busy) return;
     busy = true;
     try { await fn(); } catch (err) {
-      status(err.status === 409 ? t("changed") : t("not_saved", { error: err.message }));
+      say(err.status === 409 ? t("changed") : t("not_saved", { error: err.message }), null, "error");
       if (err.status === 409) await refresh(false);
-    } finally { busy = false; }
+    } finally {
+      busy = false;
+      const at = document.activeElement;
+      if (!at || at === document.body || (at.closest && at.closest("#toolbar"))) focusPrimary();
+    }
   }
 
   async function refresh(clear) {
@@ -221,10 +278,14 @@
     return act(async () => {
       const data = await call(urls.answer, body);
       if (!data) return;
-      status(data.result.leech ? t("leech") : "");
       render(data.next);
+      if (data.result.leech) say(t("leech", { card: quote(card) }), card, "leech");
+      else say("", null, "");
     });
   }
+
+  const UNDID = { rating: "undid", suspend: "undid_suspend", bury: "undid_bury",
+                  flag: "undid_flag", report: "undid_report" };
 
   function undo() {
     return act(async () => {
@@ -232,31 +293,74 @@
         const data = await call(urls.undo, {});
         if (!data) return;
         render(data.next);
-        status(t("undid", { rating: t(["", "again", "hard", "good", "easy"][data.result.rating]) }));
+        const r = data.result;
+        const text = t(UNDID[r.undone] || "undid_other", {
+          rating: r.rating ? t(["", "again", "hard", "good", "easy"][r.rating]) : "" });
+        say(text, data.next.card, "undo:" + r.undone);
       } catch (err) {
-        if (err.status === 400) { status(t("nothing_to_undo")); return; }
+        if (err.status === 400) { say(t("nothing_to_undo"), null, "undo:none"); return; }
         throw err;
       }
     });
   }
 
-  function suspend() {
+  // Suspend, bury, flag, report: the card's id and the version shown go with each.
+  function cardAction(action, extra, message) {
     if (!view || !view.card) return;
-    const id = view.card.id;
+    const card = view.card;
     return act(async () => {
-      const data = await call(urls.suspend, { card_id: id });
+      const data = await call(urls.action.replace("/suspend", "/" + action),
+                              Object.assign({ card_id: card.id, version: card.version,
+                                              client_id: newId() }, extra || {}));
       if (!data) return;
-      render(data.next);
-      status(t("suspended"));
+      const next = data.next;
+      if (next.card && next.card.id === card.id && view.card && view.card.id === card.id) {
+        // Still this card (a flag): keep it as it is on screen, answer shown or not.
+        view.card.version = next.card.version;
+        view.card.flag = next.card.flag;
+        showFlag(view.card);
+      } else {
+        render(next);
+      }
+      say(message(data.result, card), card, action);
     });
   }
 
+  const suspend = () => cardAction("suspend", null, (r, c) => t("suspended", { card: quote(c) }));
+  const bury = () => cardAction("bury", null, (r, c) => t("buried", { card: quote(c) }));
+  function setFlag(f) {
+    if (!view || !view.card) return;
+    if (f && view.card.flag === f) f = 0; // Anki: the same flag again takes it off
+    return cardAction("flag", { flag: f }, (r) => r.flag ? t("flag_set", { flag: t(FLAG_KEYS[r.flag]) })
+                                                       : t("flag_cleared"));
+  }
+
+  function openReport() {
+    if (!view || !view.card) return;
+    $("report-comment").value = "";
+    $("report-dialog").showModal();
+    $("report-comment").focus();
+  }
+  $("report-dialog").addEventListener("close", () => {
+    if ($("report-dialog").returnValue === "send") {
+      cardAction("report", { comment: $("report-comment").value },
+                 (r, c) => t("reported", { card: quote(c) }));
+    } else {
+      focusPrimary();
+    }
+  });
+
   document.addEventListener("keydown", (e) => {
+    if ($("report-dialog").open) return;
     if (e.target.closest && e.target.closest("input, textarea, select")) return;
+    if (e.key === "Escape" && $("card-figure").classList.contains("wide")) { zoom(false); return; }
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") { e.preventDefault(); undo(); return; }
+    if ((e.ctrlKey || e.metaKey) && /^Digit[0-4]$/.test(e.code)) {
+      e.preventDefault(); setFlag(+e.code.slice(5)); return;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === " " || e.key === "Enter") {
-      const control = e.target.closest && e.target.closest("button, a");
+      const control = e.target.closest && e.target.closest("button, a, [role=group][tabindex='0']");
       if (control && control.id !== "show-answer") return; // a focused control acts natively
       e.preventDefault();
       if (!revealed) reveal(); else rate(3); // Anki: Space/Enter = Good once the answer shows
@@ -264,7 +368,9 @@
     }
     if (["1", "2", "3", "4"].includes(e.key)) { e.preventDefault(); if (revealed) rate(+e.key); return; }
     if (e.key === "u") { e.preventDefault(); undo(); return; }
-    if (e.key === "@") { e.preventDefault(); suspend(); }
+    if (e.key === "@") { e.preventDefault(); suspend(); return; }
+    if (e.key === "-") { e.preventDefault(); bury(); return; }
+    if (e.key === "!") { e.preventDefault(); openReport(); }
   });
   $("show-answer").addEventListener("click", reveal);
   for (const b of document.querySelectorAll("[data-rating]")) {
@@ -272,5 +378,35 @@
   }
   $("undo").addEventListener("click", undo);
   $("suspend").addEventListener("click", suspend);
+  $("bury").addEventListener("click", bury);
+  $("report").addEventListener("click", openReport);
+  $("flag-select").addEventListener("change", () => {
+    const f = +$("flag-select").value;
+    if (view && view.card && view.card.flag !== f) setFlag(f);
+  });
+  // The Done screen's offers (Anki's custom study): review ahead, more new cards today.
+  $("ahead-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const days = +$("ahead-days").value;
+    act(async () => {
+      const data = await call(urls.ahead, { days: days });
+      if (!data) return;
+      render(data.next);
+      const n = data.result.cards;
+      say(n ? t(n === 1 ? "ahead_one" : "ahead_other", { n: n }) : t("ahead_none", { n: days }),
+          null, "ahead");
+    });
+  });
+  $("more-new-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    act(async () => {
+      const data = await call(urls.moreNew, { n: +$("more-new-n").value });
+      if (!data) return;
+      render(data.next);
+      say(t("more_new", { n: data.result.extra_new }), null, "more-new");
+    });
+  });
+  $("diagram-zoom").addEventListener("click", () => zoom(!$("card-figure").classList.contains("wide")));
+  $("card-diagram").addEventListener("click", () => zoom(!$("card-figure").classList.contains("wide")));
   refresh().catch((err) => status(t("load_failed", { error: err.message })));
 })();
