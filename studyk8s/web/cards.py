@@ -128,7 +128,7 @@ def actions():
     back_to = safe_next(request.form.get("back")) or url_for("cards.index")
     action = request.form.get("action", "")
     if action not in ACTION_DONE:
-        raise ServiceError("cards.bad_action", "choose an action")
+        raise ServiceError("cards.no_action", "choose an action")
     try:
         n = review.change_cards(get_session(), current_user, action, _selection(), clock.now(),
                                 flag=request.form.get("flag", ""),

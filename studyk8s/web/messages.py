@@ -51,6 +51,11 @@ LABELS = {
 _DOES_NOT_EXIST = _l("Not found: it does not exist, or it is not yours.")
 
 MESSAGES: dict[str, Any] = {
+    # the card browser
+    "cards.bad_action": _l("Unknown action: %(kind)s"),
+    "cards.bad_due": _l("Enter days like 0, 3 or 3-7"),
+    "cards.no_action": _l("Choose an action"),
+    "cards.none_selected": _l("Select at least one card"),
     # classes
     "classes.assignment_does_not_exist": _DOES_NOT_EXIST,
     "classes.attempt_does_not_exist": _DOES_NOT_EXIST,
@@ -139,10 +144,13 @@ MESSAGES: dict[str, Any] = {
                                        "Unknown question kinds: %(value)s"),
     "readiness.bad_exam_date": _l("The exam date must be a date like 2026-12-24"),
     # requests the browser's scripts make
+    "request.bad_card": _l("The card selection could not be read; reload the page"),
     "request.no_response": _l("A response is required (null clears the answer)"),
     "request.not_integer": _l("%(key)s must be a whole number"),
     "request.not_json": _l("Expected a JSON object"),
     # review
+    "review.bad_ahead_days": _l("Enter a number of days from 1 to 365"),
+    "review.bad_flag": _l("The flag must be 0, 1, 2, 3 or 4"),
     "review.bad_client_id": _l("client_id must be 8–64 letters, digits or dashes"),
     "review.bad_rating": _l("The rating must be 1, 2, 3 or 4"),
     "review.bad_typed_answer": _l("Not accepted: %(why)s"),
@@ -152,10 +160,12 @@ MESSAGES: dict[str, Any] = {
     "review.card_not_typed": _l("This card is not answered by typing"),
     "review.card_suspended": _l("Card %(card_id)s is suspended"),
     "review.client_id_already_used": _l("This answer was already recorded"),
+    "review.comment_too_long": _l("The comment is too long (2,000 characters at most)"),
     "review.nothing_to_undo": _l("Nothing to undo"),
     "review.stale_version": _l(
         "Card %(card_id)s changed since it was shown (version %(version)s, now %(current)s); "
         "reload it"),
+    "review.undo_action_stale": _l("The card changed after that; it cannot be undone"),
     "review.undo_stale": _l("The card changed after that review; it cannot be undone"),
     # quiz sets
     "sets.add_least_one_question": _l("Add at least one question before publishing"),
@@ -205,6 +215,7 @@ MESSAGES: dict[str, Any] = {
     "users.account_not_found": _DOES_NOT_EXIST,
     "users.last_admin": _l("%(email)s is the only admin: make another account admin first"),
     "users.bad_exam_date": _l("The exam date must be a date like 2026-12-24"),
+    "users.bad_extra_new": _l("Enter a number of cards from 1 to 1000"),
     "users.card_kinds_must_list": _l("Card kinds must be a list of names"),
     "users.choose_least_one_card": _l("Choose at least one card kind"),
     "users.choose_least_one_deck": _l("Choose at least one deck"),

@@ -19,8 +19,8 @@ NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def learner(session, notes_dir):
     import_notes(session, [notes_dir], now=NOW)
-    create_user(session, "admin@example.com", "password1", now=NOW)
-    user = create_user(session, "learner@example.com", "password1", timezone="Asia/Shanghai",
+    create_user(session, "admin@example.com", "kube-study-4471", now=NOW)
+    user = create_user(session, "learner@example.com", "kube-study-4471", timezone="Asia/Shanghai",
                        now=NOW)
     for i, rating in enumerate([4, 3, 1, 4, 2, 4, 3, 4, 1, 4, 4, 3]):  # a dozen started
         card_id = review.next_card_id(session, user, NOW)

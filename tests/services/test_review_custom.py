@@ -21,8 +21,8 @@ NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def learner(session, notes_dir):
     import_notes(session, [notes_dir], now=NOW)
-    create_user(session, "admin@example.com", "password1", now=NOW)
-    return create_user(session, "learner@example.com", "password1", timezone="Asia/Shanghai",
+    create_user(session, "admin@example.com", "kube-study-4471", now=NOW)
+    return create_user(session, "learner@example.com", "kube-study-4471", timezone="Asia/Shanghai",
                        now=NOW)
 
 
