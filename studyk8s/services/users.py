@@ -21,7 +21,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from zxcvbn import zxcvbn
 
 from ..persistence.engine import write_transaction
 from ..persistence.models import Note, User
@@ -231,7 +230,10 @@ GUESSABLE_PASSWORD = ("This password is too easy to guess (a repeated or sequent
 def _check_guessable(password: str, email: str = "") -> None:
     """Refuse what an attacker tries first (ASVS 2.1.7): zxcvbn's frequency lists (the most
     common passwords from public breaches, English words, names) and patterns (repeats,
-    sequences, keyboard walks, dates, the account's own email)."""
+    sequences, keyboard walks, dates, the account's own email). Imported here, not at the
+    top: its dictionaries take 14 MB, which a worker only needs once someone sets a password."""
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password[:PASSWORD_CHECKED_CHARS],
                     user_inputs=[part for part in re.split(r"[@.+_-]", email) if part])
     if result["score"] >= MIN_PASSWORD_SCORE:

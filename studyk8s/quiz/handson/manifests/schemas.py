@@ -11,9 +11,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-from referencing import Registry, Resource
-
 from .load import ManifestError
 
 # The version the CKA currently uses: the cncf/curriculum repository's CKA_Curriculum_v1.35.pdf
@@ -99,6 +96,11 @@ class Schemas:
             schema = self.root(kind, api_version)
             if schema is None:
                 return None
+            # jsonschema and referencing load here, not at import: a web worker that never
+            # checks a manifest does not carry them (about 8 MB each).
+            import jsonschema
+            from referencing import Registry, Resource
+
             if self._registry is None:  # the definitions under their own $id: no crawling
                 defs_id = self.defs_doc.get("$id", "/api/_definitions.json")
                 self._registry = Registry().with_resources(
