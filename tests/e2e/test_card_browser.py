@@ -73,6 +73,36 @@ def test_find_suspend_and_bring_back_a_card_with_the_keyboard(new_context, viewp
     shot(page, f"card-info-{locale}")
 
 
+def test_the_review_keys_act_on_the_current_card_in_the_browser(new_context):
+    """@ suspends, - buries, Ctrl+2 flags and Ctrl+0 clears the flag of the card j moved to
+    (none selected), and u brings each back, as on the review screen."""
+    page = new_context(viewport=DESKTOP, locale="en-US").new_page()
+    signup(page, fresh_email("browserkeys"))
+    page.goto("/cards?sort=due")
+    page.keyboard.press("j")
+    first = page.locator("tr.current").get_attribute("data-card")
+    for key, query in (("@", "is:suspended"), ("-", "is:buried"), ("Control+2", "flag:2")):
+        page.goto("/cards?sort=due")
+        page.keyboard.press("j")
+        assert page.locator("tr.current").get_attribute("data-card") == first
+        with page.expect_navigation():
+            page.keyboard.press(key)
+        page.goto(f"/cards?q={query}")
+        assert total(page) == 1, key
+        assert page.locator("tr[data-card]").first.get_attribute("data-card") == first
+        if key == "Control+2":
+            page.keyboard.press("j")
+            with page.expect_navigation():
+                page.keyboard.press("Control+0")  # clears the flag
+            page.goto(f"/cards?q={query}")
+            assert total(page) == 0
+        else:
+            with page.expect_navigation():
+                page.keyboard.press("u")  # undone: back in the study
+            page.goto(f"/cards?q={query}")
+            assert total(page) == 0, key
+
+
 def test_a_reported_card_reaches_the_authors_page(new_context):
     learner = new_context().new_page()
     signup(learner, fresh_email("reporter"))
