@@ -141,13 +141,14 @@ def time_queries(engine: Engine, now: datetime) -> dict[str, float]:
     from studyk8s.persistence.models import User
     from studyk8s.services import review
     from studyk8s.services.review import queries
+    from studyk8s.services.users import StudySettings
     from studyk8s.srs.days import StudyDay
 
     session = make_session_factory(engine)()
     queues = review.QueueCache()
     user = session.scalar(select(User).where(User.id == 1))
     day = StudyDay.of(now, user.timezone)
-    queue = queries._statements(user, session).review.limit(QUEUE_PAGE)
+    queue = queries._statements(StudySettings.of(user, now), session).review.limit(QUEUE_PAGE)
     params = queries._params(user, day)
     fns = {
         "due_queue": lambda: session.scalars(queue, params).all(),
