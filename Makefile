@@ -76,7 +76,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-bench.txt
 	touch $(BENCH_STAMP)
 
-# `make bench` runs every benchmark (under 10 minutes on 2 cores), prints one table and writes
+# `make bench` runs every benchmark (about 16 minutes on 2 cores), prints one table and writes
 # bench/results.json and bench/RESULTS.md; `make bench ONLY=review_loop_answers_per_s` runs the
 # benchmark that produces that row (or give a benchmark's key: srs, import, quiz, handson, stats,
 # scale, review_loop, http).
