@@ -75,23 +75,41 @@ class E2EConfig(TestConfig):
     WTF_CSRF_ENABLED = True
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    base = tmp_path_factory.mktemp("e2e")
-    notes = base / "notes"
-    notes.mkdir()
-    shutil.copy(ROOT / "content" / "notes" / "docker-k8s-1.md", notes)
+def notes_app(base: Path):
+    """An app on a fresh SQLite file in ``base``, its notes (``base/notes``) imported."""
     url = f"sqlite:///{base / 'e2e.db'}"
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
     config = E2EConfig()
     config.DATABASE_URL = url
-    config.NOTES_DIR = str(notes)
+    config.NOTES_DIR = str(base / "notes")
     app = create_app(config)
+    result = app.test_cli_runner().invoke(args=["notes", "import"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def serve(app, name: str) -> Iterator[str]:
+    """``app`` served on a free loopback port in a thread, for as long as the caller yields."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    base = tmp_path_factory.mktemp("e2e")
+    (base / "notes").mkdir()
+    shutil.copy(ROOT / "content" / "notes" / "docker-k8s-1.md", base / "notes")
+    app = notes_app(base)
     runner = app.test_cli_runner()
-    for args in (["notes", "import"],
-                 ["users", "create", "admin@example.com", "--role", "admin",
+    for args in (["users", "create", "admin@example.com", "--role", "admin",
                   "--password", PASSWORD],
                  ["users", "create", "teacher@example.com", "--role", "instructor",
                   "--password", PASSWORD]):
@@ -103,14 +121,7 @@ def live_app(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def base_url(live_app) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    yield from serve(live_app, "e2e-server")
 
 
 # --- the browser -------------------------------------------------------------------------

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 import uuid
 
 import pytest
 
-from studyk8s.migrate import upgrade
-from studyk8s.persistence.engine import make_engine
-from tests.e2e.conftest import E2EConfig
+from tests.e2e.conftest import notes_app, serve
 from tests.e2e.helpers import axe_check, shot, signup
 from tests.web.handson_data import DRILLS
 
@@ -26,22 +23,10 @@ OTHER_KINDS = ("Single choice", "Multiple select", "True / false", "Matching", "
 
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory):
-    from studyk8s.app import create_app
-
     base = tmp_path_factory.mktemp("e2e-handson")
-    notes = base / "notes"
-    notes.mkdir()
-    (notes / "drills.md").write_text(DRILLS, encoding="utf-8")
-    url = f"sqlite:///{base / 'e2e.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    config = E2EConfig()
-    config.DATABASE_URL = url
-    config.NOTES_DIR = str(notes)
-    app = create_app(config)
-    result = app.test_cli_runner().invoke(args=["notes", "import"])
-    assert result.exit_code == 0, result.output
+    (base / "notes").mkdir()
+    (base / "notes" / "drills.md").write_text(DRILLS, encoding="utf-8")
+    app = notes_app(base)
     yield app
     app.extensions["db_engine"].dispose()
     shutil.rmtree(base, ignore_errors=True)
@@ -49,14 +34,7 @@ def live_app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base_url(live_app):
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-handson", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    yield from serve(live_app, "e2e-handson")
 
 
 def test_hands_on_exam_question(page):
