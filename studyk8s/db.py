@@ -13,7 +13,7 @@ from .persistence.engine import make_engine, make_session_factory, mark_serving
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    app.extensions["db_sessions"] = make_session_factory(engine)
+    app.extensions["db_sessions"] = make_session_factory(engine, reads_outside_transactions=True)
     app.teardown_appcontext(_close_session)
     if app.config.get("MARK_SERVING", True):
         app.before_request(_mark_serving)

@@ -1,6 +1,7 @@
 """Engines and sessions, without Flask.
 
 SQLite gets WAL (readers never block the writer), a busy timeout, and enforced foreign keys.
+PostgreSQL gets transactions only where they do something (``READS_OUTSIDE_TRANSACTIONS``).
 Engines are created lazily by the app, on first use, so no connection exists before gunicorn
 forks. ``write_transaction`` is the one way a service writes.
 """
@@ -26,7 +27,62 @@ def make_engine(url: str, **kwargs) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         if path := sqlite_file(engine):  # created on the first connection, not before
             event.listen(engine, "do_connect", lambda *_args: private_file(path))
+    elif engine.dialect.name == "postgresql" and "isolation_level" not in kwargs:
+        event.listen(engine, "connect", _pg_driver_autocommit)
+        event.listen(engine, "begin", _pg_begin)
+        event.listen(engine, "before_cursor_execute", _pg_write_begins)
     return engine
+
+
+# --- PostgreSQL: reads outside transactions ----------------------------------------------------
+#
+# A web request on PostgreSQL mostly reads, and at READ COMMITTED (the default) every statement
+# sees what was committed before it started, in a transaction or not. A transaction around
+# the reads only costs: a BEGIN and a ROLLBACK, two round trips of about 0.2 ms each here,
+# and psycopg forgets its prepared statements on every ROLLBACK (they might name objects the
+# rollback undid), so each of the request's statements was parsed and planned again.
+#
+# So the driver runs in autocommit mode and SQLAlchemy's "begin" issues BEGIN itself, as for
+# SQLite. Connections with the execution option ``READS_OUTSIDE_TRANSACTIONS`` (the web app's
+# sessions) skip it: their SELECTs run on their own, and the first statement that is not a
+# plain SELECT (a write, a flush, SELECT … FOR UPDATE) or ``begin_write`` opens the
+# transaction, which the session's COMMIT or ROLLBACK ends. Everything else (commands,
+# migrations, imports, tests) gets a transaction at its first statement, as before (at the
+# isolation level its execution options ask for). An engine made with an ``isolation_level``
+# of its own is left to SQLAlchemy.
+
+READS_OUTSIDE_TRANSACTIONS = "reads_outside_transactions"
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the connection
+
+
+def _pg_driver_autocommit(dbapi_conn, _record) -> None:
+    dbapi_conn.autocommit = True  # _pg_begin and _pg_write_begins issue BEGIN
+
+
+def _pg_begin(conn) -> None:
+    options = conn.get_execution_options()
+    level = options.get("isolation_level")
+    if level != "AUTOCOMMIT" and not options.get(READS_OUTSIDE_TRANSACTIONS):
+        _pg_open(conn.connection.dbapi_connection, level)
+
+
+def _pg_write_begins(conn, _cursor, statement: str, _params, _context, _many) -> None:
+    """In a connection whose reads run outside transactions, anything but a plain SELECT
+    opens the transaction first (a write must be atomic with the rest of its unit, and a
+    row lock must last until the commit)."""
+    if not conn.get_execution_options().get(READS_OUTSIDE_TRANSACTIONS):
+        return
+    driver = conn.connection.dbapi_connection
+    if driver.info.transaction_status != _IDLE:
+        return
+    head = statement.lstrip()[:6].upper()
+    if head != "SELECT" or " FOR UPDATE" in statement or " FOR SHARE" in statement:
+        _pg_open(driver)
+
+
+def _pg_open(driver, level: str | None = None) -> None:
+    if driver.info.transaction_status == _IDLE:
+        driver.execute(f"BEGIN ISOLATION LEVEL {level}" if level else "BEGIN")
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -120,7 +176,8 @@ def _sqlite_begin(conn) -> None:
 
 
 def begin_write(session: Session) -> None:
-    """Start the session's write transaction: on SQLite, ``BEGIN IMMEDIATE``. Elsewhere a no-op.
+    """Start the session's write transaction: on SQLite, ``BEGIN IMMEDIATE``; on PostgreSQL,
+    ``BEGIN`` if the session's reads ran outside a transaction (``READS_OUTSIDE_TRANSACTIONS``).
 
     A request usually has a read transaction open already (loading the user). With nothing
     pending in the session it is swapped in place on the driver's connection, ``COMMIT`` then
@@ -128,7 +185,11 @@ def begin_write(session: Session) -> None:
     ends the write (the driver issues no statements of its own: ``isolation_level=None``).
     That saves a full ORM commit and a new transaction, ~60 µs per answer.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        _pg_open(session.connection().connection.dbapi_connection)
+        return
+    if dialect != "sqlite":
         return
     if session.in_transaction():
         if not (session.new or session.dirty or session.deleted):
@@ -151,7 +212,12 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine, *, reads_outside_transactions: bool = False
+                         ) -> sessionmaker[Session]:
+    """Sessions on ``engine``; the web app's run their reads outside transactions on
+    PostgreSQL (see ``READS_OUTSIDE_TRANSACTIONS``; no effect on SQLite)."""
+    if reads_outside_transactions and engine.dialect.name == "postgresql":
+        engine = engine.execution_options(**{READS_OUTSIDE_TRANSACTIONS: True})
     return sessionmaker(engine, expire_on_commit=False)
 
 

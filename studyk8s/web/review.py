@@ -78,12 +78,10 @@ def answer():
     session = get_session()
     now = clock.now()
     user = _user()
-    result = review.answer(
+    return jsonify(review.answer_then_next(
         session, user, card_id=_int(data, "card_id", id_=True), rating=_int(data, "rating"),
         client_id=str(data.get("client_id", "")), version=_int(data, "version"), now=now,
-        duration_ms=_int(data, "duration_ms", 0), queues=_queues(), settings=_settings(user),
-    )
-    return jsonify(result=result, next=_queues().next_view(session, user, now, _settings(user)))
+        duration_ms=_int(data, "duration_ms", 0), queues=_queues(), settings=_settings(user)))
 
 
 @bp.post("/api/review/check")

@@ -179,15 +179,22 @@ def test_card_text_is_sanitised(session, learner):
     assert "<script" not in html and "onerror" not in html
 
 
+@pytest.mark.parametrize("answered_before", [False, True], ids=["new card", "seen card"])
 @pytest.mark.parametrize("same_client_id", [True, False])
-def test_concurrent_submits_of_one_card_record_one_review(app, session, learner, same_client_id):
+def test_concurrent_submits_of_one_card_record_one_review(app, session, learner, same_client_id,
+                                                         answered_before):
     """Two tabs (or a double click) racing on one card: one review is recorded; the other is
-    answered with that result (same id) or refused as stale (different id). Never a 5xx."""
+    answered with that result (same id) or refused as stale (different id). Never a 5xx.
+    A new card's racers meet on the state row's unique key, a seen card's on its version."""
     import threading
 
     from studyk8s.persistence.models import User
 
     card_id = review.next_card_id(session, learner, NOW)
+    version = 0
+    if answered_before:
+        version = review.answer(session, learner, card_id=card_id, rating=3, version=0,
+                                client_id="first-answer-01", now=NOW)["version"]
     learner_id = learner.id  # read here: the threads must not touch this thread's session
     session.rollback()
     outcomes, barrier = [], threading.Barrier(4)
@@ -200,8 +207,8 @@ def test_concurrent_submits_of_one_card_record_one_review(app, session, learner,
                 s.rollback()
                 barrier.wait(timeout=30)
                 cid = "same-click-01" if same_client_id else f"tab-{i}-0000001"
-                outcomes.append(review.answer(s, user, card_id=card_id, rating=3, version=0,
-                                              client_id=cid, now=NOW))
+                outcomes.append(review.answer(s, user, card_id=card_id, rating=3,
+                                              version=version, client_id=cid, now=NOW))
             except errors.Conflict:
                 outcomes.append("conflict")
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
@@ -225,4 +232,4 @@ def test_concurrent_submits_of_one_card_record_one_review(app, session, learner,
     else:
         assert outcomes.count("conflict") == 3
     session.rollback()
-    assert log_count(session) == 1
+    assert log_count(session) == 1 + answered_before

@@ -29,7 +29,7 @@ from .actions import (
     undo,
     unsuspend,
 )
-from .answering import answer
+from .answering import answer, answer_then_next
 from .cards import STATE_NAMES, card_view
 from .custom import more_new_today, review_ahead
 from .deck_counts import DeckCounts, DeckDue, deck_counts
@@ -38,7 +38,8 @@ from .queue_cache import LOG_WEIGHT, QueueCache, next_view
 from .typed import check_typed
 
 __all__ = ["FLAGS", "KINDS", "LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "DeckCounts",
-           "DeckDue", "QueueCache", "answer", "bury", "card_view", "change_card", "change_cards",
-           "check_typed", "counts", "deck_counts", "flag", "forget", "more_new_today",
-           "next_card_id", "next_view", "report", "reset_leech", "review_ahead", "set_due",
-           "suspend", "tomorrow_count", "unbury", "undo", "unsuspend"]
+           "DeckDue", "QueueCache", "answer", "answer_then_next", "bury", "card_view",
+           "change_card", "change_cards", "check_typed", "counts", "deck_counts", "flag",
+           "forget", "more_new_today", "next_card_id", "next_view", "report", "reset_leech",
+           "review_ahead", "set_due", "suspend", "tomorrow_count", "unbury", "undo",
+           "unsuspend"]

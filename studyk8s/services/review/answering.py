@@ -22,7 +22,7 @@ from ..errors import Conflict, NotFound, ServiceError
 from ..scheduling import scheduler_fingerprint, scheduler_for
 from ..users import StudySettings
 from .cards import _STATE_COLUMNS, _memory_of_row
-from .queries import _UID, _state_join
+from .queries import _state_join
 from .queue_cache import _STAMP, QueueCache, _in_selection
 
 
@@ -61,9 +61,6 @@ def _replayed(session: Session, user: User, client_id: str) -> dict[str, Any] | 
 _ANSWER_ROW = (select(Card.fact_id, Card.note_id, Card.kind, Card.retired_at, *_STATE_COLUMNS)
                .outerjoin(CardState, _state_join())
                .where(Card.id == bindparam("card_id")))
-_LOCK_STATE = (select(CardState.id).where(CardState.user_id == _UID,
-                                          CardState.card_id == bindparam("card_id"))
-               .with_for_update())
 # Core statements on the tables (no ORM bookkeeping on the hot path).
 _STATES, _LOG = CardState.__table__, ReviewLog.__table__
 _INSERT_STATE = insert(_STATES)
@@ -76,7 +73,28 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
            version: int, now: datetime, duration_ms: int = 0,
            queues: QueueCache | None = None,
            settings: StudySettings | None = None) -> dict[str, Any]:
-    """Record one rating. Same ``client_id`` again → the first result; stale ``version`` →
+    """Record one rating (``_answer``)."""
+    return _answer(session, user, card_id=card_id, rating=rating, client_id=client_id,
+                   version=version, now=now, duration_ms=duration_ms, queues=queues,
+                   settings=settings)[0]
+
+
+def answer_then_next(session: Session, user: User, *, queues: QueueCache,
+                     settings: StudySettings, now: datetime, **rating: Any) -> dict[str, Any]:
+    """Record one rating (``answer``'s arguments), then the next card, as the review page
+    asks after each answer. The queue stamp read in the answer's own transaction serves the
+    next view, which then need not read it again."""
+    result, stamp = _answer(session, user, now=now, queues=queues, settings=settings, **rating)
+    return {"result": result,
+            "next": queues.next_view(session, user, now, settings, stamp=stamp)}
+
+
+def _answer(session: Session, user: User, *, card_id: int, rating: int, client_id: str,
+            version: int, now: datetime, duration_ms: int = 0,
+            queues: QueueCache | None = None,
+            settings: StudySettings | None = None) -> tuple[dict[str, Any], Any]:
+    """Record one rating; returns the result and the queue stamp after it (None for a
+    replay). Same ``client_id`` again → the first result; stale ``version`` →
     Conflict and nothing written.
 
     A retry is found by its ``client_id`` only when something is off (the version moved, or
@@ -93,8 +111,9 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
     try:
         with write_transaction(session):
             conn = session.connection()  # Core on the connection: no ORM bookkeeping per statement
-            if conn.dialect.name != "sqlite":  # SQLite: the write lock is held
-                conn.execute(_LOCK_STATE, params)
+            # No row lock first (one round trip less on PostgreSQL): the write below checks
+            # the version, so of two racing answers the second changes nothing and is told
+            # apart as a retry or a conflict (SQLite: the write lock is held anyway).
             row = conn.execute(_ANSWER_ROW, params).one_or_none()
             current = (row.version or 0) if row is not None else 0
             problem: ServiceError | None = None
@@ -113,7 +132,7 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                     card_id=card_id)
             if problem is not None:
                 if (done := _replayed(session, user, client_id)) is not None:
-                    return done  # a retry of an answer already saved: nothing written
+                    return done, None  # a retry of an answer already saved: nothing written
                 raise problem
             before = _memory_of_row(row)
             outcome = scheduler_for(user, settings).review(before, rating, now,
@@ -127,7 +146,9 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                                              "suspended": False, "leech": False, **fields})
             else:
                 done = conn.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current, **fields})
-                if done.rowcount != 1:
+                if done.rowcount != 1:  # another answer to this card committed meanwhile
+                    if (first := _replayed(session, user, client_id)) is not None:
+                        return first, None  # this one's retry: nothing written here
                     raise Conflict("review.card_changed_concurrently",
                         "card {card_id} changed concurrently",
                         card_id=card_id)
@@ -153,10 +174,10 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
                 card_id=card_id, fact_id=row.fact_id, state=int(after.state), due=after.due,
                 suspended=outcome.leech, selected=_in_selection(settings, row.note_id, row.kind),
                 reviewed_today=True, counted_as=int(before.state)))
-        return result
+        return result, stamp
     except IntegrityError:  # the same client id twice (a retry), or a concurrent first answer
         if (done := _replayed(session, user, client_id)) is not None:
-            return done
+            return done, None
         raise Conflict("review.card_changed_concurrently",
             "card {card_id} changed concurrently",
             card_id=card_id) from None

@@ -139,7 +139,7 @@ class QueueCache:
 
     def next_view(self, session: Session, user: User, now: datetime,
                   settings: StudySettings | None = None,
-                  prefer: int | None = None) -> dict[str, Any]:
+                  prefer: int | None = None, stamp=None) -> dict[str, Any]:
         """The counts and the next card, from the learner's queue kept in memory, so a step
         reads one small row (and the card) instead of scanning the collection.
 
@@ -151,7 +151,7 @@ class QueueCache:
         day = StudyDay.of(now, user.timezone)
         conn = session.connection()
         with self._lock:
-            cached = self._day_queue(conn, user, settings, day)
+            cached = self._day_queue(conn, user, settings, day, stamp)
             new, learning, review = cached.queue.counts()
             if prefer is not None and cached.queue.available(prefer, now, now + LEARN_AHEAD):
                 card_id: int | None = prefer
@@ -171,9 +171,10 @@ class QueueCache:
         view["card"] = dict(shown)
         return view
 
-    def _day_queue(self, conn, user: User, settings: StudySettings, day: StudyDay) -> _Cached:
+    def _day_queue(self, conn, user: User, settings: StudySettings, day: StudyDay,
+                   stamp=None) -> _Cached:
         """The learner's queue for ``day``: the cached one, caught up, or a new one."""
-        epoch, seq, content, last_log = conn.execute(_STAMP, {"uid": user.id}).one()
+        epoch, seq, content, last_log = stamp or conn.execute(_STAMP, {"uid": user.id}).one()
         key = _queue_key(settings, day, epoch, content)
         last_log = last_log or 0
         cached = self._queues.get(user.id)
