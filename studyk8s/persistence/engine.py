@@ -52,6 +52,9 @@ def make_engine(url: str, **kwargs) -> Engine:
 # of its own is left to SQLAlchemy.
 
 READS_OUTSIDE_TRANSACTIONS = "reads_outside_transactions"
+# Execution options of a write that is a single statement (``write_transaction(...,
+# one_statement=True)``): where reads run outside transactions it is its own transaction.
+ONE_STATEMENT = {"one_statement_write": True}
 _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the connection
 
 
@@ -66,11 +69,12 @@ def _pg_begin(conn) -> None:
         _pg_open(conn.connection.dbapi_connection, level)
 
 
-def _pg_write_begins(conn, _cursor, statement: str, _params, _context, _many) -> None:
+def _pg_write_begins(conn, _cursor, statement: str, _params, context, _many) -> None:
     """In a connection whose reads run outside transactions, anything but a plain SELECT
     opens the transaction first (a write must be atomic with the rest of its unit, and a
-    row lock must last until the commit)."""
-    if not conn.get_execution_options().get(READS_OUTSIDE_TRANSACTIONS):
+    row lock must last until the commit), unless it is a ``ONE_STATEMENT`` write."""
+    if not conn.get_execution_options().get(READS_OUTSIDE_TRANSACTIONS) or (
+            context is not None and context.execution_options.get("one_statement_write")):
         return
     driver = conn.connection.dbapi_connection
     if driver.info.transaction_status != _IDLE:
@@ -175,9 +179,10 @@ def _sqlite_begin(conn) -> None:
         conn.connection.dbapi_connection.execute("BEGIN").close()
 
 
-def begin_write(session: Session) -> None:
+def begin_write(session: Session, *, one_statement: bool = False) -> None:
     """Start the session's write transaction: on SQLite, ``BEGIN IMMEDIATE``; on PostgreSQL,
-    ``BEGIN`` if the session's reads ran outside a transaction (``READS_OUTSIDE_TRANSACTIONS``).
+    ``BEGIN`` if the session's reads ran outside a transaction (``READS_OUTSIDE_TRANSACTIONS``)
+    and the write is not ``one_statement``.
 
     A request usually has a read transaction open already (loading the user). With nothing
     pending in the session it is swapped in place on the driver's connection, ``COMMIT`` then
@@ -187,7 +192,8 @@ def begin_write(session: Session) -> None:
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        _pg_open(session.connection().connection.dbapi_connection)
+        if not one_statement:
+            _pg_open(session.connection().connection.dbapi_connection)
         return
     if dialect != "sqlite":
         return
@@ -222,13 +228,18 @@ def make_session_factory(engine: Engine, *, reads_outside_transactions: bool = F
 
 
 @contextmanager
-def write_transaction(session: Session) -> Iterator[Session]:
+def write_transaction(session: Session, *, one_statement: bool = False) -> Iterator[Session]:
     """One write: takes the write lock first (``begin_write``: on SQLite, writers queue
     instead of failing), commits when the block ends, rolls back if it raises.
 
+    ``one_statement``: the block reads, then writes with a single statement executed with
+    ``ONE_STATEMENT``, which on PostgreSQL (reads outside transactions) is a transaction by
+    itself: no BEGIN or COMMIT round trips. Another write in the block would still open a
+    transaction (``_pg_write_begins``), which the block's end commits.
+
     Services own their transactions: every service that writes does it in one of these, and
     nothing else in the code calls ``commit``."""
-    begin_write(session)
+    begin_write(session, one_statement=one_statement)
     try:
         yield session
         session.commit()

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 from .types import UTCDateTime
 
@@ -116,6 +116,10 @@ class User(Base):
     queue_epoch: Mapped[int] = mapped_column(BigInteger, default=_random_epoch,
                                              server_default="0")
     queue_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The rest of that stamp (the content's and the review log's), read with the row only
+    # where asked (services.review.with_queue_stamp); None otherwise.
+    stamp_content_seq: Mapped[int | None] = query_expression()
+    stamp_last_review: Mapped[int | None] = query_expression()
 
     # What a login manager reads on the user it loaded (Flask-Login's protocol, written out
     # rather than imported: the model stays free of Flask). A loaded row is always a signed-in,

@@ -41,6 +41,7 @@ from ..db import get_session
 from ..persistence.models import User
 from ..services import users
 from ..services.errors import ServiceError
+from ..services.review import with_queue_stamp
 from . import fastpaths
 from .messages import message as error_message
 from .responses import safe_next
@@ -73,8 +74,10 @@ def register_error_handlers(app: Flask) -> None:
 # --- Flask-Login plumbing ----------------------------------------------------------------
 
 
-# Built once: ``Session.get`` builds a new SELECT (and its cache key) on every call.
-_USER_BY_ID = select(User).where(User.id == bindparam("uid"))
+# Built once: ``Session.get`` builds a new SELECT (and its cache key) on every call. It reads
+# the learner's review-queue stamp too (two index lookups), which the review page's next
+# card would otherwise read in a second statement.
+_USER_BY_ID = with_queue_stamp(select(User).where(User.id == bindparam("uid")))
 
 
 @login_manager.user_loader

@@ -55,7 +55,8 @@ def index():
 @login_required
 def next_card():
     user = _user()
-    return jsonify(_queues().next_view(get_session(), user, clock.now(), _settings(user)))
+    return jsonify(_queues().next_view(get_session(), user, clock.now(), _settings(user),
+                                       stamp=review.loaded_stamp(user)))
 
 
 def _json() -> dict:

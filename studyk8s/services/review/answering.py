@@ -1,8 +1,13 @@
-"""Answering a card: one write transaction (undo and the other actions: ``actions``).
+"""Answering a card: one write (undo and the other actions: ``actions``).
 
 Each answer checks the card's ``version`` (the state the rating was given for) and the
 rating's client-generated id, so a retry returns the first result and a stale tab gets a
 conflict, never a second review.
+
+The write is the card's new state and its review-log row. On PostgreSQL both go in one
+statement (a data-modifying WITH), which is a transaction by itself: no BEGIN and COMMIT
+round trips. SQLite has no data-modifying WITH; there the two statements run under the write
+lock (``BEGIN IMMEDIATE``), where a statement costs no round trip anyway.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ...persistence.engine import write_transaction
+from ...persistence.engine import ONE_STATEMENT, write_transaction
 from ...persistence.models import Card, CardState, ReviewLog, User
 from ...srs import CardMemory, Rating, format_interval, fuzz_seed
 from ...srs.queue import Change
@@ -63,10 +68,30 @@ _ANSWER_ROW = (select(Card.fact_id, Card.note_id, Card.kind, Card.retired_at, *_
                .where(Card.id == bindparam("card_id")))
 # Core statements on the tables (no ORM bookkeeping on the hot path).
 _STATES, _LOG = CardState.__table__, ReviewLog.__table__
-_INSERT_STATE = insert(_STATES)
-_UPDATE_STATE = (update(_STATES)
-                 .where(_STATES.c.id == bindparam("sid"), _STATES.c.version == bindparam("seen")))
+_STATE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
+                 "lapses", "version", "suspended", "leech")
+_LOG_FIELDS = ("user_id", "card_id", "client_id", "rating", "reviewed_at", "duration_ms",
+               "state_before", "state_after", "undone_at", "imported", "external_card")
+_NEW_STATE = insert(_STATES).values(
+    {n: bindparam(n, type_=_STATES.c[n].type) for n in ("user_id", "card_id", "flag",
+                                                       *_STATE_FIELDS)})
+_SEEN_STATE = (update(_STATES)
+               .where(_STATES.c.id == bindparam("sid"), _STATES.c.version == bindparam("seen"))
+               .values({n: bindparam(n, type_=_STATES.c[n].type) for n in _STATE_FIELDS}))
 _INSERT_LOG = insert(_LOG)
+
+
+def _state_and_log(state_write) -> Any:
+    """The state write and, for each row it wrote (none if the version moved), the log row:
+    one statement."""
+    written = state_write.returning(_STATES.c.id).cte("written")
+    row = (select(*(bindparam(f"log_{n}", type_=_LOG.c[n].type) for n in _LOG_FIELDS))
+           .select_from(written))  # (an UPDATE would also SET columns named by other keys)
+    return (insert(_LOG).from_select(_LOG_FIELDS, row).returning(_LOG.c.id)
+            .add_cte(written, nest_here=True))
+
+
+_ONE_STATEMENT = {False: _state_and_log(_NEW_STATE), True: _state_and_log(_SEEN_STATE)}
 
 
 def answer(session: Session, user: User, *, card_id: int, rating: int, client_id: str,
@@ -109,11 +134,11 @@ def _answer(session: Session, user: User, *, card_id: int, rating: int, client_i
         raise ServiceError("review.bad_rating", "rating must be 1, 2, 3 or 4") from None
     params = {"uid": user.id, "card_id": card_id}
     try:
-        with write_transaction(session):
+        with write_transaction(session, one_statement=True):
             conn = session.connection()  # Core on the connection: no ORM bookkeeping per statement
-            # No row lock first (one round trip less on PostgreSQL): the write below checks
-            # the version, so of two racing answers the second changes nothing and is told
-            # apart as a retry or a conflict (SQLite: the write lock is held anyway).
+            # No row lock first: the write checks the version, so of two racing answers the
+            # second writes nothing and is told apart as a retry or a conflict (on SQLite
+            # the write lock is held anyway).
             row = conn.execute(_ANSWER_ROW, params).one_or_none()
             current = (row.version or 0) if row is not None else 0
             problem: ServiceError | None = None
@@ -138,37 +163,30 @@ def _answer(session: Session, user: User, *, card_id: int, rating: int, client_i
             outcome = scheduler_for(user, settings).review(before, rating, now,
                                                  seed=fuzz_seed(card_id, before.reps))
             after = outcome.memory
-            fields = {**_memory_fields(after), "version": current + 1}
-            if outcome.leech:
-                fields.update(leech=True, suspended=True)
-            if row.state_id is None:
-                conn.execute(_INSERT_STATE, {"user_id": user.id, "card_id": card_id,
-                                             "suspended": False, "leech": False, **fields})
-            else:
-                done = conn.execute(_UPDATE_STATE, {"sid": row.state_id, "seen": current, **fields})
-                if done.rowcount != 1:  # another answer to this card committed meanwhile
-                    if (first := _replayed(session, user, client_id)) is not None:
-                        return first, None  # this one's retry: nothing written here
-                    raise Conflict("review.card_changed_concurrently",
-                        "card {card_id} changed concurrently",
-                        card_id=card_id)
-                if (stale := session.identity_map.get(
-                        session.identity_key(CardState, row.state_id))) is not None:
-                    session.expire(stale)  # an ORM copy loaded earlier in this session
+            state = {**_memory_fields(after), "version": current + 1,
+                     "suspended": outcome.leech, "leech": outcome.leech or bool(row.leech)}
             state_after = {**after.to_dict(), "version": current + 1, "leech": outcome.leech,
                            "cfg": scheduler_fingerprint(user, settings)}
-            inserted = conn.execute(_INSERT_LOG, {
-                "user_id": user.id, "card_id": card_id, "client_id": client_id,
-                "rating": int(rating), "reviewed_at": now,
-                "duration_ms": max(0, min(int(duration_ms), 600_000)),
-                "state_before": {**before.to_dict(), "version": current, "suspended": False,
-                                 "leech": bool(row.leech)},
-                "state_after": state_after, "undone_at": None, "imported": False,
-                "external_card": None})
-            review_id = inserted.inserted_primary_key[0]
+            log = {"user_id": user.id, "card_id": card_id, "client_id": client_id,
+                   "rating": int(rating), "reviewed_at": now,
+                   "duration_ms": max(0, min(int(duration_ms), 600_000)),
+                   "state_before": {**before.to_dict(), "version": current, "suspended": False,
+                                    "leech": bool(row.leech)},
+                   "state_after": state_after, "undone_at": None, "imported": False,
+                   "external_card": None}
+            review_id = _write(conn, row, current, state, log)
+            if review_id is None:  # another answer to this card committed meanwhile
+                if (first := _replayed(session, user, client_id)) is not None:
+                    return first, None  # this one's retry: nothing written here
+                raise Conflict("review.card_changed_concurrently",
+                    "card {card_id} changed concurrently",
+                    card_id=card_id)
+            if row.state_id is not None and (stale := session.identity_map.get(
+                    session.identity_key(CardState, row.state_id))) is not None:
+                session.expire(stale)  # an ORM copy loaded earlier in this session
             result = _result_of(review_id, card_id, int(rating), now, state_after, undone=False,
                                 duplicate=False)
-            stamp = conn.execute(_STAMP, {"uid": user.id}).one()  # ours: our row is locked
+            stamp = conn.execute(_STAMP, {"uid": user.id}).one()
         if queues is not None:
             queues.own_answer(user, settings, now, stamp, review_id, Change(
                 card_id=card_id, fact_id=row.fact_id, state=int(after.state), due=after.due,
@@ -181,6 +199,22 @@ def _answer(session: Session, user: User, *, card_id: int, rating: int, client_i
         raise Conflict("review.card_changed_concurrently",
             "card {card_id} changed concurrently",
             card_id=card_id) from None
+
+
+def _write(conn, row, seen: int, state: dict[str, Any], log: dict[str, Any]) -> int | None:
+    """The card's new state and its log row; the log row's id, or None if the state had
+    moved past ``seen`` (nothing written). A concurrent first answer raises IntegrityError
+    (the learner and card's state row is unique)."""
+    first = row.state_id is None
+    keys = ({"user_id": log["user_id"], "card_id": log["card_id"], "flag": 0} if first
+            else {"sid": row.state_id, "seen": seen})
+    if conn.dialect.name == "postgresql":
+        params = {**keys, **state, **{f"log_{k}": v for k, v in log.items()}}
+        return conn.execute(_ONE_STATEMENT[not first], params,
+                            execution_options=ONE_STATEMENT).scalar_one_or_none()
+    if conn.execute(_NEW_STATE if first else _SEEN_STATE, {**keys, **state}).rowcount != 1:
+        return None
+    return conn.execute(_INSERT_LOG, log).inserted_primary_key[0]
 
 
 def _memory_fields(m: CardMemory) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, with_expression
 
 from ...persistence.models import Card, CardState, QueueContent, ReviewLog, User
 from ...srs import State
@@ -41,9 +41,27 @@ LOG_WEIGHT = 1 << 20  # migration 0006 writes the same number into its triggers
 QUEUE_MARGIN = 50  # extra review/new candidates read beyond the limits, for burying
 CACHED_LEARNERS = 256
 
-_STAMP = select(User.queue_epoch, User.queue_seq,
-                select(QueueContent.seq).where(QueueContent.id == 1).scalar_subquery(),
-                select(func.max(ReviewLog.id)).scalar_subquery()).where(User.id == _UID)
+_CONTENT_SEQ = func.coalesce(select(QueueContent.seq).where(QueueContent.id == 1)
+                             .scalar_subquery(), 0)
+_LAST_LOG = func.coalesce(select(func.max(ReviewLog.id)).scalar_subquery(), 0)
+_STAMP = select(User.queue_epoch, User.queue_seq, _CONTENT_SEQ, _LAST_LOG).where(User.id == _UID)
+
+
+def with_queue_stamp(users_select):
+    """``users_select`` (a SELECT of ``User``) also reads the rest of each learner's queue
+    stamp, so that a request that loaded its learner this way (the login manager's loader)
+    can show the next card without reading the stamp again (``loaded_stamp``)."""
+    return users_select.options(with_expression(User.stamp_content_seq, _CONTENT_SEQ),
+                                with_expression(User.stamp_last_review, _LAST_LOG))
+
+
+def loaded_stamp(user: User):
+    """The stamp as ``with_queue_stamp`` read it with ``user``, or None if it was not."""
+    if user.stamp_content_seq is None or user.stamp_last_review is None:
+        return None
+    return user.queue_epoch, user.queue_seq, user.stamp_content_seq, user.stamp_last_review
+
+
 # The answers after ``after`` (up to ``upto``): the card's state now and what the review was.
 # ``user_id + 0``: walk the few newest log rows by id, not all of the learner's rows.
 _CHANGES = (
