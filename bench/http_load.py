@@ -5,7 +5,14 @@ Review mode: each client loops GET /api/review/next, then POST /api/review/answe
 it got (seeded ratings); every request's latency is recorded. Trivial mode: GET /ping.
 Prints one JSON object: requests, errors, requests/s, p50/p99 (ms).
 
+With ``--rate R`` the load is open instead of closed: requests are due at random (Poisson)
+times, R per second on average, each the next step of an idle learner, and a request's
+latency counts from the time it was due. Closed loops measure throughput, but their latency
+is only the queue they make themselves (20 clients at 400 req/s wait 50 ms on average by
+Little's law); a latency figure needs a load that does not depend on the server's speed.
+
     python -m bench.http_load http://127.0.0.1:PORT review --users 20 --seconds 8
+    python -m bench.http_load http://127.0.0.1:PORT review --users 20 --rate 150
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import queue
 import random
 import re
 import sys
@@ -147,6 +155,61 @@ def run_load(url: str, mode: str, users: int, warmup: float, seconds: float) -> 
             "p50_ms": _percentile(lat, 50), "p99_ms": _percentile(lat, 99)}
 
 
+def run_rate(url: str, users: int, rate: float, warmup: float, seconds: float,
+             senders: int = 32) -> dict:
+    """The open load of ``--rate``: learner steps due at Poisson times, sent by a pool of
+    ``senders`` threads; latency from the time a step was due to its response."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    idle: queue.Queue = queue.Queue()
+    for i in range(users):
+        c = Client(host, port)
+        c.login(user_email(i))
+        idle.put((c, random.Random(i), None))  # (client, its ratings, the card it was shown)
+    due: queue.Queue = queue.Queue()
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = [0]
+    start = time.perf_counter()
+    measure_from, end = start + warmup, start + warmup + seconds
+
+    def sender() -> None:
+        while (at := due.get()) is not None:
+            time.sleep(max(0.0, at - time.perf_counter()))
+            c, rng, card = idle.get()
+            if card is None:
+                status, view = c.json("GET", "/api/review/next")
+                card = view.get("card") if status == 200 else None
+            else:
+                status, _ = c.json("POST", "/api/review/answer", {
+                    "card_id": card["id"], "version": card["version"],
+                    "rating": rng.choices((1, 2, 3, 4), weights=(15, 15, 60, 10))[0],
+                    "client_id": uuid.uuid4().hex, "duration_ms": 1500})
+                card = None
+            done = time.perf_counter()
+            idle.put((c, rng, card))
+            if measure_from <= at < end:
+                with lock:
+                    latencies.append((done - at) * 1000)
+                    errors[0] += status != 200
+
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(senders)]
+    for t in threads:
+        t.start()
+    arrivals, at = random.Random(7), start
+    while (at := at + arrivals.expovariate(rate)) < end:
+        due.put(at)
+    for _ in threads:
+        due.put(None)
+    for t in threads:
+        t.join(timeout=60)
+    with lock:
+        lat = list(latencies)
+    return {"mode": "review", "clients": users, "rate": rate, "seconds": seconds,
+            "requests": len(lat), "errors": errors[0], "rps": len(lat) / seconds,
+            "p50_ms": _percentile(lat, 50), "p99_ms": _percentile(lat, 99)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.http_load")
     parser.add_argument("url")
@@ -154,8 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--rate", type=float, help="open load: review steps per second")
     args = parser.parse_args(argv)
-    print(json.dumps(run_load(args.url, args.mode, args.users, args.warmup, args.seconds)))
+    if args.rate:
+        print(json.dumps(run_rate(args.url, args.users, args.rate, args.warmup, args.seconds)))
+    else:
+        print(json.dumps(run_load(args.url, args.mode, args.users, args.warmup, args.seconds)))
     return 0
 
 

@@ -99,3 +99,46 @@ def test_security_headers_once_and_a_views_own_value_kept(probe_app):
     assert r.headers.getlist("X-Frame-Options") == ["DENY"]
     r = client.get("/login")
     assert len(r.headers.getlist("Content-Security-Policy")) == 1
+
+
+def test_a_review_step_costs_few_statements_and_no_transaction_it_does_not_need(
+        probe_app, logged_in, runner, monkeypatch):
+    """After the first step (which builds the learner's queue in the worker): showing the
+    next card is one statement, the user's row read with the queue stamp; an answer is the
+    user, the card's row, the write, the stamp after it and the next card. On PostgreSQL the
+    write is one statement, its own transaction: no BEGIN or COMMIT at all (each is a round
+    trip); SQLite writes the state and the log row under its write lock."""
+    from studyk8s.persistence import engine as engine_module
+
+    assert runner.invoke(args=["notes", "import"]).exit_code == 0
+    client, token = logged_in
+    engine = probe_app.extensions["db_engine"]
+    postgres = engine.dialect.name == "postgresql"
+    statements, transactions = [], []
+    opened = engine_module._pg_open
+    monkeypatch.setattr(engine_module, "_pg_open",
+                        lambda *a: (transactions.append(a), opened(*a)))
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    card = client.get("/api/review/next").get_json()["card"]
+    for i in range(3):
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            statements.clear()
+            view = client.get("/api/review/next").get_json()
+            assert view["card"]["id"] == card["id"] and len(statements) == 1, statements
+            assert "FROM users" in statements[0]
+            statements.clear()
+            r = client.post("/api/review/answer", headers={"X-CSRFToken": token}, json={
+                "card_id": card["id"], "rating": 3, "version": card["version"],
+                "client_id": f"cost-answer-{i:04d}", "duration_ms": 900})
+            assert r.status_code == 200, r.get_json()
+            writes = [s for s in statements if not s.lstrip().startswith("SELECT")]
+            assert len(statements) == (5 if postgres else 6), statements
+            assert len(writes) == (1 if postgres else 2), writes
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        card = r.get_json()["next"]["card"]
+    assert transactions == [] or not postgres
