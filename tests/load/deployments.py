@@ -81,11 +81,14 @@ class Deployment:
 
     def clients(self, n: int) -> list[Client]:
         """Signed-up learners; with several servers each one's requests alternate between
-        them, as behind a round-robin load balancer."""
+        them, as behind a round-robin load balancer. Each starts its round at another server:
+        a client's views and answers fall on fixed servers of the round (two requests per
+        answer), so without the offset every answer would go to the same server."""
         first, *others = self.servers
         clients = [Client(first.port, f"load{i}@example.com",
                           also=tuple(s.port for s in others)) for i in range(n)]
-        for c in clients:
+        for i, c in enumerate(clients):
+            c.turn = i
             c.signup()
         return clients
 
