@@ -57,9 +57,10 @@ TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 test-postgres: $(STAMP) $(MO)
 	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q --ignore=tests/e2e $(PYTEST_ARGS)
 
-# Load and fault tests: real gunicorn workers on loopback, SQLite, and two servers on one
-# PostgreSQL database (LOAD_PG_URL; skipped without a server), slow clients, a killed master
-# (a few minutes; figures are printed and written to bench/load_results.json).
+# Load and fault tests: real gunicorn workers on loopback; plain load, submits sent twice and
+# kill -9, each on SQLite and on two servers over one PostgreSQL database (LOAD_PG_URL; skipped
+# without a server); slow clients, a killed master (a few minutes; figures are printed and
+# written to bench/load_results.json; `python -m bench.load_table` prints them as a table).
 test-load: $(STAMP) $(MO)
 	STUDYK8S_LOAD=1 $(BIN)/python -m pytest -q -s tests/load --timeout 1200 $(PYTEST_ARGS)
 

@@ -1,6 +1,6 @@
-"""A real server (gunicorn, several workers, SQLite in a scratch instance) and HTTP clients that
-review the way the browser does: log in, fetch the next card, submit a rating with a client id,
-retry with the same id after a network error. Loopback only."""
+"""A real server (gunicorn, several workers, SQLite in a scratch instance or a PostgreSQL
+database) and HTTP clients that review the way the browser does: log in, fetch the next card,
+submit a rating with a client id, retry with the same id after a network error. Loopback only."""
 
 from __future__ import annotations
 
@@ -158,6 +158,24 @@ class Client:
         status, html = self._request("GET", "/review")
         self.csrf = re.search(rb'name="csrf-token" content="([^"]+)"', html)[1].decode()
 
+    def twin(self) -> Client:
+        """A second connection on this session (a double click, a retried request)."""
+        twin = Client(self.port, self.email)
+        twin.cookie, twin.csrf = self.cookie, self.csrf
+        return twin
+
+    def peer_port(self) -> int:
+        """With several servers, one other than the server this client's next request goes
+        to: where a twin of that request is sent, so that both copies race on two servers."""
+        if len(self.ports) == 1:
+            return self.port
+        return self.ports[(self.turn + 1) % len(self.ports)]
+
+    def aim(self, port: int) -> None:
+        """Send the next requests to ``port`` (a twin following its client's peer_port)."""
+        if port != self.port:
+            self.port, self.conn = port, self.conns.get(port)
+
     def json(self, method: str, path: str, payload=None) -> tuple[int, dict]:
         body = json.dumps(payload).encode() if payload is not None else None
         status, data = self._request(method, path, body, {
@@ -174,6 +192,8 @@ class Tally:
     """What the clients saw. ``acked`` holds client ids the server confirmed (HTTP 200)."""
 
     acked: set[str] = field(default_factory=set)
+    clients: int = 0
+    twins_elsewhere: int = 0  # submits whose twin went to another server than the original
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     locked: int = 0
@@ -197,11 +217,10 @@ class Tally:
 def review_loop(client: Client, tally: Tally, stop_at: float, *, twice: bool = False,
                 retry_network: bool = False, stop: threading.Event | None = None) -> None:
     """Fetch, answer, repeat until ``stop_at``. With ``twice`` every answer is sent twice, the
-    second time concurrently on another connection (a double click, a retried request)."""
+    second time concurrently on another connection (a double click, a retried request), to
+    another server when the client alternates between several."""
     rng = uuid.UUID(int=hash(client.email) & ((1 << 128) - 1)).int
-    twin = Client(client.port, client.email) if twice else None
-    if twin:
-        twin.cookie, twin.csrf = client.cookie, client.csrf
+    twin = client.twin() if twice else None
     n = 0
     stop = stop or threading.Event()
 
@@ -239,10 +258,14 @@ def _submit(client, twin, payload, tally, running, retry_network) -> None:
                 results.append((0, {}))
 
         if twin is not None:
+            twin.aim(client.peer_port())
             t = threading.Thread(target=send, args=(twin,))
             t.start()
             send(client)
             t.join()
+            if twin.port != client.port:
+                with tally.lock:
+                    tally.twins_elsewhere += 1
         else:
             send(client)
         elapsed = time.perf_counter() - t0
@@ -251,10 +274,10 @@ def _submit(client, twin, payload, tally, running, retry_network) -> None:
                 tally.network_errors += 1
                 continue
             tally.status(code, body)
-            if code == 200:
-                with tally.lock:
-                    tally.acked.add(payload["client_id"])
-                    tally.latencies.append(elapsed)
+        if any(code == 200 for code, _ in results):
+            with tally.lock:  # one answer, one latency, however many copies were confirmed
+                tally.acked.add(payload["client_id"])
+                tally.latencies.append(elapsed)
         if any(code == 0 for code, _ in results) and retry_network and running():
             time.sleep(0.3)  # the server is down: retry the same submit, as the page does
             continue

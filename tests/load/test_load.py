@@ -1,14 +1,17 @@
-"""Load and fault tests (`make test-load`, not part of `make test`): 4 gunicorn workers on
-SQLite, 50 clients reviewing for 30 s; the same with every submit sent twice; and kill -9 of the
-server 20 times under load. Every acknowledged review must be in the log exactly once, no 5xx,
-no "database is locked", integrity_check ok, card states equal to replaying the log."""
+"""Load and fault tests (`make test-load`, not part of `make test`), each on two deployments
+(tests/load/deployments.py): one gunicorn server (4 workers) on SQLite, and two servers on two
+ports over one PostgreSQL database with every learner's requests alternating between them.
+Scenarios: 50 clients reviewing for 30 s; the same with every submit sent twice (the twin to
+the other server when there are two); kill -9 of a server 20 times under load (on PostgreSQL
+each server in turn, the clients carrying on with the other). Every acknowledged review must
+be in the log exactly once, no transition logged twice, no 5xx, no "database is locked", and
+`flask db check` must find 0 mismatches (on SQLite, integrity_check ok after every kill)."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
-import sqlite3
 import statistics
 import threading
 import time
@@ -16,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from .harness import Client, Server, Tally, percentile, review_loop
+from .deployments import Deployment, deployed
+from .harness import Tally, percentile, review_loop
 
 pytestmark = pytest.mark.skipif(os.environ.get("STUDYK8S_LOAD") != "1",
                                 reason="load tests run with `make test-load`")
@@ -33,24 +37,14 @@ def _report(name: str, figures: dict) -> None:
     REPORT.write_text(json.dumps(data, indent=2) + "\n")
 
 
-@pytest.fixture
-def server(tmp_path):
-    srv = Server(tmp_path / "instance")
-    srv.prepare()
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-def _clients(server: Server, n: int) -> list[Client]:
-    clients = [Client(server.port, f"load{i}@example.com") for i in range(n)]
-    for c in clients:
-        c.signup()
-    return clients
+@pytest.fixture(params=["sqlite", "postgresql"])
+def deployment(request, tmp_path):
+    with deployed(request.param, tmp_path) as dep:
+        yield dep
 
 
 def _run(clients, seconds, **kwargs) -> tuple[Tally, float]:
-    tally = Tally()
+    tally = Tally(clients=len(clients))
     stop_at = time.monotonic() + seconds
     threads = [threading.Thread(target=review_loop, args=(c, tally, stop_at), kwargs=kwargs)
                for c in clients]
@@ -62,85 +56,75 @@ def _run(clients, seconds, **kwargs) -> tuple[Tally, float]:
     return tally, time.monotonic() - t0
 
 
-def _log(db: Path) -> tuple[set[str], int, int]:
-    """(client ids in the log, rows, rows that repeat a (user, card, version) transition)."""
-    with sqlite3.connect(db) as conn:
-        ids = {r[0] for r in conn.execute("select client_id from review_log")}
-        rows = conn.execute("select count(*) from review_log").fetchone()[0]
-        dup = conn.execute(
-            "select count(*) from (select user_id, card_id, json_extract(state_before,"
-            " '$.version') v, count(*) n from review_log where undone_at is null"
-            " group by 1, 2, 3 having n > 1)").fetchone()[0]
-    return ids, rows, dup
-
-
-def _check(server: Server) -> dict:
-    """`flask db check`: integrity and every card state against its review log."""
-    out = server.flask("db", "check")
-    assert "integrity: ok" in out and " 0 mismatches" in out, out
-    return {"db_check": out.strip().splitlines()[-1]}
-
-
 def _figures(tally: Tally, elapsed: float) -> dict:
     lat = [x * 1000 for x in tally.latencies]
-    return {"acknowledged": len(tally.acked), "answers_per_s": round(len(lat) / elapsed, 1),
+    return {"acknowledged": len(tally.acked),
+            "answers_per_s": round(len(tally.acked) / elapsed, 1),
             "p50_ms": round(statistics.median(lat), 1) if lat else None,
             "p99_ms": round(percentile(lat, 99), 1), "statuses": tally.statuses,
             "database_locked": tally.locked}
 
 
-def test_50_clients_for_30_s(server):
-    tally, elapsed = _run(_clients(server, CLIENTS), SECONDS)
-    server.stop()
-    ids, rows, dup = _log(server.db_path)
-    lost = tally.acked - ids
-    figures = {**_figures(tally, elapsed), "log_rows": rows, "lost": len(lost),
-               "duplicated": dup, **_check(server)}
-    _report("load_50_clients", figures)
-    assert tally.acked and not lost and dup == 0
+def _outcome(deployment: Deployment, tally: Tally) -> dict:
+    """Stop the servers, read the log back, run `flask db check`: the figures every scenario
+    reports after its own."""
+    deployment.stop()
+    ids, rows, dup = deployment.read_log()
+    return {"clients": tally.clients, "servers": len(deployment.servers), "log_rows": rows,
+            "lost": len(tally.acked - ids), "logged_ids": len(ids), "duplicated": dup,
+            "server_errors": tally.server_errors, **deployment.check()}
+
+
+def _clean(tally: Tally, figures: dict) -> None:
+    assert tally.acked and figures["lost"] == 0 and figures["duplicated"] == 0, figures
     assert tally.server_errors == 0 and tally.locked == 0, tally.errors
 
 
-def test_every_submit_sent_twice(server):
-    tally, elapsed = _run(_clients(server, CLIENTS), SECONDS, twice=True)
-    server.stop()
-    ids, rows, dup = _log(server.db_path)
-    figures = {**_figures(tally, elapsed), "log_rows": rows, "lost": len(tally.acked - ids),
-               "duplicated": dup, **_check(server)}
-    _report("load_submit_twice", figures)
-    assert rows == len(ids) == len(tally.acked)  # each answer once, however often it came
-    assert dup == 0 and tally.server_errors == 0 and tally.locked == 0, tally.errors
+def test_50_clients_for_30_s(deployment):
+    tally, elapsed = _run(deployment.clients(CLIENTS), SECONDS)
+    figures = {**_figures(tally, elapsed), **_outcome(deployment, tally)}
+    _report(deployment.report_name("load"), figures)
+    _clean(tally, figures)
 
 
-def test_kill_9_under_load(server):
-    clients = _clients(server, min(CLIENTS, 20))
-    tally = Tally()
+def test_every_submit_sent_twice(deployment):
+    tally, elapsed = _run(deployment.clients(CLIENTS), SECONDS, twice=True)
+    figures = {**_figures(tally, elapsed), **_outcome(deployment, tally)}
+    figures["twins_on_other_server"] = tally.twins_elsewhere
+    _report(deployment.report_name("twice"), figures)
+    _clean(tally, figures)
+    # each answer logged once, however often (and on however many servers) it came
+    assert figures["log_rows"] == figures["logged_ids"] == len(tally.acked), figures
+    if len(deployment.servers) > 1:
+        assert tally.twins_elsewhere > 0, figures
+
+
+def test_kill_9_under_load(deployment):
+    clients = deployment.clients(min(CLIENTS, 20))
+    tally = Tally(clients=len(clients))
     stop_at = time.monotonic() + 3600
     stop = threading.Event()
     threads = [threading.Thread(target=review_loop, args=(c, tally, stop_at),
                                 kwargs={"retry_network": True, "stop": stop}) for c in clients]
+    t0 = time.monotonic()
     for t in threads:
         t.start()
     rng = random.Random(7)
-    integrity = []
+    checks = []
     try:
-        for _ in range(KILLS):
+        for round_no in range(KILLS):
             time.sleep(rng.uniform(0.3, 2.0))
-            server.kill()
-            with sqlite3.connect(server.db_path) as conn:
-                integrity.append(conn.execute("PRAGMA integrity_check").fetchone()[0])
-            server.start()
+            checks.append(deployment.kill_and_restart(round_no))
         time.sleep(2)  # in-flight retries reach the last server
     finally:
         stop.set()
     for t in threads:
         t.join(timeout=60)
-    server.stop()
-    ids, rows, dup = _log(server.db_path)
-    lost = tally.acked - ids
-    figures = {"kills": KILLS, "integrity_ok": integrity.count("ok"), "acknowledged":
-               len(tally.acked), "lost": len(lost), "duplicated": dup, "log_rows": rows,
-               "server_errors": tally.server_errors, **_check(server)}
-    _report("load_kill_9", figures)
-    assert integrity == ["ok"] * KILLS
-    assert not lost and dup == 0 and tally.acked
+    figures = {"kills": KILLS, **_figures(tally, time.monotonic() - t0),
+               "network_errors": tally.network_errors, **_outcome(deployment, tally)}
+    if deployment.after_kill:
+        figures["integrity_ok"] = checks.count("ok")
+    _report(deployment.report_name("kill"), figures)
+    if deployment.after_kill:
+        assert checks == ["ok"] * KILLS
+    _clean(tally, figures)
