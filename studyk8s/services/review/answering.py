@@ -107,7 +107,7 @@ def answer(session: Session, user: User, *, card_id: int, rating: int, client_id
 def answer_then_next(session: Session, user: User, *, queues: QueueCache,
                      settings: StudySettings, now: datetime, **rating: Any) -> dict[str, Any]:
     """Record one rating (``answer``'s arguments), then the next card, as the review page
-    asks after each answer. The queue stamp read in the answer's own transaction serves the
+    asks after each answer. The queue stamp read just after the answer's write serves the
     next view, which then need not read it again."""
     result, stamp = _answer(session, user, now=now, queues=queues, settings=settings, **rating)
     return {"result": result,
