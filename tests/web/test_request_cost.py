@@ -105,9 +105,10 @@ def test_a_review_step_costs_few_statements_and_no_transaction_it_does_not_need(
         probe_app, logged_in, runner, monkeypatch):
     """After the first step (which builds the learner's queue in the worker): showing the
     next card is one statement, the user's row read with the queue stamp; an answer is the
-    user, the card's row, the write, the stamp after it and the next card. On PostgreSQL the
-    write is one statement, its own transaction: no BEGIN or COMMIT at all (each is a round
-    trip); SQLite writes the state and the log row under its write lock."""
+    user, the card's row, the write and the next card. On PostgreSQL the write is one
+    statement, its own transaction, which also returns the stamp: no BEGIN or COMMIT at all
+    (each is a round trip); SQLite writes the state and the log row under its write lock,
+    then reads the stamp."""
     from studyk8s.persistence import engine as engine_module
 
     assert runner.invoke(args=["notes", "import"]).exit_code == 0
@@ -136,7 +137,7 @@ def test_a_review_step_costs_few_statements_and_no_transaction_it_does_not_need(
                 "client_id": f"cost-answer-{i:04d}", "duration_ms": 900})
             assert r.status_code == 200, r.get_json()
             writes = [s for s in statements if not s.lstrip().startswith("SELECT")]
-            assert len(statements) == (5 if postgres else 6), statements
+            assert len(statements) == (4 if postgres else 6), statements
             assert len(writes) == (1 if postgres else 2), writes
         finally:
             event.remove(engine, "before_cursor_execute", seen)

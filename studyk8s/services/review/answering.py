@@ -28,7 +28,7 @@ from ..scheduling import scheduler_fingerprint, scheduler_for
 from ..users import StudySettings
 from .cards import _STATE_COLUMNS, _memory_of_row
 from .queries import _state_join
-from .queue_cache import _STAMP, QueueCache, _in_selection
+from .queue_cache import _CONTENT_SEQ, _STAMP, LOG_WEIGHT, QueueCache, _in_selection
 
 
 def _check_client_id(client_id: str) -> str:
@@ -82,13 +82,17 @@ _INSERT_LOG = insert(_LOG)
 
 
 def _state_and_log(state_write) -> Any:
-    """The state write and, for each row it wrote (none if the version moved), the log row:
-    one statement."""
+    """The state write and, for each row it wrote (none if the version moved), the log row,
+    then the log row's id with the learner's queue stamp as the statement found it: one
+    statement. The stamp triggers run at its end, so the stamp after it is that one moved by
+    exactly this answer (``_stamp_after``)."""
     written = state_write.returning(_STATES.c.id).cte("written")
     row = (select(*(bindparam(f"log_{n}", type_=_LOG.c[n].type) for n in _LOG_FIELDS))
            .select_from(written))  # (an UPDATE would also SET columns named by other keys)
-    return (insert(_LOG).from_select(_LOG_FIELDS, row).returning(_LOG.c.id)
-            .add_cte(written, nest_here=True))
+    logged = insert(_LOG).from_select(_LOG_FIELDS, row).returning(_LOG.c.id).cte("logged")
+    learner = logged.join(User, User.id == bindparam("log_user_id"))
+    return (select(logged.c.id, User.queue_epoch, User.queue_seq, _CONTENT_SEQ)
+            .select_from(learner).add_cte(written, logged))
 
 
 _ONE_STATEMENT = {False: _state_and_log(_NEW_STATE), True: _state_and_log(_SEEN_STATE)}
@@ -174,7 +178,7 @@ def _answer(session: Session, user: User, *, card_id: int, rating: int, client_i
                                     "leech": bool(row.leech)},
                    "state_after": state_after, "undone_at": None, "imported": False,
                    "external_card": None}
-            review_id = _write(conn, row, current, state, log)
+            review_id, stamp = _write(conn, row, current, state, log)
             if review_id is None:  # another answer to this card committed meanwhile
                 if (first := _replayed(session, user, client_id)) is not None:
                     return first, None  # this one's retry: nothing written here
@@ -186,7 +190,7 @@ def _answer(session: Session, user: User, *, card_id: int, rating: int, client_i
                 session.expire(stale)  # an ORM copy loaded earlier in this session
             result = _result_of(review_id, card_id, int(rating), now, state_after, undone=False,
                                 duplicate=False)
-            stamp = conn.execute(_STAMP, {"uid": user.id}).one()
+            stamp = stamp or conn.execute(_STAMP, {"uid": user.id}).one()
         if queues is not None:
             queues.own_answer(user, settings, now, stamp, review_id, Change(
                 card_id=card_id, fact_id=row.fact_id, state=int(after.state), due=after.due,
@@ -201,20 +205,31 @@ def _answer(session: Session, user: User, *, card_id: int, rating: int, client_i
             card_id=card_id) from None
 
 
-def _write(conn, row, seen: int, state: dict[str, Any], log: dict[str, Any]) -> int | None:
-    """The card's new state and its log row; the log row's id, or None if the state had
-    moved past ``seen`` (nothing written). A concurrent first answer raises IntegrityError
-    (the learner and card's state row is unique)."""
+def _write(conn, row, seen: int, state: dict[str, Any], log: dict[str, Any]
+           ) -> tuple[int | None, Any]:
+    """The card's new state and its log row: the log row's id (None if the state had moved
+    past ``seen``: nothing written) and, on PostgreSQL, the queue stamp after the write (on
+    SQLite the caller reads it, under the write lock, at no round trip's cost). A concurrent
+    first answer raises IntegrityError (the learner and card's state row is unique)."""
     first = row.state_id is None
     keys = ({"user_id": log["user_id"], "card_id": log["card_id"], "flag": 0} if first
             else {"sid": row.state_id, "seen": seen})
     if conn.dialect.name == "postgresql":
         params = {**keys, **state, **{f"log_{k}": v for k, v in log.items()}}
-        return conn.execute(_ONE_STATEMENT[not first], params,
-                            execution_options=ONE_STATEMENT).scalar_one_or_none()
+        done = conn.execute(_ONE_STATEMENT[not first], params,
+                            execution_options=ONE_STATEMENT).one_or_none()
+        return (None, None) if done is None else (done[0], _stamp_after(*done))
     if conn.execute(_NEW_STATE if first else _SEEN_STATE, {**keys, **state}).rowcount != 1:
-        return None
-    return conn.execute(_INSERT_LOG, log).inserted_primary_key[0]
+        return None, None
+    return conn.execute(_INSERT_LOG, log).inserted_primary_key[0], None
+
+
+def _stamp_after(review_id: int, epoch: int, seq: int, content: int) -> tuple:
+    """The stamp as one answer leaves the stamp it found: the triggers add 1 for the state
+    row and LOG_WEIGHT for the log row. Another learner's tab writing in the same instant
+    makes it too low; the queue cache then sees the real stamp differ on its next read and
+    catches up or rebuilds, as after any write of another worker."""
+    return epoch, seq + 1 + LOG_WEIGHT, content, review_id
 
 
 def _memory_fields(m: CardMemory) -> dict[str, Any]:
