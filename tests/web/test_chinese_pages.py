@@ -16,8 +16,11 @@ def english_lines(page: str) -> list[str]:
     page = re.sub(r"<(script|style|code|pre|option|textarea)\b[^>]*>.*?</\1>", "\n", page,
                   flags=re.S)
     page = re.sub(r'data-strings="[^"]*"', "", page)
-    # the notes' own text (questions, answers, sources) is in the note's language
-    page = re.sub(r'<(\w+)\b[^>]*\blang="en"[^>]*>.*?</\1>', "\n", page, flags=re.S)
+    # the notes' own text (questions, answers, sources) is marked with the note's language,
+    # English or Chinese (a Chinese note's answer may be English terms: "CRI：container
+    # runtime interface"); the page's own <html lang> is not such a mark
+    page = re.sub(r'<(?!html\b)(\w+)\b[^>]*\blang="[^"]+"[^>]*>.*?</\1>', "\n", page,
+                  flags=re.S)
     text = htmllib.unescape(re.sub(r"<[^>]+>", "\n", page))
     return [line.strip() for line in text.splitlines()
             if ENGLISH.search(line) and not CJK.search(line)]
