@@ -55,6 +55,11 @@ class _Sorted:
     def __len__(self) -> int:
         return len(self.items)
 
+    def copy(self) -> _Sorted:
+        other = _Sorted.__new__(_Sorted)
+        other.items, other.due = list(self.items), dict(self.due)
+        return other
+
     def __contains__(self, card_id: int) -> bool:
         return card_id in self.due
 
@@ -166,6 +171,25 @@ class DayQueue:
         """A partial list shorter than what is left of its limit may be missing cards."""
         return ((not self.new_complete and len(self.new) < self.new_left)
                 or (not self.review_complete and len(self.review) < self.review_left))
+
+    def next_after(self, change: Change, now: datetime, ahead: datetime) -> int | None:
+        """``next_card`` as it will be once ``change`` is applied, leaving this queue as it
+        is: an answer can read the card it will show next in the same statement as its
+        write. (A copy: ``apply`` touches the lists and only the changed fact's sets.)"""
+        fact = change.fact_id
+        members, reviewed = dict(self.members), dict(self.reviewed)
+        for sets in (members, reviewed):
+            if fact in sets:
+                sets[fact] = set(sets[fact])
+        new = _Ordered.__new__(_Ordered)
+        new.order, new.live, new.head = self.new.order, set(self.new.live), self.new.head
+        copy = DayQueue(day_end=self.day_end, new_left=self.new_left,
+                        review_left=self.review_left, learning=self.learning.copy(),
+                        review=self.review.copy(), new=new,
+                        review_complete=self.review_complete, new_complete=self.new_complete,
+                        members=members, reviewed=reviewed)
+        copy.apply(change)
+        return copy.next_card(now, ahead)
 
     # --- changing --------------------------------------------------------------------------
 

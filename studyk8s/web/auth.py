@@ -19,6 +19,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -32,7 +33,6 @@ from flask_babel import ngettext
 from flask_login import LoginManager, current_user, login_url, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy import bindparam, select
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
@@ -41,7 +41,6 @@ from ..db import get_session
 from ..persistence.models import User
 from ..services import users
 from ..services.errors import ServiceError
-from ..services.review import with_queue_stamp
 from . import fastpaths
 from .messages import message as error_message
 from .responses import safe_next
@@ -74,16 +73,12 @@ def register_error_handlers(app: Flask) -> None:
 # --- Flask-Login plumbing ----------------------------------------------------------------
 
 
-# Built once: ``Session.get`` builds a new SELECT (and its cache key) on every call. It reads
-# the learner's review-queue stamp too (two index lookups), which the review page's next
-# card would otherwise read in a second statement.
-_USER_BY_ID = with_queue_stamp(select(User).where(User.id == bindparam("uid")))
-
-
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     """``id:token``: a cookie whose token was replaced (logout, password change) is refused.
-    One primary-key SELECT per request, so a token replaced by another worker counts at once."""
+    One primary-key SELECT per request, so a token replaced by another worker counts at once;
+    it also reads what this worker's copy of the learner's review queue needs
+    (``QueueCache.load_learner``), which the review page would read in statements of its own."""
     uid, _, token = (user_id or "").partition(":")
     if not token:
         return None
@@ -91,7 +86,8 @@ def _load_user(user_id: str) -> User | None:
         uid_int = int(uid)
     except (TypeError, ValueError):
         return None
-    user = get_session().execute(_USER_BY_ID, {"uid": uid_int}).scalar_one_or_none()
+    user = current_app.extensions["review_queues"].load_learner(
+        get_session(), uid_int, answering=g.get("answering_card"))
     if user is None or not hmac.compare_digest(token, user.session_token or ""):
         return None
     return user

@@ -233,3 +233,30 @@ def test_concurrent_submits_of_one_card_record_one_review(app, session, learner,
         assert outcomes.count("conflict") == 3
     session.rollback()
     assert log_count(session) == 1 + answered_before
+
+
+def test_the_learners_load_reads_the_answered_card_as_the_answer_would(session, learner):
+    """On PostgreSQL the learner's load also reads the card an answer names (a round trip
+    saved): the same row the answer would read, floats and times exact, None for no such
+    card; SQLite reads it under its write lock, so its load leaves it to the answer."""
+    from studyk8s.services.review.cards import ANSWER_ROW
+
+    queues = review.QueueCache()
+    card_id = review.next_card_id(session, learner, NOW)
+    for minutes, rating in ((0, 3), (10, 3), (60 * 24 * 3, 2)):  # learning, then review
+        rate(session, learner, card_id, rating, NOW + timedelta(minutes=minutes))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for asked in (card_id, card_id + 1, 999_999):
+        user = queues.load_learner(session, learner.id, answering=asked)
+        read, row = review.loaded_queue(user).answer_row(asked)
+        assert read is postgres
+        if postgres:
+            direct = session.execute(ANSWER_ROW, {"uid": learner.id, "card_id": asked}).first()
+            assert (vars(row) if row is not None else None) == (
+                direct._asdict() if direct is not None else None)
+    assert review.loaded_queue(user).answer_row(card_id) == (False, None)  # another card's
+    if postgres:
+        assert row is None  # the last one asked does not exist
+        answered = queues.load_learner(session, learner.id, answering=card_id)
+        state = review.loaded_queue(answered).answer_row(card_id)[1]
+        assert state.stability > 0 and state.reps == 3 and state.due.tzinfo is not None

@@ -22,7 +22,7 @@ from studyk8s.persistence.models import Card, CardState
 from studyk8s.services import errors, review
 from studyk8s.services.content import import_notes
 from studyk8s.services.review import queue_cache
-from studyk8s.services.users import create_user, update_settings
+from studyk8s.services.users import StudySettings, create_user, update_settings
 
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
@@ -60,9 +60,30 @@ def expected(session, user, now):
             review.next_card_id(session, user, now))
 
 
-def shown(session, user, now):
-    view = review.next_view(session, user, now, queues())
+def shown(session, user, now, loaded=False):
+    """The next view as a review step shows it: ``loaded``, as the web app does (the learner
+    loaded with the answers this worker's queue lacks), else from the stamp alone."""
+    if loaded:
+        user = queues().load_learner(session, user.id)
+        view = queues().next_view(session, user, now, loaded=review.loaded_queue(user))
+    else:
+        view = review.next_view(session, user, now, queues())
     return view["counts"], (view["card"] or {}).get("id"), view["card"]
+
+
+def answered(session, user, now, loaded, **rating):
+    """An answer as the web app records it when ``loaded`` (then its next view is checked
+    against the SQL reference as well), else through ``answer`` alone."""
+    if not loaded:
+        return review.answer(session, user, queues=queues(), now=now, **rating)
+    user = queues().load_learner(session, user.id, answering=rating["card_id"])
+    done = review.answer_then_next(session, user, queues=queues(), now=now,
+                                   settings=StudySettings.of(user, now), **rating)
+    view = done["next"]
+    assert (view["counts"], (view["card"] or {}).get("id")) == expected(session, user, now)
+    if view["card"] is not None:
+        assert view["card"] == review.card_view(session, user, view["card"]["id"], now)
+    return done["result"]
 
 
 SECOND_DECK = """# 网络
@@ -76,9 +97,10 @@ SECOND_DECK = """# 网络
 """
 
 
+@pytest.mark.parametrize("loaded", [False, True], ids=["stamp", "loaded"])
 @pytest.mark.parametrize("seed", range(6))
 def test_cached_queue_matches_sql_through_random_sessions(session, learner, workers, seed,
-                                                          notes_dir):
+                                                          notes_dir, loaded):
     rng = random.Random(seed)
     (notes_dir / "network.md").write_text(SECOND_DECK, encoding="utf-8")
     import_notes(session, [notes_dir], now=NOW)
@@ -91,7 +113,7 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
                                        "reviews_per_day": rng.choice([3, 200])})
     now = NOW
     for step in range(140):
-        counts, card_id, card = shown(session, learner, now)
+        counts, card_id, card = shown(session, learner, now, loaded)
         assert (counts, card_id) == expected(session, learner, now), f"step {step}"
         if card is not None:  # the card as shown (kept from the last view, or read now)
             assert card == review.card_view(session, learner, card_id, now), f"step {step}"
@@ -100,9 +122,9 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
                           "forget", "set_due", "unsuspend"],
                          weights=[60, 8, 3, 12, 4, 3, 3, 8, 4, 4, 4, 10, 4, 3, 2, 2, 2])[0]
         if op == "answer" and card is not None:
-            review.answer(session, learner, queues=queues(), card_id=card_id,
-                          rating=rng.choice([1, 2, 3, 3, 4]), client_id=uuid.uuid4().hex,
-                          version=card["version"], now=now)
+            answered(session, learner, now, loaded, card_id=card_id,
+                     rating=rng.choice([1, 2, 3, 3, 4]), client_id=uuid.uuid4().hex,
+                     version=card["version"])
         elif op == "undo":
             with contextlib.suppress(errors.ServiceError):  # nothing to undo today
                 review.undo(session, learner, now)
@@ -142,9 +164,9 @@ def test_cached_queue_matches_sql_through_random_sessions(session, learner, work
             other = rng.choice(cards).id
             view = review.card_view(session, learner, other, now)
             with contextlib.suppress(errors.Conflict):  # suspended in the meantime
-                review.answer(session, learner, queues=queues(), card_id=other,
-                              rating=rng.choice([1, 3, 4]), client_id=uuid.uuid4().hex,
-                              version=view["version"], now=now)
+                answered(session, learner, now, loaded, card_id=other,
+                         rating=rng.choice([1, 3, 4]), client_id=uuid.uuid4().hex,
+                         version=view["version"])
         elif op == "direct":  # as a quiz's wrong answer does: review cards due now
             session.execute(update(CardState).where(CardState.user_id == learner.id,
                                                     CardState.state == 2)

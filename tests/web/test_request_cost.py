@@ -4,6 +4,7 @@ security headers added without overriding a view's own."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -101,45 +102,76 @@ def test_security_headers_once_and_a_views_own_value_kept(probe_app):
     assert len(r.headers.getlist("Content-Security-Policy")) == 1
 
 
+def _second_worker(app_factory, db_url, notes_dir, client):
+    """Another worker of the same deployment (its own queue cache) and the same learner's
+    browser on it: the session cookie carries over."""
+    return app_factory(db_url, notes_dir, WTF_CSRF_ENABLED=True), client.get_cookie("session")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_review_step_costs_few_statements_and_no_transaction_it_does_not_need(
-        probe_app, logged_in, runner, monkeypatch):
-    """After the first step (which builds the learner's queue in the worker): showing the
+        probe_app, logged_in, runner, monkeypatch, app_factory, db_url, notes_dir, workers):
+    """After the first step (which builds the learner's queue in each worker): showing the
     next card is one statement, the user's row read with the queue stamp; an answer is the
-    user, the card's row, the write and the next card. On PostgreSQL the write is one
-    statement, its own transaction, which also returns the stamp: no BEGIN or COMMIT at all
-    (each is a round trip); SQLite writes the state and the log row under its write lock,
-    then reads the stamp."""
+    user, the card's row and the write, and on SQLite the stamp and the next card. On
+    PostgreSQL the user's load also reads the answered card's row, and the write is one
+    statement, its own transaction, which also returns the stamp and reads the card shown
+    next: two statements, no BEGIN or COMMIT at all (each is a round trip); SQLite writes the
+    state and the log row under its write lock, then reads the stamp.
+
+    With two workers taking turns, each meets the learner after the other took an answer:
+    the learner's load brings that answer along (no statement of its own), and the card the
+    other worker showed is read once more (one statement)."""
     from studyk8s.persistence import engine as engine_module
 
     assert runner.invoke(args=["notes", "import"]).exit_code == 0
     client, token = logged_in
     engine = probe_app.extensions["db_engine"]
     postgres = engine.dialect.name == "postgresql"
-    statements, transactions = [], []
-    opened = engine_module._pg_open
-    monkeypatch.setattr(engine_module, "_pg_open",
-                        lambda *a: (transactions.append(a), opened(*a)))
+    clients = [client]
+    with contextlib.ExitStack() as stack:
+        if workers == 2:
+            other = stack.enter_context(app_factory(db_url, notes_dir, WTF_CSRF_ENABLED=True))
+            clients.append(other.test_client())
+            cookie = client.get_cookie("session")
+            clients[1].set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+        engines = {id(c.application.extensions["db_engine"]): c.application.extensions[
+            "db_engine"] for c in clients}.values()
+        statements, transactions = [], []
+        opened = engine_module._pg_open
+        monkeypatch.setattr(engine_module, "_pg_open",
+                            lambda *a: (transactions.append(a), opened(*a)))
 
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
+        def seen(conn, cursor, statement, *args):
+            statements.append(statement)
 
-    card = client.get("/api/review/next").get_json()["card"]
-    for i in range(3):
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
-            statements.clear()
-            view = client.get("/api/review/next").get_json()
-            assert view["card"]["id"] == card["id"] and len(statements) == 1, statements
-            assert "FROM users" in statements[0]
-            statements.clear()
-            r = client.post("/api/review/answer", headers={"X-CSRFToken": token}, json={
-                "card_id": card["id"], "rating": 3, "version": card["version"],
-                "client_id": f"cost-answer-{i:04d}", "duration_ms": 900})
-            assert r.status_code == 200, r.get_json()
-            writes = [s for s in statements if not s.lstrip().startswith("SELECT")]
-            assert len(statements) == (4 if postgres else 6), statements
-            assert len(writes) == (1 if postgres else 2), writes
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
-        card = r.get_json()["next"]["card"]
+        for c in clients:  # each worker builds the learner's queue
+            card = c.get("/api/review/next").get_json()["card"]
+        for i in range(4):
+            for e in engines:
+                event.listen(e, "before_cursor_execute", seen)
+            try:
+                worker = clients[i % workers]  # with 2: the other one took the last answer
+                statements.clear()
+                view = worker.get("/api/review/next").get_json()
+                assert view["card"]["id"] == card["id"], (view["card"], card)
+                missed = workers == 2 and i > 0  # the card the other worker showed, read again
+                assert len(statements) == 1 + missed, statements
+                assert "FROM users" in statements[0]
+                assert "review_log" in statements[0]  # the answers the worker missed
+                statements.clear()
+                r = worker.post("/api/review/answer", headers={"X-CSRFToken": token}, json={
+                    "card_id": card["id"], "rating": 3, "version": card["version"],
+                    "client_id": f"cost-answer-{i:04d}", "duration_ms": 900})
+                assert r.status_code == 200, r.get_json()
+                writes = [s for s in statements if not s.lstrip().startswith("SELECT")]
+                assert len(statements) == (2 if postgres else 6), statements
+                assert len(writes) == (1 if postgres else 2), writes
+                if postgres:  # the learner's load read the answered card's state
+                    assert "FROM users" in statements[0] and "card_states" in statements[0]
+            finally:
+                for e in engines:
+                    event.remove(e, "before_cursor_execute", seen)
+            card = r.get_json()["next"]["card"]
+            assert card is not None
     assert transactions == [] or not postgres

@@ -34,12 +34,12 @@ from .cards import STATE_NAMES, card_view
 from .custom import more_new_today, review_ahead
 from .deck_counts import DeckCounts, DeckDue, deck_counts
 from .queries import LEARN_AHEAD, Counts, counts, next_card_id, tomorrow_count
-from .queue_cache import LOG_WEIGHT, QueueCache, loaded_stamp, next_view, with_queue_stamp
+from .queue_cache import LOG_WEIGHT, QueueCache, loaded_queue, next_view
 from .typed import check_typed
 
 __all__ = ["FLAGS", "KINDS", "LEARN_AHEAD", "LOG_WEIGHT", "STATE_NAMES", "Counts", "DeckCounts",
            "DeckDue", "QueueCache", "answer", "answer_then_next", "bury", "card_view",
            "change_card", "change_cards", "check_typed", "counts", "deck_counts", "flag",
-           "forget", "loaded_stamp", "more_new_today", "next_card_id", "next_view", "report",
+           "forget", "loaded_queue", "more_new_today", "next_card_id", "next_view", "report",
            "reset_leech", "review_ahead", "set_due", "suspend", "tomorrow_count", "unbury",
-           "undo", "unsuspend", "with_queue_stamp"]
+           "undo", "unsuspend"]

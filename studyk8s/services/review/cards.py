@@ -3,14 +3,16 @@ interval each rating button would give."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import JSON, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ...cards import TYPED_CARDS
 from ...persistence.models import Card, CardState, Note, User
+from ...persistence.types import UTCDateTime
 from ...srs import CardMemory, State, format_interval, fuzz_seed
 from ..errors import NotFound
 from ..scheduling import memory_of, scheduler_for
@@ -27,11 +29,64 @@ _STATE_COLUMNS = (CardState.id.label("state_id"), CardState.version, CardState.s
                   CardState.step, CardState.stability, CardState.difficulty, CardState.due,
                   CardState.last_review, CardState.reps, CardState.lapses, CardState.suspended,
                   CardState.leech, CardState.flag)
-# One statement for a card, its note and the learner's state of it (none yet: NULLs).
-_CARD_VIEW = (select(*_CARD_COLUMNS, *_STATE_COLUMNS)
-              .join(Note, Note.id == Card.note_id)
+
+
+def card_view_select(card_id):
+    """One statement for a card, its note and the learner's state of it (none yet: NULLs);
+    ``card_id``: the bound parameter that names the card."""
+    return (select(*_CARD_COLUMNS, *_STATE_COLUMNS)
+            .join(Note, Note.id == Card.note_id)
+            .outerjoin(CardState, _state_join())
+            .where(Card.id == card_id))
+
+
+_CARD_VIEW = card_view_select(bindparam("card_id"))
+# What answering a card reads of it: where it belongs (for the queue) and the learner's state.
+ANSWER_ROW = (select(Card.fact_id, Card.note_id, Card.kind, Card.retired_at, *_STATE_COLUMNS)
               .outerjoin(CardState, _state_join())
               .where(Card.id == bindparam("card_id")))
+
+
+def row_json(columns):
+    """``columns`` (of a subquery, or a statement's) as one JSON array (``JsonRow``): a
+    statement that returns it with another row pays for one column, not two dozen."""
+    return func.json_build_array(*columns, type_=JSON)
+
+
+class JsonRow:
+    """Reads back a ``row_json`` array of the columns ``statement`` selects, as a row whose
+    attributes are named as the statement's columns; its times back to UTC datetimes (JSON
+    holds them as text)."""
+
+    def __init__(self, statement) -> None:
+        self.names = tuple(c.name for c in statement.selected_columns)
+        self.times = tuple(i for i, c in enumerate(statement.selected_columns)
+                           if isinstance(c.type, UTCDateTime))
+
+    def __call__(self, values: list | None) -> SimpleNamespace | None:
+        """The row, None for a JSON null (no row)."""
+        if values is None:
+            return None
+        for i in self.times:
+            if values[i] is not None:
+                values[i] = datetime.fromisoformat(values[i]).replace(tzinfo=UTC)
+        return SimpleNamespace(**dict(zip(self.names, values, strict=True)))
+
+
+_VIEW_ROW = JsonRow(_CARD_VIEW)
+answer_row_of_json = JsonRow(ANSWER_ROW)
+
+
+def card_view_json(view):
+    """A ``card_view_select`` subquery's row as one JSON array (``card_parts_of_json``)."""
+    return row_json(view.c)
+
+
+def card_parts_of_json(values: list) -> tuple[dict[str, Any], CardMemory] | None:
+    """``card_parts_of`` for a ``card_view_json`` array; None if it names no card."""
+    if values is None or values[0] is None:
+        return None
+    return card_parts_of(_VIEW_ROW(values))
 
 
 def _memory_of_row(row) -> CardMemory:
@@ -49,13 +104,19 @@ def card_view(session: Session, user: User, card_id: int, now: datetime,
 
 def _card_parts(conn, user: User, card_id: int) -> tuple[dict[str, Any], CardMemory]:
     """The card as shown, but for the intervals (which depend on the time), and its memory."""
-    from ...render import to_html
-
     row = conn.execute(_CARD_VIEW, {"uid": user.id, "card_id": card_id}).one_or_none()
     if row is None:
         raise NotFound("review.card_does_not_exist",
             "card {card_id} does not exist",
             card_id=card_id)
+    return card_parts_of(row)
+
+
+def card_parts_of(row) -> tuple[dict[str, Any], CardMemory]:
+    """``_card_parts`` from a row of ``card_view_select``."""
+    from ...render import to_html
+
+    card_id = row.id
     memory = _memory_of_row(row)
     return {
         "id": card_id,
