@@ -1,8 +1,9 @@
 """The review JSON endpoints under gunicorn (2 and 4 workers as gunicorn.conf.py makes them,
 SQLite WAL) on loopback, next to a trivial Flask endpoint served the same way, with a bounded
 load of 20 concurrent clients from a second process (``bench.http_load``); then each worker's
-peak RSS. The same review load with 4 workers on PostgreSQL (a scratch database), when one
-is reachable: the scale-out path must keep up with SQLite.
+peak RSS. With 4 workers the review load runs on SQLite and on PostgreSQL (a scratch
+database, when a server is reachable) side by side, taking turns (``_side_by_side``): the
+scale-out path must keep up with SQLite.
 
 Latency under a load that does not depend on the server (``--rate``, open): review steps due
 at Poisson times, ``RATE`` a second (a step every 8 s from 1,200 learners), on SQLite and on
@@ -15,6 +16,7 @@ The load generator shares the machine's 2 cores with the server, the same for bo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,6 +42,7 @@ WARMUP_S = 2.0
 MEASURE_S = 8.0
 P99_TARGET_MS = 20.0
 RATE = 150.0  # review steps a second in the open-load runs
+ROUNDS = 3  # closed loads on each database, taking turns (``_side_by_side``)
 
 
 def _free_port() -> int:
@@ -123,10 +127,10 @@ class Server:
                 self.proc.wait()
 
 
-def _load(url: str, mode: str, rate: float | None = None) -> dict:
+def _load(url: str, mode: str, rate: float | None = None, seconds: float = MEASURE_S) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "bench.http_load", url, mode, "--users", str(CLIENTS),
-         "--warmup", str(WARMUP_S), "--seconds", str(MEASURE_S),
+         "--warmup", str(WARMUP_S), "--seconds", str(seconds),
          *(("--rate", str(rate)) if rate else ())],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
@@ -141,61 +145,91 @@ def measure() -> dict:
         _prepare(db)
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "bench-secret",
                "STUDYK8S_INSTANCE": tmp, "PYTHONPATH": str(ROOT)}
-        for workers in WORKERS:
-            for name, target, mode, probe in (
-                ("ours", "app:app", "review", "/login"),
-                ("trivial", "bench.trivial_app:app", "trivial", "/ping"),
-            ):
-                server = Server(target, workers, env)
-                try:
-                    server.wait_ready(probe)
-                    result = _load(server.url, mode)
-                    result["worker_rss_mb"] = server.worker_rss_mb()
-                    result["worker_peak_rss_mb"] = server.worker_rss_mb("VmHWM")
-                    if name == "ours" and workers == 4:
-                        results["ours_4w_rate"] = _rated(server.url, "SQLite")
-                finally:
-                    server.stop()
-                results[f"{name}_{workers}w"] = result
-                print(f"# http {name} {workers} workers: {result['rps']:.0f} req/s, "
-                      f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-                      f"{result['errors']} errors, worker RSS {result['worker_rss_mb']:.1f} MB "
-                      f"(peak {result['worker_peak_rss_mb']:.1f} MB)", file=sys.stderr)
-        results.update(_measure_postgres(env))
+        for workers, name, target, mode, probe in (
+            (2, "ours", "app:app", "review", "/login"),
+            (2, "trivial", "bench.trivial_app:app", "trivial", "/ping"),
+            (4, "trivial", "bench.trivial_app:app", "trivial", "/ping"),
+        ):
+            server = Server(target, workers, env)
+            try:
+                server.wait_ready(probe)
+                result = _load(server.url, mode)
+                result["worker_rss_mb"] = server.worker_rss_mb()
+                result["worker_peak_rss_mb"] = server.worker_rss_mb("VmHWM")
+            finally:
+                server.stop()
+            results[f"{name}_{workers}w"] = result
+            _say(f"{name} {workers} workers", result)
+        results.update(_side_by_side(env))
     return results
 
 
-def _measure_postgres(env: dict[str, str]) -> dict:
-    """The review load on PostgreSQL, 4 workers (empty if no server is reachable)."""
-    from .common import postgres_available, postgres_scratch
+def _say(what: str, result: dict) -> None:
+    rss = (f", worker RSS {result['worker_rss_mb']:.1f} MB (peak "
+           f"{result['worker_peak_rss_mb']:.1f} MB)" if "worker_rss_mb" in result else "")
+    print(f"# http {what}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
+          f"p99 {result['p99_ms']:.1f} ms, {result['errors']} errors{rss}", file=sys.stderr)
 
-    if why := postgres_available():
-        print(f"# http on PostgreSQL skipped: {why}", file=sys.stderr)
-        return {}
-    with postgres_scratch("_http") as engine:
-        _seed(engine)
-        url = engine.url.render_as_string(hide_password=False)
-        engine.dispose()
-        server = Server("app:app", 4, {**env, "DATABASE_URL": url})
-        try:
-            server.wait_ready("/login")
-            result = _load(server.url, "review")
-            rated = _rated(server.url, "PostgreSQL")
-        finally:
-            server.stop()
-    print(f"# http ours on PostgreSQL 4 workers: {result['rps']:.0f} req/s, "
-          f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-          f"{result['errors']} errors", file=sys.stderr)
-    return {"ours_4w_pg": result, "ours_4w_pg_rate": rated}
+
+def _side_by_side(env: dict[str, str]) -> dict:
+    """The review load with 4 workers on SQLite and, when a server is reachable, on
+    PostgreSQL (a scratch database): both servers up at once, a load on each that is not
+    counted (a server's first minute is not its steady state: each worker builds each
+    learner's queue, a new database's first writes), then ``ROUNDS`` closed loads on each,
+    taking turns (SQLite first, then PostgreSQL first, …), each database's figures the
+    medians of its rounds. This machine's speed drifts by a quarter from one minute to the
+    next; measured one after the other, the two figures compared that drift as much as the
+    databases. Then the open load on each."""
+    from .common import median, postgres_available, postgres_scratch
+
+    with contextlib.ExitStack() as stack:
+        servers = {"ours_4w": stack.enter_context(_serving(env))}
+        if why := postgres_available():
+            print(f"# http on PostgreSQL skipped: {why}", file=sys.stderr)
+        else:
+            engine = stack.enter_context(postgres_scratch("_http"))
+            _seed(engine)
+            url = engine.url.render_as_string(hide_password=False)
+            engine.dispose()
+            servers["ours_4w_pg"] = stack.enter_context(_serving({**env, "DATABASE_URL": url}))
+        for server in servers.values():  # not counted: every worker has met every learner
+            _load(server.url, "review", seconds=MEASURE_S / 2)
+        rounds: dict[str, list[dict]] = {key: [] for key in servers}
+        for i in range(ROUNDS):
+            for key in (list(servers) if i % 2 == 0 else list(servers)[::-1]):
+                rounds[key].append(_load(servers[key].url, "review"))
+        results = {}
+        for key, server in servers.items():
+            runs = rounds[key]
+            results[key] = {m: median([run[m] for run in runs])
+                            for m in ("rps", "p50_ms", "p99_ms", "errors")}
+            results[key]["rounds_rps"] = [round(run["rps"], 1) for run in runs]
+            results[key]["worker_rss_mb"] = server.worker_rss_mb()
+            results[key]["worker_peak_rss_mb"] = server.worker_rss_mb("VmHWM")
+            database = "PostgreSQL" if key.endswith("_pg") else "SQLite"
+            _say(f"ours on {database} 4 workers, median of {ROUNDS} rounds "
+                 f"({', '.join(f'{r:.0f}' for r in results[key]['rounds_rps'])} req/s)",
+                 results[key])
+            results[f"{key}_rate"] = _rated(server.url, database)
+    return results
+
+
+@contextlib.contextmanager
+def _serving(env: dict[str, str]) -> Iterator[Server]:
+    """The app under gunicorn with 4 workers, ready; stopped afterwards."""
+    server = Server("app:app", 4, env)
+    try:
+        server.wait_ready("/login")
+        yield server
+    finally:
+        server.stop()
 
 
 def _rated(url: str, database: str) -> dict:
     """The open load at ``RATE`` steps a second on a server that has just run the closed one
     (its learners' queues are warm either way)."""
     result = _load(url, "review", RATE)
-    print(f"# http ours on {database} 4 workers, {RATE:.0f} steps/s due: "
-          f"{result['rps']:.0f} req/s done, p50 {result['p50_ms']:.1f} ms, "
-          f"p99 {result['p99_ms']:.1f} ms, {result['errors']} errors", file=sys.stderr)
+    _say(f"ours on {database} 4 workers, {RATE:.0f} steps/s due (req/s done)", result)
     return result
 
 
