@@ -52,30 +52,6 @@ class BufferedThreadWorker(ThreadWorker):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.reading_conns: deque[TConn] = deque()
-        self.running = 0  # requests handed to the thread pool and not finished yet
-
-    # New connections only while a thread is free. Stock gthread accepts whenever its event
-    # loop is awake, so a worker busy with one request took the next connection too, and
-    # that request waited behind the first while another worker sat idle (the tail of the
-    # latency under load). Left in the listen queue, it goes to the first free worker, as
-    # with sync workers. Connections being read are not running: slow clients still cost
-    # a socket each, not a thread, and never stop a worker from accepting.
-
-    def set_accept_enabled(self, enabled):
-        super().set_accept_enabled(enabled and self.running < self.cfg.threads)
-
-    def enqueue_req(self, conn):
-        self.running += 1
-        super().enqueue_req(conn)
-        self._pace()
-
-    def finish_request(self, conn, fs):
-        self.running -= 1
-        super().finish_request(conn, fs)
-        self._pace()
-
-    def _pace(self) -> None:
-        self.set_accept_enabled(self.alive and self.nr_conns < self.worker_connections)
 
     def accept(self, listener):
         try:
