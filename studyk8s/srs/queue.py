@@ -104,6 +104,11 @@ class _Ordered:
             return True
         return False
 
+    def copy(self) -> _Ordered:
+        other = _Ordered.__new__(_Ordered)
+        other.order, other.live, other.head = self.order, set(self.live), self.head
+        return other  # (``order`` is never changed, so it is shared)
+
 
 @dataclass
 class DayQueue:
@@ -181,11 +186,9 @@ class DayQueue:
         for sets in (members, reviewed):
             if fact in sets:
                 sets[fact] = set(sets[fact])
-        new = _Ordered.__new__(_Ordered)
-        new.order, new.live, new.head = self.new.order, set(self.new.live), self.new.head
         copy = DayQueue(day_end=self.day_end, new_left=self.new_left,
                         review_left=self.review_left, learning=self.learning.copy(),
-                        review=self.review.copy(), new=new,
+                        review=self.review.copy(), new=self.new.copy(),
                         review_complete=self.review_complete, new_complete=self.new_complete,
                         members=members, reviewed=reviewed)
         copy.apply(change)

@@ -63,14 +63,18 @@ class JsonRow:
         self.times = tuple(i for i, c in enumerate(statement.selected_columns)
                            if isinstance(c.type, UTCDateTime))
 
+    def values(self, values: list) -> list:
+        """The array's values, its times as datetimes (in place)."""
+        for i in self.times:
+            if values[i] is not None:
+                values[i] = datetime.fromisoformat(values[i]).replace(tzinfo=UTC)
+        return values
+
     def __call__(self, values: list | None) -> SimpleNamespace | None:
         """The row, None for a JSON null (no row)."""
         if values is None:
             return None
-        for i in self.times:
-            if values[i] is not None:
-                values[i] = datetime.fromisoformat(values[i]).replace(tzinfo=UTC)
-        return SimpleNamespace(**dict(zip(self.names, values, strict=True)))
+        return SimpleNamespace(**dict(zip(self.names, self.values(values), strict=True)))
 
 
 _VIEW_ROW = JsonRow(_CARD_VIEW)

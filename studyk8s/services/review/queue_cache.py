@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +18,14 @@ from ...srs import State
 from ...srs.days import StudyDay
 from ...srs.queue import Change, DayQueue
 from ..users import StudySettings
-from .cards import ANSWER_ROW, _card_parts, _with_intervals, answer_row_of_json, row_json
+from .cards import (
+    ANSWER_ROW,
+    JsonRow,
+    _card_parts,
+    _with_intervals,
+    answer_row_of_json,
+    row_json,
+)
 from .queries import (
     _UID,
     _UPTO,
@@ -77,6 +84,10 @@ def _changes(upto):
 _CHANGES = _changes(_UPTO)
 LOADED_CHANGES = 16  # answers the learner's load brings along, at most (more: a rebuild)
 _NO_ROW = 2**31 - 1  # past every log row id (an INTEGER column)
+# The answers as the learner's load reads them: ``_CHANGES``' columns and the log row's id, each
+# row a JSON array (``_change_of_json`` reads one back).
+_LOADED_CHANGES = _changes(_LAST_LOG).add_columns(ReviewLog.id)
+_change_of_json = JsonRow(_LOADED_CHANGES).values
 
 
 @lru_cache(maxsize=8)
@@ -91,8 +102,7 @@ def _learner_statement(dialect: str, answering: bool = False):
     ``answering`` (PostgreSQL): also the ``ANSWER_ROW`` of the card the request answers
     (``card_id``), as one JSON array, which the answer would read in a round trip of its
     own (SQLite reads it under its write lock, where a statement costs no round trip)."""
-    rows = (_changes(_LAST_LOG).add_columns(ReviewLog.id)
-            .limit(LOADED_CHANGES + 1).subquery("changes"))
+    rows = _LOADED_CHANGES.limit(LOADED_CHANGES + 1).subquery("changes")
     if dialect == "postgresql":
         agg = func.json_agg(func.json_build_array(*rows.c), type_=JSON)
     else:
@@ -105,15 +115,6 @@ def _learner_statement(dialect: str, answering: bool = False):
     # loaded with for its refreshes, and these ones' parameters would be missing there.)
     return (with_queue_stamp(select(*columns).where(User.id == _UID))
             .execution_options(populate_existing=True))  # the stamp as read now
-
-
-def _change_of_json(row: list) -> tuple:
-    """A ``_CHANGES`` row from its JSON array: the two times it is read for back to
-    datetimes (timestamps are stored in UTC)."""
-    row[1] = datetime.fromisoformat(row[1]).replace(tzinfo=UTC)
-    if row[10] is not None:
-        row[10] = datetime.fromisoformat(row[10]).replace(tzinfo=UTC)
-    return tuple(row)
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,8 @@ class QueueCache:
         stamp = (user.queue_epoch, user.queue_seq, user.stamp_content_seq,
                  user.stamp_last_review)
         user.__dict__["_loaded_queue"] = LoadedQueue(stamp, after, [
-            _change_of_json(change) for change in sorted(changes or (), key=lambda c: c[-1])],
+            tuple(_change_of_json(change))
+            for change in sorted(changes or (), key=lambda c: c[-1])],
             (answering, answer_row_of_json(answered[0])) if answered else None)
         return user
 
